@@ -1,0 +1,133 @@
+"""Building the PTB Application: services created in post_init, handlers registered by handlers/."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeAlias
+
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+
+from bot.clock import Clock, FileClock, SystemClock
+from bot.delivery.pacing import PacedRateLimiter
+from bot.digests.runner import DigestRunner
+from bot.search.service import SearchService
+from bot.services import SERVICES_KEY, Services
+from bot.settings import Settings
+from bot.store import open_database, sync_seeds
+from bot.subscriptions import SubscriptionService
+from bot.summaries.service import SummaryService
+from storage.seeds.loader import SeedFolderError
+
+log = logging.getLogger(__name__)
+
+PUBLIC_COMMANDS = [
+    BotCommand("latest", "Newest articles: /latest 10 world"),
+    BotCommand("search", "Find articles, typos welcome: /search putin syria"),
+    BotCommand("summary", "Summary of an article: /summary a1b2c3"),
+    BotCommand("article", "Full text of an article: /article a1b2c3"),
+    BotCommand("subscribe", "Daily digest at your time: /subscribe 7:30 Europe/Berlin"),
+    BotCommand("settings", "Your digest time, zone, topics and size"),
+    BotCommand("digest", "Preview your digest now"),
+    BotCommand("unsubscribe", "Stop the daily digest"),
+    BotCommand("help", "Every command with an example"),
+    BotCommand("start", "What this bot can do"),
+]
+ALLOWED_UPDATES = ["message", "callback_query", "inline_query"]
+
+# The Application with every generic parameter left open: handlers see it only through PTB.
+App: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
+
+
+def make_clock(settings: Settings) -> Clock:
+    return FileClock(settings.CLOCK_FILE) if settings.CLOCK_FILE else SystemClock()
+
+
+async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    services: Services | None = context.bot_data.get(SERVICES_KEY)
+    if services is not None:
+        services.digests.tick()
+
+
+def build_application(
+    settings: Settings,
+    register_handlers: Callable[[App], None],
+    *,
+    token: str,
+    base_url: str,
+    clock: Clock | None = None,
+) -> App:
+    """The bot, ready for `run_polling`; nothing touches the network or the database until then."""
+    clock = clock or make_clock(settings)
+
+    async def post_init(application: App) -> None:
+        db = await open_database(settings)
+        # Sync seeds before the first update is fetched: nobody is answered from a stale store.
+        try:
+            await sync_seeds(db, settings.SEEDS_DIR, clock.now())
+        except SeedFolderError as exc:
+            log.error("%s; serving the articles already stored", exc)
+        search = SearchService(db)
+        summaries = SummaryService(db)
+        services = Services(
+            settings=settings,
+            db=db,
+            clock=clock,
+            search=search,
+            summaries=summaries,
+            subscriptions=SubscriptionService(db, clock, settings.DEFAULT_TIMEZONE),
+            digests=DigestRunner(
+                db=db,
+                bot=application.bot,
+                clock=clock,
+                search=search,
+                summaries=summaries,
+                instance=uuid.uuid4().hex[:12],
+            ),
+            started_at=clock.now(),
+            bot_username=application.bot.username,
+        )
+        application.bot_data[SERVICES_KEY] = services
+        await search.warm_up()
+        summaries.start_backfill()
+        await application.bot.set_my_commands(PUBLIC_COMMANDS)
+        # Schedules live in the database; the one ticking job is made anew at every start.
+        assert application.job_queue is not None
+        application.job_queue.run_repeating(
+            _tick,
+            interval=settings.DIGEST_TICK_SECONDS,
+            first=0,
+            name="digest-tick",
+            job_kwargs={"misfire_grace_time": 30, "coalesce": True, "max_instances": 1},
+        )
+        log.info("bot @%s ready", application.bot.username)
+
+    async def post_shutdown(application: App) -> None:
+        services: Services | None = application.bot_data.get(SERVICES_KEY)
+        if services is not None:
+            await services.digests.wait_idle()
+            await services.summaries.close()
+            await services.db.dispose()
+
+    application = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        # Updates are handled concurrently: one slow search must not hold up everyone else.
+        .concurrent_updates(True)
+        .rate_limiter(PacedRateLimiter(bulk_per_second=settings.DIGEST_RATE))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    register_handlers(application)
+    return application

@@ -1,0 +1,137 @@
+"""The command line: run the bot (Telegram, or a local console chat) and manage seeds."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from telegram.error import InvalidToken
+from tqdm import tqdm
+
+from bot.application import ALLOWED_UPDATES, App, build_application
+from bot.logging_setup import setup_logging
+from bot.rendering.reports import load_report, parse_check
+from bot.settings import Settings, SettingsError, load_settings
+from bot.store import open_database, sync_seeds
+from storage.seeds.loader import Progress, SeedFolderError
+from storage.seeds.parsing import parse_seed
+
+log = logging.getLogger(__name__)
+
+Register = Callable[[App], None]
+EXIT_USAGE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="run_bot.py",
+        description="Run the news bot, or manage its article seeds.",
+        epilog="With no command: runs the bot on Telegram when TELEGRAM_BOT_TOKEN is set, "
+        "else opens a local console chat (on a terminal).",
+    )
+    commands = parser.add_subparsers(dest="command")
+    seeds = commands.add_parser("seeds", help="load or check seed files")
+    seed_commands = seeds.add_subparsers(dest="seeds_command", required=True)
+    load = seed_commands.add_parser("load", help="sync a seed folder into the database")
+    load.add_argument("--dir", type=Path, help="the folder to load (default: SEEDS_DIR)")
+    check = seed_commands.add_parser("check", help="show what the parser takes from files")
+    check.add_argument("files", nargs="+", type=Path)
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"run_bot.py: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def main(register: Register, argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        return _fail(f"configuration error: {exc}")
+    level = settings.LOG_LEVEL
+    console = args.command is None and settings.token is None
+    if (args.command is not None or console) and level == "INFO":
+        # A command prints its own report, and the console is a chat: the log is for trouble.
+        level = "WARNING"
+    setup_logging(level, [settings.token or ""])
+    if args.command == "seeds":
+        if args.seeds_command == "check":
+            return check_seeds(args.files)
+        return asyncio.run(load_seed_folder(settings, args.dir or settings.SEEDS_DIR))
+    return run_bot(settings, register)
+
+
+def check_seeds(files: Sequence[Path]) -> int:
+    """Print what the parser takes from each file; touches no database. Exit 1 if any is bad."""
+    bad = 0
+    now = datetime.now(UTC)
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            print(f"{path}: REJECTED: cannot read file: {exc.strerror}")
+            bad += 1
+            continue
+        result = parse_seed(data, name=path.name, now=now)
+        bad += "REJECTED" in (text := parse_check(str(path), result)).split("\n", 1)[0]
+        print(text)
+    return 1 if bad else 0
+
+
+async def load_seed_folder(settings: Settings, folder: Path) -> int:
+    db = await open_database(settings)
+    try:
+        with _progress_bar() as progress:
+            report = await sync_seeds(db, folder, datetime.now(UTC), progress)
+    except SeedFolderError as exc:
+        return _fail(str(exc))
+    finally:
+        await db.dispose()
+    print(load_report(report))
+    return 0
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Progress | None]:
+    """A tqdm bar on a terminal; nothing when output goes to a file or a pipe."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with tqdm(total=0, unit="file", desc="Loading seeds", leave=False) as bar:
+
+        def update(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        yield update
+
+
+def run_bot(settings: Settings, register: Register) -> int:
+    token = settings.token
+    if token is None:
+        if not sys.stdin.isatty():
+            return _fail(
+                "TELEGRAM_BOT_TOKEN is not set. Set it to run on Telegram, "
+                "or start me on a terminal for a local console chat."
+            )
+        from bot.console import run_console
+
+        return run_console(settings, register)
+    application = build_application(
+        settings, register, token=token, base_url=settings.TELEGRAM_API_BASE_URL
+    )
+    try:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    except InvalidToken:
+        # PTB's message quotes the token: say it in our words instead.
+        return _fail("Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather.")
+    return 0

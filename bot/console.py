@@ -1,0 +1,150 @@
+"""A local console chat: the real bot against the fake Bot API in this process, no token needed.
+
+You type as a Telegram user; the bot's replies print with their buttons numbered, and typing a
+number presses one. `@ words` runs an inline query; `/quit` (or Ctrl-D) leaves.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from bot.application import ALLOWED_UPDATES, App, build_application
+from bot.settings import Settings
+from fakeapi.models import SentMessage
+from fakeapi.threaded import FakeTelegramThread
+
+USER_ID = 1001
+_STYLES = {"bold": "\033[1m", "italic": "\033[3m", "code": "\033[36m", "pre": "\033[36m"}
+_RESET = "\033[0m"
+
+
+def styled(text: str, entities: list[dict[str, Any]], colour: bool) -> str:
+    """Telegram's plain text and entities (UTF-16 offsets) as terminal text."""
+    if not colour or not entities:
+        return text
+    units = text.encode("utf-16-le")
+    marks: dict[int, list[str]] = {}
+    for entity in entities:
+        style = _STYLES.get(entity.get("type", ""))
+        if style:
+            marks.setdefault(entity["offset"], []).append(style)
+            marks.setdefault(entity["offset"] + entity["length"], []).append(_RESET)
+    out, last = [], 0
+    for at in sorted(marks):
+        out.append(units[last * 2 : at * 2].decode("utf-16-le", errors="replace"))
+        out.extend(sorted(marks[at], key=lambda m: m != _RESET))  # close before opening
+        last = at
+    out.append(units[last * 2 :].decode("utf-16-le", errors="replace"))
+    return "".join(out)
+
+
+@dataclass
+class Console:
+    """The terminal side: prints what the bot sends, turns what you type into updates."""
+
+    tg: FakeTelegramThread
+    out: TextIO = sys.stdout
+    colour: bool = True
+    buttons: dict[int, tuple[int, str]] = field(default_factory=dict)  # number -> (msg, data)
+    results: dict[str, tuple[str, str]] = field(default_factory=dict)  # r1 -> (query, result)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def show(self, message: SentMessage, event: str) -> None:
+        """Called on the fake server's thread for every message the bot sends or edits."""
+        if event == "deleted" or message.chat_id != USER_ID:
+            return
+        lines = ["", ("✏️  (edited)" if event == "edited" else "🤖")]
+        lines.append(styled(message.text, list(message.entities), self.colour))
+        row_texts = []
+        for row in message.buttons:
+            cells = []
+            for button in row:
+                if button.callback_data is not None:
+                    number = len(self.buttons) + 1
+                    self.buttons[number] = (message.message_id, button.callback_data)
+                    cells.append(f"[{number}] {button.text}")
+                elif button.url:
+                    cells.append(f"[link] {button.text}: {button.url}")
+            row_texts.append("   ".join(cells))
+        lines.extend(row_texts)
+        self.write("\n".join(lines) + "\n")
+
+    def write(self, text: str) -> None:
+        with self._lock:
+            self.out.write(text)
+            self.out.flush()
+
+    def handle(self, line: str) -> bool:
+        """One line typed by the user; False to quit."""
+        line = line.strip()
+        if not line:
+            return True
+        if line in ("/quit", "/exit"):
+            return False
+        if line.isdigit() and int(line) in self.buttons:
+            message_id, data = self.buttons[int(line)]
+            self.tg.press_button(message_id, data, user_id=USER_ID, chat_id=USER_ID, strict=False)
+        elif line in self.results:
+            query_id, result_id = self.results[line]
+            self.tg.choose_inline_result(USER_ID, query_id, result_id, chat_id=USER_ID)
+        elif line.startswith("@"):
+            self.inline(line.split(maxsplit=1)[1] if " " in line else "")
+        else:
+            self.tg.send_message(USER_ID, line, first_name="You")
+        return True
+
+    def inline(self, query: str) -> None:
+        query_id = self.tg.inline_query(USER_ID, query)
+        answer = self.tg.inline_answer(query_id, timeout=15)
+        self.results.clear()
+        lines = [f"\n🔎 inline results for “{query}”:"]
+        for number, result in enumerate(answer.results[:10], 1):
+            key = f"r{number}"
+            self.results[key] = (query_id, str(result.get("id")))
+            lines.append(f"  [{key}] {result.get('title')}: {result.get('description') or ''}")
+        lines.append("  (type r1, r2, ... to post one here)" if answer.results else "  nothing")
+        self.write("\n".join(lines) + "\n")
+
+
+def _read_input(console: Console, stop: Callable[[], None]) -> None:
+    console.write(
+        "Local console chat with the news bot (fake Telegram, no token).\n"
+        "Type /start, /latest, /search words, or just words; numbers press buttons; "
+        "'@ words' runs an inline query; /quit leaves.\n"
+    )
+    while True:
+        try:
+            line = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            break
+        try:
+            if not console.handle(line):
+                break
+        except Exception as exc:  # a console slip must not end the session
+            console.write(f"(console: {exc})\n")
+    stop()
+
+
+def run_console(settings: Settings, register: Callable[[App], None]) -> int:
+    with FakeTelegramThread() as tg:
+        console = Console(tg, colour=sys.stdout.isatty())
+        tg.on_bot_message(console.show)
+        application = build_application(settings, register, token=tg.token, base_url=tg.base_url)
+
+        def stop() -> None:
+            # run_polling stops cleanly on SIGINT; the reader thread asks for it that way.
+            os.kill(os.getpid(), signal.SIGINT)
+
+        def read_when_ready() -> None:
+            tg.wait_until_polling(timeout=120)  # seeds load before the bot polls
+            _read_input(console, stop)
+
+        threading.Thread(target=read_when_ready, daemon=True).start()
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    return 0

@@ -1,0 +1,133 @@
+"""Pacing what the bot sends to Telegram's flood limits, with bulk sends behind replies.
+
+Telegram allows about 30 messages a second over all chats, about one a second in one chat and
+20 a minute in a group, and answers 429 with `retry_after` beyond that. Bulk sends (digests,
+broadcasts; marked with `rate_limit_args=BULK`) are spaced evenly under a budget that leaves
+room for interactive replies, which are never held back by us: a reply never waits behind a
+digest run of thousands. A 429 on a bulk send pauses bulk sending for exactly `retry_after`,
+then the same message goes again; a reply that meets a 429 waits and retries on its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+from bot.delivery.errors import retry_seconds
+
+log = logging.getLogger(__name__)
+
+JSON = bool | dict[str, Any] | list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Priority:
+    bulk: bool
+    max_retries: int
+
+
+BULK = Priority(bulk=True, max_retries=20)
+INTERACTIVE = Priority(bulk=False, max_retries=3)
+
+
+class PacedRateLimiter(BaseRateLimiter[Priority]):
+    def __init__(
+        self,
+        *,
+        overall_per_second: float = 30,
+        bulk_per_second: float = 29,
+        chat_interval: float = 1.0,
+        group_interval: float = 3.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.overall = overall_per_second
+        self.bulk_interval = 1.0 / bulk_per_second
+        self.chat_interval = chat_interval
+        self.group_interval = group_interval
+        self._now = clock
+        self._sent: deque[float] = deque()  # every send in the last second, replies included
+        self._next_bulk = 0.0
+        self._bulk_paused_until = 0.0
+        self._chat_ready: dict[int | str, float] = {}
+        self._lock = asyncio.Lock()
+        self.retries_after_429 = 0
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    def _in_last_second(self, now: float) -> int:
+        while self._sent and self._sent[0] <= now - 1.0:
+            self._sent.popleft()
+        return len(self._sent)
+
+    async def _bulk_slot(self, chat_id: int | str | None) -> None:
+        """Wait for this bulk send's turn: even spacing, room in the overall budget, chat pace."""
+        async with self._lock:  # slots are handed out one at a time, in order
+            while True:
+                now = self._now()
+                wait = max(self._next_bulk, self._bulk_paused_until) - now
+                if chat_id is not None:
+                    wait = max(wait, self._chat_ready.get(chat_id, 0.0) - now)
+                if wait <= 0 and self._in_last_second(now) >= self.overall:
+                    wait = self._sent[0] + 1.0 - now
+                if wait <= 0:
+                    break
+                await asyncio.sleep(wait)
+            self._next_bulk = now + self.bulk_interval
+            if chat_id is not None:
+                interval = self.group_interval if _is_group(chat_id) else self.chat_interval
+                self._chat_ready[chat_id] = now + interval
+                if len(self._chat_ready) > 10_000:
+                    self._forget_idle_chats(now)
+            self._sent.append(now)
+
+    def _forget_idle_chats(self, now: float) -> None:
+        for key in [k for k, ready in self._chat_ready.items() if ready <= now]:
+            del self._chat_ready[key]
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, JSON]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: Priority | None,
+    ) -> JSON:
+        priority = rate_limit_args or INTERACTIVE
+        chat_id = data.get("chat_id")
+        for attempt in range(priority.max_retries + 1):
+            if priority.bulk:
+                await self._bulk_slot(chat_id)
+            elif chat_id is not None:
+                self._sent.append(self._now())
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                if attempt == priority.max_retries:
+                    raise
+                self.retries_after_429 += 1
+                seconds = retry_seconds(exc)
+                log.info("flood limit on %s: waiting %.1f s as Telegram asks", endpoint, seconds)
+                if priority.bulk:
+                    # Everyone in the bulk queue waits: Telegram said we are going too fast.
+                    self._bulk_paused_until = max(self._bulk_paused_until, self._now() + seconds)
+                else:
+                    await asyncio.sleep(seconds)
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+
+def _is_group(chat_id: int | str) -> bool:
+    """Negative ids and @usernames are groups and channels (20 a minute)."""
+    return isinstance(chat_id, str) or chat_id < 0

@@ -1,0 +1,313 @@
+"""Delivering due digests: claim in the ledger, compose, send paced, record; exactly once.
+
+Every tick (once a minute) finds the subscribers whose digest is due, and for each: claims the
+(subscriber, local date) ledger row, composes the digest, sends it through the bulk queue and
+records the result with the next day's schedule in one transaction. Because the ledger row is
+claimed before the send and marked after it, a crash in between can repeat at most the digests
+that were in flight; nothing is skipped, and a restart never replays past days.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from telegram.error import NetworkError, TelegramError
+from telegram.ext import ExtBot
+
+from bot.clock import Clock
+from bot.delivery.errors import judge
+from bot.delivery.pacing import BULK, Priority
+from bot.digests.compose import Selection, select_articles
+from bot.digests.schedule import catch_up, local_date, next_due
+from bot.rendering.cards import Reply
+from bot.rendering.digest import digest_message
+from bot.search.service import SearchService
+from bot.summaries.service import SummaryService
+from storage import articles, deliveries, subscribers
+from storage.database import Database
+from storage.models import Article, Subscriber
+
+log = logging.getLogger(__name__)
+
+FIRST_DIGEST_WINDOW = timedelta(hours=24)
+RETRY_LATER = timedelta(minutes=1)
+NETWORK_BACKOFF = (1.0, 2.0, 4.0)
+POOL_LIMIT = 5000
+TOPIC_RESULTS = 200
+SUMMARY_SENTENCES = 2
+
+
+@dataclass
+class RunReport:
+    due: int = 0
+    sent: int = 0
+    empty: int = 0
+    failed: int = 0
+    deactivated: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _RunContext:
+    """What one run shares across subscribers: the article pool and topic matches."""
+
+    now: datetime
+    pool: list[Article]
+    topic_hits: dict[tuple[str, ...], dict[int, int]] = field(default_factory=dict)
+
+
+class DigestRunner:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        bot: ExtBot[Priority],
+        clock: Clock,
+        search: SearchService,
+        summaries: SummaryService,
+        instance: str,
+        concurrency: int = 64,
+        batch: int = 500,
+    ) -> None:
+        self.db = db
+        self.bot = bot
+        self.clock = clock
+        self.search = search
+        self.summaries = summaries
+        self.instance = instance
+        self.concurrency = concurrency
+        self.batch = batch
+        self._task: asyncio.Task[RunReport] | None = None
+        self._lock = asyncio.Lock()
+        self.last_tick_at: datetime | None = None
+        self.last_report: RunReport | None = None
+
+    def tick(self) -> None:
+        """Called by the JobQueue every minute: start a run unless one is going."""
+        self.last_tick_at = self.clock.now()
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self.run(), name="digest-run")
+
+    async def wait_idle(self) -> None:
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def run(self, *, force: bool = False) -> RunReport:
+        """Deliver every due digest (with `force`, today's to every active subscriber)."""
+        async with self._lock:
+            started = time.perf_counter()
+            report = RunReport()
+            now = self.clock.now()
+            try:
+                if force:
+                    await self._run_all_today(now, report)
+                else:
+                    await self._run_due(now, report)
+            except Exception:
+                log.exception("digest run stopped early; the rest go on the next tick")
+                raise
+            finally:
+                report.seconds = time.perf_counter() - started
+                self.last_report = report
+            if report.due:
+                log.info(
+                    "digests: %d due, %d sent, %d empty, %d failed, %d deactivated in %.1f s",
+                    report.due, report.sent, report.empty, report.failed, report.deactivated,
+                    report.seconds,
+                )  # fmt: skip
+            return report
+
+    async def _run_due(self, now: datetime, report: RunReport) -> None:
+        cursor: tuple[datetime, int] | None = None
+        while True:
+            async with self.db.read() as session:
+                batch = await subscribers.due(session, now, limit=self.batch, after=cursor)
+            if not batch:
+                return
+            cursor = (batch[-1].next_due_at, batch[-1].id)
+            work: list[tuple[Subscriber, date]] = []
+            for subscriber in batch:
+                zone = ZoneInfo(subscriber.timezone)
+                day, instant = catch_up(
+                    now, subscriber.next_due_date, subscriber.delivery_minute, zone
+                )
+                if instant > now:
+                    # Days were missed (the bot was down): today's is not due yet; no replay.
+                    async with self.db.write() as session:
+                        await subscribers.reschedule(session, subscriber.id, (day, instant))
+                    continue
+                work.append((subscriber, day))
+            await self._deliver_all(work, now, report)
+
+    async def _run_all_today(self, now: datetime, report: RunReport) -> None:
+        after = 0
+        while True:
+            async with self.db.read() as session:
+                batch = await subscribers.active(session, after_id=after, limit=self.batch)
+            if not batch:
+                return
+            after = batch[-1].id
+            work = [(s, local_date(now, ZoneInfo(s.timezone))) for s in batch]
+            await self._deliver_all(work, now, report)
+
+    async def _deliver_all(
+        self, work: Sequence[tuple[Subscriber, date]], now: datetime, report: RunReport
+    ) -> None:
+        if not work:
+            return
+        context = await self._context(now, [s for s, _ in work])
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(subscriber: Subscriber, day: date) -> None:
+            async with gate:
+                try:
+                    await self._deliver(subscriber, day, context, report)
+                except Exception as exc:  # one subscriber's trouble must not stop the run
+                    log.exception("digest for subscriber %d failed", subscriber.id)
+                    report.failed += 1
+                    report.errors.append(f"{exc.__class__.__name__}: {exc}")
+
+        report.due += len(work)
+        await asyncio.gather(*(one(s, d) for s, d in work))
+
+    async def _context(self, now: datetime, batch: Sequence[Subscriber]) -> _RunContext:
+        since = min((s.last_digest_at or now - FIRST_DIGEST_WINDOW) for s in batch)
+        async with self.db.read() as session:
+            pool = await articles.loaded_since(session, since, limit=POOL_LIMIT)
+        return _RunContext(now, pool)
+
+    async def _topic_hits(self, context: _RunContext, topics: tuple[str, ...]) -> dict[int, int]:
+        key = tuple(sorted(t.lower() for t in topics))
+        if key not in context.topic_hits:
+            hits: dict[int, int] = {}
+            for topic in key:
+                result = await self.search.search(topic, limit=TOPIC_RESULTS)
+                for hit in result.hits:
+                    hits[hit.article.id] = hits.get(hit.article.id, 0) + 1
+            context.topic_hits[key] = hits
+        return context.topic_hits[key]
+
+    async def compose(
+        self, subscriber: Subscriber, context: _RunContext, day: date, *, preview: bool = False
+    ) -> tuple[Reply, Selection]:
+        """The digest message for one subscriber (also used for /digest previews)."""
+        since = subscriber.last_digest_at or context.now - FIRST_DIGEST_WINDOW
+        hits = (
+            await self._topic_hits(context, tuple(subscriber.topics)) if subscriber.topics else None
+        )
+        selection = select_articles(
+            context.pool, since=since, until=context.now, size=subscriber.digest_size,
+            topic_hits=hits,
+        )  # fmt: skip
+        items = [
+            (a, (await self.summaries.for_article(a))[:SUMMARY_SENTENCES])
+            for a in selection.articles
+        ]
+        zone = ZoneInfo(subscriber.timezone)
+        return digest_message(items, selection.more, day, zone, preview=preview), selection
+
+    async def preview(self, subscriber: Subscriber) -> Reply | None:
+        """Today's digest as it would look now, sent as a reply; it records nothing."""
+        now = self.clock.now()
+        context = await self._context(now, [subscriber])
+        reply, selection = await self.compose(
+            subscriber, context, local_date(now, ZoneInfo(subscriber.timezone)), preview=True
+        )
+        return reply if selection.articles else None
+
+    async def _deliver(
+        self, subscriber: Subscriber, day: date, context: _RunContext, report: RunReport
+    ) -> None:
+        now = self.clock.now()
+        zone = ZoneInfo(subscriber.timezone)
+        tomorrow = next_due(day, subscriber.delivery_minute, zone)
+        async with self.db.write() as session:
+            claimed = await deliveries.claim(session, subscriber.id, day, now, self.instance)
+            if (
+                not claimed
+                and await deliveries.status_of(session, subscriber.id, day) in deliveries.DONE
+            ):
+                # Already delivered (a restart, /senddigests, another instance): move on.
+                await subscribers.reschedule(session, subscriber.id, tomorrow)
+        if not claimed:
+            report.skipped += 1
+            return
+        reply, selection = await self.compose(subscriber, context, day)
+        if not selection.articles:
+            async with self.db.write() as session:
+                await deliveries.finish(session, subscriber.id, day, status="empty", now=now)
+                await subscribers.reschedule(session, subscriber.id, tomorrow)
+            report.empty += 1
+            return
+        chat_id = subscriber.chat_id
+        for _move in range(2):
+            try:
+                message_id = await self._send(chat_id, reply)
+            except TelegramError as exc:
+                verdict = judge(exc)
+                if verdict.kind == "moved" and verdict.new_chat_id is not None:
+                    chat_id = verdict.new_chat_id
+                    async with self.db.write() as session:
+                        await subscribers.move_chat(session, subscriber.id, chat_id, now)
+                    continue
+                await self._record_failure(
+                    subscriber, day, verdict.kind, verdict.reason, tomorrow, report
+                )
+                return
+            async with self.db.write() as session:
+                await deliveries.finish(
+                    session, subscriber.id, day, status="sent", now=self.clock.now(),
+                    message_id=message_id, article_count=len(selection.articles),
+                )  # fmt: skip
+                await subscribers.reschedule(
+                    session, subscriber.id, tomorrow, last_digest_at=context.now
+                )
+            report.sent += 1
+            return
+        await self._record_failure(subscriber, day, "retry", "chat moved twice", tomorrow, report)
+
+    async def _send(self, chat_id: int, reply: Reply) -> int:
+        """Send through the bulk queue; network trouble is retried with back-off first."""
+        for pause in (*NETWORK_BACKOFF, None):
+            try:
+                message = await self.bot.send_message(
+                    chat_id, reply.text, reply_markup=reply.keyboard, rate_limit_args=BULK
+                )
+                return message.message_id
+            except NetworkError as exc:
+                if pause is None or judge(exc).kind != "retry":
+                    raise
+                await asyncio.sleep(pause)
+        raise AssertionError("unreachable")
+
+    async def _record_failure(
+        self,
+        subscriber: Subscriber,
+        day: date,
+        kind: str,
+        reason: str,
+        tomorrow: tuple[date, datetime],
+        report: RunReport,
+    ) -> None:
+        now = self.clock.now()
+        async with self.db.write() as session:
+            await deliveries.finish(
+                session, subscriber.id, day, status="failed", now=now, error=reason
+            )
+            if kind == "gone":
+                await subscribers.deactivate(session, subscriber.id, reason, now)
+                report.deactivated += 1
+            elif kind == "retry":
+                await subscribers.reschedule(session, subscriber.id, (day, now + RETRY_LATER))
+            else:  # our bug: the same message would fail again; try tomorrow's, and say so
+                log.error("digest for subscriber %d rejected: %s", subscriber.id, reason)
+                await subscribers.reschedule(session, subscriber.id, tomorrow)
+        report.failed += 1

@@ -1,0 +1,163 @@
+"""Messages about articles: lists, search results, summaries and the full text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks
+from bot.callbacks import LatestPage, OpenFullText, OpenSummary, SearchPage
+from bot.rendering.markup import MAX_MESSAGE, bold, clean, esc, join_within, split_text
+from bot.search.snippets import Segments
+from storage.models import Article
+
+PAGE_SIZE = 5
+# Three of these, a title and a byline stay well inside one message.
+MAX_SENTENCE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message to send: HTML text and an optional inline keyboard."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+def when(moment: datetime | None, zone: tzinfo) -> str:
+    """`14 Dec 2017, 08:20 EST` in the reader's zone."""
+    if moment is None:
+        return "date unknown"
+    local = moment.astimezone(zone)
+    return local.strftime("%-d %b %Y, %H:%M ") + (local.tzname() or "")
+
+
+def byline(article: Article, zone: tzinfo) -> str:
+    parts = [when(article.published_at, zone)]
+    if article.source:
+        parts.append(clean(article.source))
+    parts.append(f"<code>{esc(article.short_id)}</code>")
+    return " · ".join(parts)
+
+
+def _button(text: str, callback: callbacks.Callback) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=callbacks.encode(callback))
+
+
+def _article_buttons(position: int, article: Article) -> list[InlineKeyboardButton]:
+    return [
+        _button(f"{position}. Summary", OpenSummary(article.short_id)),
+        _button(f"{position}. Full text", OpenFullText(article.short_id)),
+    ]
+
+
+def _pager(
+    page: int, pages: int, make: callbacks.Callback | None, prev: callbacks.Callback | None
+) -> list[InlineKeyboardButton]:
+    row = []
+    if prev is not None:
+        row.append(_button("◀", prev))
+    row.append(_button(f"{page + 1}/{pages}", callbacks.Action("noop")))
+    if make is not None:
+        row.append(_button("▶", make))
+    return row
+
+
+def _keyboard(
+    shown: Sequence[Article], first: int, pager: list[InlineKeyboardButton] | None
+) -> InlineKeyboardMarkup:
+    rows = [_article_buttons(first + i + 1, a) for i, a in enumerate(shown)]
+    if pager and len(pager) > 1:
+        rows.append(pager)
+    return InlineKeyboardMarkup(rows)
+
+
+def latest_page(
+    shown: Sequence[Article], *, offset: int, total: int, limit: int, topic: str, zone: tzinfo
+) -> Reply:
+    """A page of the newest articles, numbered across pages, with ◀ ▶ buttons."""
+    heading = "📰 <b>Latest news</b>" + (f" on <b>{clean(topic)}</b>" if topic else "")
+    if not shown:
+        return Reply(heading + "\n\nNothing here yet. Try /latest or /search.")
+    heading += f" ({offset + 1}–{offset + len(shown)} of {total})"
+    entries = [f"{offset + i + 1}. {bold(a.title)}\n{byline(a, zone)}" for i, a in enumerate(shown)]
+    page, pages = offset // PAGE_SIZE, -(-total // PAGE_SIZE)
+    prev = LatestPage(max(0, offset - PAGE_SIZE), limit, topic) if offset > 0 else None
+    nxt = LatestPage(offset + PAGE_SIZE, limit, topic) if offset + PAGE_SIZE < total else None
+    pager = _pager(page, pages, nxt, prev)
+    return Reply("\n\n".join([heading, *entries]), _keyboard(shown, offset, pager))
+
+
+def marked(segments: Segments) -> str:
+    return "".join(f"<b>{clean(text)}</b>" if hit else clean(text) for text, hit in segments)
+
+
+def search_page(
+    query: str,
+    corrected: str | None,
+    results: Sequence[tuple[Article, Segments]],
+    *,
+    page: int,
+    total: int,
+    zone: tzinfo,
+) -> Reply:
+    """A page of search results with snippets whose matched words are bold."""
+    heading = f"🔎 Results for “{clean(query)}”"
+    if corrected:
+        heading += f"\nShowing results for <b>{clean(corrected)}</b>"
+    first = page * PAGE_SIZE
+    heading += f" ({first + 1}–{first + len(results)} of {total})"
+    entries = [
+        f"{first + i + 1}. {bold(a.title)}\n{byline(a, zone)}\n<i>{marked(snippet)}</i>"
+        for i, (a, snippet) in enumerate(results)
+    ]
+    pages = -(-total // PAGE_SIZE)
+    prev = SearchPage(page - 1, query) if page > 0 else None
+    nxt = SearchPage(page + 1, query) if first + PAGE_SIZE < total else None
+    text = "\n\n".join([heading, *entries])
+    return Reply(text, _keyboard([a for a, _ in results], first, _pager(page, pages, nxt, prev)))
+
+
+def no_results(query: str) -> Reply:
+    return Reply(
+        f"🔎 Nothing found for “{clean(query)}”.\n\n"
+        "Try fewer or shorter words, another spelling, or a topic like "
+        "<code>/search elections</code>. /latest shows the newest stories."
+    )
+
+
+def summary_card(article: Article, sentences: Sequence[str], zone: tzinfo) -> Reply:
+    """Title, date, source and the summary, with a button for the full text."""
+    lines = [bold(article.title), byline(article, zone)]
+    if article.dateline:
+        lines[-1] += f" · {clean(article.dateline)}"
+    sentences = list(sentences) or article.paragraphs[:1]
+    body = "\n".join(f"• {clean(clip(s, MAX_SENTENCE))}" for s in sentences)
+    text = "\n".join(lines) + "\n\n" + body
+    keyboard = InlineKeyboardMarkup([[_button("📄 Full text", OpenFullText(article.short_id))]])
+    return Reply(text, keyboard)
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word end with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut + "…"
+
+
+def full_text(article: Article, zone: tzinfo) -> list[str]:
+    """The whole article in as few messages as fit, split only between paragraphs.
+
+    A paragraph longer than a message on its own is cut at sentence ends.
+    """
+    header = bold(article.title) + "\n" + byline(article, zone)
+    if article.dateline:
+        header += f" · {clean(article.dateline)}"
+    blocks = [header]
+    for paragraph in article.paragraphs:
+        blocks.extend(clean(piece) for piece in split_text(paragraph, MAX_MESSAGE - 8))
+    return join_within(blocks)

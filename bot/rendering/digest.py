@@ -1,0 +1,60 @@
+"""The daily digest message: one message, whatever the articles hold."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, tzinfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks
+from bot.callbacks import OpenFullText
+from bot.rendering.cards import Reply, byline, clip
+from bot.rendering.markup import MAX_MESSAGE, bold, clean, visible_length
+from storage.models import Article
+
+Item = tuple[Article, Sequence[str]]  # (article, its summary sentences)
+
+
+def _entry(
+    number: int, article: Article, sentences: Sequence[str], zone: tzinfo, keep: int, width: int
+) -> str:
+    summary = " ".join(clip(s, width) for s in sentences[:keep])
+    text = f"{number}. {bold(article.title)}\n{byline(article, zone)}"
+    return text + (f"\n{clean(summary)}" if summary else "")
+
+
+def digest_message(
+    items: Sequence[Item], more: int, day: date, zone: tzinfo, *, preview: bool = False
+) -> Reply:
+    """Title, date, source and a one- or two-sentence summary each, then "and N more"."""
+    heading = ("👀 <b>Digest preview</b>" if preview else "🗞 <b>Your daily digest</b>") + (
+        f" · {day.strftime('%a %-d %b %Y')}"
+    )
+    # Two sentences each if they fit, else one, else shorter ones, else fewer articles.
+    for keep, width in ((2, 400), (1, 300), (1, 150), (0, 0)):
+        shown = list(items)
+        while shown:
+            entries = [_entry(i + 1, a, s, zone, keep, width) for i, (a, s) in enumerate(shown)]
+            hidden = more + len(items) - len(shown)
+            tail = f"and {hidden} more: /latest" if hidden else ""
+            text = "\n\n".join([heading, *entries, *([tail] if tail else [])])
+            if visible_length(text) <= MAX_MESSAGE:
+                return Reply(text, _buttons(shown))
+            if keep:
+                break  # try shorter summaries before dropping articles
+            shown.pop()
+    return Reply(heading + f"\n\n{len(items) + more} new stories: /latest")
+
+
+def _buttons(shown: Sequence[Item]) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            InlineKeyboardButton(
+                f"📄 {i + 1}. {clip(article.title, 40)}",
+                callback_data=callbacks.encode(OpenFullText(article.short_id)),
+            )
+        ]
+        for i, (article, _) in enumerate(shown)
+    ]
+    return InlineKeyboardMarkup(rows)

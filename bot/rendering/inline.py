@@ -1,0 +1,36 @@
+"""Inline-mode results: one article as a result people can post in any chat."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+)
+
+from bot.rendering.cards import clip, summary_card
+from bot.summaries.service import lead_sentences
+from storage.models import Article
+
+
+def deep_link(bot_username: str, short_id: str) -> str:
+    return f"https://t.me/{bot_username}?start=a_{short_id}"
+
+
+def article_result(article: Article, bot_username: str, zone: tzinfo) -> InlineQueryResultArticle:
+    """Title and first summary sentence in the list; the summary card when chosen."""
+    sentences = article.summary if article.summary else lead_sentences(article.paragraphs)
+    card = summary_card(article, sentences, zone)
+    link = deep_link(bot_username, article.short_id)
+    return InlineQueryResultArticle(
+        id=article.short_id,
+        title=clip(article.title, 200),
+        description=clip(sentences[0], 200) if sentences else None,
+        input_message_content=InputTextMessageContent(card.text, parse_mode="HTML"),
+        reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton(f"📄 Read it with @{bot_username}", url=link)]]
+        ),
+    )

@@ -1,0 +1,80 @@
+"""The bot's fixed texts: welcome, help, and short answers."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks
+from bot.callbacks import Action
+from bot.rendering.cards import Reply
+from bot.rendering.markup import clean
+
+
+def welcome(first_name: str | None, bot_username: str) -> Reply:
+    hello = f"👋 Hi {clean(first_name)}!" if first_name else "👋 Hi!"
+    text = (
+        f"{hello} I bring you the news from my article library.\n\n"
+        "📰 /latest — the newest stories\n"
+        "🔎 /search <i>words</i> — find stories; typos are fine. Or just type some words.\n"
+        "📝 /summary <i>id or words</i> — a three-sentence summary\n"
+        "📄 /article <i>id</i> — the full text\n"
+        "🔔 /subscribe — a daily digest at the time you choose\n"
+        f"💬 In any chat, type <code>@{clean(bot_username)} words</code> to share a story.\n\n"
+        "/help shows every command with an example."
+    )
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    "📰 Latest news", callback_data=callbacks.encode(Action("latest"))
+                ),
+                InlineKeyboardButton(
+                    "🔔 Daily digest", callback_data=callbacks.encode(Action("subscribe"))
+                ),
+            ]
+        ]
+    )
+    return Reply(text, keyboard)
+
+
+def help_text(bot_username: str) -> Reply:
+    return Reply(
+        "<b>What I can do</b>\n\n"
+        "/latest — newest articles, 5 a page\n"
+        "   <code>/latest</code>, <code>/latest 10</code>, <code>/latest world</code>\n"
+        "/search — find articles, typos welcome\n"
+        "   <code>/search putin syria</code> (or just send <code>putin syria</code>)\n"
+        "/summary — title, date, source and three key sentences\n"
+        "   <code>/summary a1b2c3</code> or <code>/summary syria envoy</code>\n"
+        "/article — the full text\n"
+        "   <code>/article a1b2c3</code>\n"
+        "/subscribe — a daily digest at your time\n"
+        "   <code>/subscribe 7:30 Europe/Berlin</code>\n"
+        "/unsubscribe — stop the daily digest\n"
+        "/settings — your digest time, timezone and topics\n"
+        "/digest — preview your digest now\n"
+        "/help — this list\n\n"
+        f"Inline: type <code>@{clean(bot_username)} putin</code> in any chat."
+    )
+
+
+def unknown_command(command: str) -> Reply:
+    return Reply(f"I don't know {clean(command)}. /help lists what I can do.")
+
+
+def unknown_article(text: str) -> Reply:
+    return Reply(
+        f"No article with the id “{clean(text[:64])}”. It may have been withdrawn. "
+        "Ids look like <code>a1b2c3</code>; /latest shows the newest ones."
+    )
+
+
+def expired_button() -> str:
+    return "This button has expired. Try /latest or /search."
+
+
+def empty_search() -> Reply:
+    return Reply(
+        "What should I look for? Send some words, e.g. <code>/search putin syria</code>, "
+        "or just type them."
+    )

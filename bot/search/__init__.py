@@ -1,0 +1,1 @@
+"""Finding articles: typo-tolerant, fast, ranked like the best search engines rank."""

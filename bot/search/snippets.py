@@ -1,0 +1,65 @@
+"""One-line snippets that show why an article matched, with the matched words marked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from bot.search.text import fold
+
+_WORD = re.compile(r"[^\W_]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+Segments = list[tuple[str, bool]]  # (text, is a matched word)
+
+
+def _mark(text: str, terms: Collection[str]) -> tuple[Segments, int]:
+    """Split text into plain and matched runs; also count the distinct terms it holds."""
+    segments: Segments = []
+    seen: set[str] = set()
+    last = 0
+    for found in _WORD.finditer(text):
+        folded = fold(found.group())
+        if folded in terms:
+            seen.add(folded)
+            if found.start() > last:
+                segments.append((text[last : found.start()], False))
+            segments.append((found.group(), True))
+            last = found.end()
+    if last < len(text):
+        segments.append((text[last:], False))
+    return segments, len(seen)
+
+
+def _clip(text: str, terms: Collection[str], width: int) -> str:
+    """Cut a long sentence to `width` characters around its first matched word."""
+    if len(text) <= width:
+        return text
+    first = next((m.start() for m in _WORD.finditer(text) if fold(m.group()) in terms), 0)
+    start = max(0, min(first - width // 4, len(text) - width))
+    # Cut on spaces so no word is halved.
+    if start > 0:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < first else start
+    end = start + width
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    return ("…" if start > 0 else "") + text[start:end].strip() + ("…" if end < len(text) else "")
+
+
+def snippet(paragraphs: list[str], terms: Collection[str], width: int = 160) -> Segments:
+    """The body sentence that holds the most matched terms (the lead when none), marked."""
+    best_text = ""
+    best_count = -1
+    for paragraph in paragraphs:
+        for sentence in _SENTENCE_END.split(paragraph):
+            _, count = _mark(sentence, terms)
+            if count > best_count:
+                best_text, best_count = sentence, count
+                if count == len(terms):
+                    break
+        if best_count == len(terms) and best_count > 0:
+            break
+    segments, _ = _mark(_clip(best_text.strip(), terms, width), terms)
+    return segments

@@ -1,0 +1,92 @@
+"""The corpus vocabulary, and correcting query words against it with rapidfuzz."""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.search.text import typo_budget
+
+MAX_ALTERNATIVES = 4
+MAX_PREFIX_EXPANSIONS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """A corpus term that may stand for a query word, and what it costs."""
+
+    term: str
+    typos: int
+    prefix: bool = False  # the query word is a prefix of this term (the last word only)
+
+
+class Vocabulary:
+    """Terms with their document counts, bucketed by length for fast bounded-distance lookups."""
+
+    def __init__(self, terms: Iterable[tuple[str, int]]) -> None:
+        self.doc_counts: dict[str, int] = {}
+        by_length: dict[int, list[str]] = defaultdict(list)
+        for term, count in terms:
+            self.doc_counts[term] = count
+            by_length[len(term)].append(term)
+        self._by_length = dict(by_length)
+        self._sorted = sorted(self.doc_counts)
+        # Short prefixes match thousands of terms: their top completions are worth remembering.
+        self._short_prefixes: dict[str, list[Alternative]] = {}
+
+    def __len__(self) -> int:
+        return len(self.doc_counts)
+
+    def __contains__(self, term: object) -> bool:
+        return term in self.doc_counts
+
+    def corrections(self, word: str) -> list[Alternative]:
+        """Terms within the word's typo budget (optimal string alignment: a swap is one typo).
+
+        An exact hit is always kept and first; near terms come after, the closer and the more
+        common first, so a real word typed for another ("form" for "from") still finds both.
+        """
+        budget = typo_budget(word)
+        found: list[Alternative] = []
+        if word in self.doc_counts:
+            found.append(Alternative(word, 0))
+        if budget == 0:
+            return found
+        near: list[tuple[int, int, str]] = []
+        for length in range(len(word) - budget, len(word) + budget + 1):
+            bucket = self._by_length.get(length)
+            if not bucket:
+                continue
+            for term, distance, _ in process.extract(
+                word, bucket, scorer=OSA.distance, score_cutoff=budget, limit=MAX_ALTERNATIVES
+            ):
+                if term != word:
+                    near.append((int(distance), -self.doc_counts[term], term))
+        near.sort()
+        found.extend(Alternative(term, typos) for typos, _, term in near[:MAX_ALTERNATIVES])
+        return found
+
+    def completions(self, prefix: str) -> list[Alternative]:
+        """The most common terms that start with `prefix` (for the word being typed last)."""
+        if len(prefix) <= 3:
+            cached = self._short_prefixes.get(prefix)
+            if cached is None:
+                cached = self._short_prefixes[prefix] = self._completions(prefix)
+            return cached
+        return self._completions(prefix)
+
+    def _completions(self, prefix: str) -> list[Alternative]:
+        start = bisect.bisect_left(self._sorted, prefix)
+        matches: list[str] = []
+        for term in self._sorted[start:]:
+            if not term.startswith(prefix):
+                break
+            if term != prefix:
+                matches.append(term)
+        matches.sort(key=lambda t: -self.doc_counts[t])
+        return [Alternative(t, 0, prefix=True) for t in matches[:MAX_PREFIX_EXPANSIONS]]

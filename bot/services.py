@@ -1,0 +1,29 @@
+"""The services handlers use, created once in `post_init` and kept in `bot_data`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.clock import Clock
+from bot.digests.runner import DigestRunner
+from bot.search.service import SearchService
+from bot.settings import Settings
+from bot.subscriptions import SubscriptionService
+from bot.summaries.service import SummaryService
+from storage.database import Database
+
+SERVICES_KEY = "services"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock
+    search: SearchService
+    summaries: SummaryService
+    subscriptions: SubscriptionService
+    digests: DigestRunner
+    started_at: datetime
+    bot_username: str = ""

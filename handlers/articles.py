@@ -1,0 +1,74 @@
+"""/summary and /article, and the Summary / Full text buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.callbacks import OpenFullText, OpenSummary, decode
+from bot.rendering import texts
+from bot.rendering.cards import Reply, full_text, no_results, summary_card
+from handlers.common import Context, command_argument, reader_zone, send, services
+from storage import articles
+from storage.models import Article
+from storage.short_ids import normalise_short_id
+
+
+async def _find(context: Context, text: str) -> Article | None:
+    """An article by id; else, for words, the best search match."""
+    found = services(context)
+    async with found.db.read() as session:
+        if not text:
+            newest = await articles.latest(session, limit=1)
+            return newest[0] if newest else None
+        article = await articles.by_short_id(session, text)
+    if article is not None:
+        return article
+    result = await found.search.search(text, limit=1)
+    return result.hits[0].article if result.hits else None
+
+
+async def send_summary(update: Update, context: Context, text: str) -> None:
+    article = await _find(context, text)
+    if article is None:
+        if not text:
+            await send(update, Reply("There are no articles yet."))
+        elif normalise_short_id(text) is not None:
+            await send(update, texts.unknown_article(text))
+        else:
+            await send(update, no_results(text))
+        return
+    sentences = await services(context).summaries.for_article(article)
+    await send(update, summary_card(article, sentences, await reader_zone(context, update)))
+
+
+async def send_full_text(update: Update, context: Context, short_id: str) -> None:
+    async with services(context).db.read() as session:
+        article = await articles.by_short_id(session, short_id)
+    if article is None:
+        await send(update, texts.unknown_article(short_id))
+        return
+    for part in full_text(article, await reader_zone(context, update)):
+        await send(update, Reply(part))
+
+
+async def summary_command(update: Update, context: Context) -> None:
+    await send_summary(update, context, command_argument(update))
+
+
+async def article_command(update: Update, context: Context) -> None:
+    argument = command_argument(update)
+    if not argument:
+        await send(update, Reply("Which article? Send its id, e.g. <code>/article a1b2c3</code>."))
+        return
+    await send_full_text(update, context, argument.split()[0])
+
+
+async def article_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    callback = decode(query.data)
+    if isinstance(callback, OpenSummary):
+        await send_summary(update, context, callback.short_id)
+    elif isinstance(callback, OpenFullText):
+        await send_full_text(update, context, callback.short_id)

@@ -1,0 +1,64 @@
+"""What every handler needs: its services, the reader's timezone, and sending a rendered reply."""
+
+from __future__ import annotations
+
+import re
+from datetime import tzinfo
+
+from telegram import Message, Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.rendering.cards import Reply
+from bot.services import SERVICES_KEY, Services
+
+Context = ContextTypes.DEFAULT_TYPE
+_ARGUMENT = re.compile(r"/\S*\s*(.*)", re.DOTALL)
+
+
+def services(context: Context) -> Services:
+    found: Services = context.bot_data[SERVICES_KEY]
+    return found
+
+
+async def reader_zone(context: Context, update: Update) -> tzinfo:
+    """The reader's timezone: the one they chose, else the bot's default."""
+    found = services(context)
+    # Inline queries come with no chat: a user's private chat has the user's id.
+    chat = update.effective_chat or update.effective_user
+    if chat is None:
+        return found.settings.timezone
+    return await found.subscriptions.zone_for(chat.id)
+
+
+def command_argument(update: Update) -> str:
+    """Everything after the command word (`/search putin syria` -> `putin syria`)."""
+    message = update.effective_message
+    text = message.text if message and message.text else ""
+    found = _ARGUMENT.match(text)
+    return found.group(1).strip() if found else text.strip()
+
+
+async def send(update: Update, reply: Reply) -> Message | None:
+    """Reply in the chat the update came from."""
+    message = update.effective_message
+    if message is None:
+        return None
+    return await message.reply_text(reply.text, reply_markup=reply.keyboard)
+
+
+async def edit_or_send(update: Update, reply: Reply) -> None:
+    """For a button press: replace the message the button sits on, else send a new one."""
+    query = update.callback_query
+    if query is not None and query.message is not None and query.message.is_accessible:
+        try:
+            await query.edit_message_text(reply.text, reply_markup=reply.keyboard)
+        except BadRequest as exc:
+            # A double tap asks for the page already shown: nothing to do.
+            if "not modified" not in exc.message:
+                raise
+        return
+    if update.effective_chat is not None:
+        await update.get_bot().send_message(
+            update.effective_chat.id, reply.text, reply_markup=reply.keyboard
+        )

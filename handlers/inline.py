@@ -1,0 +1,33 @@
+"""Inline mode: `@bot words` in any chat lists matching articles; choosing one posts its summary."""
+
+from __future__ import annotations
+
+from telegram import InlineQueryResultArticle, Update
+
+from bot.rendering.inline import article_result
+from handlers.common import Context, reader_zone, services
+from storage import articles
+
+PAGE = 50  # Telegram's most results per answer
+MAX_OFFSET = 500
+
+
+async def inline_query(update: Update, context: Context) -> None:
+    query = update.inline_query
+    assert query is not None
+    found = services(context)
+    offset = int(query.offset) if query.offset.isdigit() else 0
+    offset = min(offset, MAX_OFFSET)
+    text = query.query.strip()
+    if text:
+        result = await found.search.search(text, limit=offset + PAGE)
+        shown = [hit.article for hit in result.hits[offset : offset + PAGE]]
+    else:
+        async with found.db.read() as session:
+            shown = await articles.latest(session, limit=PAGE, offset=offset)
+    zone = await reader_zone(context, update)
+    results: list[InlineQueryResultArticle] = [
+        article_result(article, found.bot_username, zone) for article in shown
+    ]
+    more = len(shown) == PAGE and offset + PAGE < MAX_OFFSET
+    await query.answer(results, cache_time=30, next_offset=str(offset + PAGE) if more else "")

@@ -1,0 +1,68 @@
+"""/latest and its ◀ ▶ page buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.arguments import match_topic, parse_latest
+from bot.callbacks import LatestPage, decode
+from bot.rendering.cards import PAGE_SIZE, Reply, latest_page
+from bot.rendering.markup import clean
+from handlers.common import Context, command_argument, edit_or_send, reader_zone, send, services
+from storage import articles
+
+
+async def _page(update: Update, context: Context, offset: int, limit: int, topic: str) -> Reply:
+    async with services(context).db.read() as session:
+        total = await articles.count_live(session, topic or None)
+        if limit:
+            total = min(total, limit)
+        shown = await articles.latest(
+            session,
+            limit=max(0, min(PAGE_SIZE, total - offset)),
+            offset=offset,
+            topic=topic or None,
+        )
+    return latest_page(
+        shown,
+        offset=offset,
+        total=total,
+        limit=limit,
+        topic=topic,
+        zone=await reader_zone(context, update),
+    )
+
+
+async def latest_command(update: Update, context: Context) -> None:
+    await show_latest(update, context, command_argument(update))
+
+
+async def show_latest(update: Update, context: Context, argument: str) -> None:
+    args = parse_latest(argument)
+    topic = ""
+    if args.topic:
+        async with services(context).db.read() as session:
+            known = await articles.topic_names(session)
+        found = match_topic(args.topic, known)
+        if found is None:
+            listed = ", ".join(clean(name) for name in known[:30]) or "none yet"
+            await send(
+                update,
+                Reply(
+                    f"I have no topic “{clean(args.topic)}”. Topics: {listed}.\n"
+                    f"To search all articles instead: <code>/search {clean(args.topic)}</code>"
+                ),
+            )
+            return
+        topic = found
+    await send(update, await _page(update, context, 0, args.count, topic))
+
+
+async def latest_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    callback = decode(query.data)
+    if isinstance(callback, LatestPage):
+        reply = await _page(update, context, callback.offset, callback.limit, callback.topic)
+        await edit_or_send(update, reply)

@@ -1,0 +1,69 @@
+"""/search, plain text sent to the bot, and the search result page buttons."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+
+from bot.callbacks import SearchPage, decode
+from bot.rendering import texts
+from bot.rendering.cards import PAGE_SIZE, Reply, no_results, search_page
+from bot.search.snippets import snippet
+from handlers.common import Context, command_argument, edit_or_send, reader_zone, send, services
+
+_HEADING_START, _HEADING_END = "Results for “", "”"
+
+
+async def _page(update: Update, context: Context, query: str, page: int) -> Reply:
+    result = await services(context).search.search(query)
+    if not result.hits:
+        return no_results(query)
+    page = min(page, (len(result.hits) - 1) // PAGE_SIZE)
+    shown = result.hits[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    return search_page(
+        query,
+        result.corrected,
+        [(hit.article, snippet(hit.article.paragraphs, hit.match.terms)) for hit in shown],
+        page=page,
+        total=len(result.hits),
+        zone=await reader_zone(context, update),
+    )
+
+
+async def search_command(update: Update, context: Context) -> None:
+    await run_search(update, context, command_argument(update))
+
+
+async def plain_text(update: Update, context: Context) -> None:
+    message = update.effective_message
+    await run_search(update, context, message.text if message and message.text else "")
+
+
+async def run_search(update: Update, context: Context, query: str) -> None:
+    if not query.strip():
+        await send(update, texts.empty_search())
+        return
+    await send(update, await _page(update, context, query.strip(), 0))
+
+
+def _query_from_message(update: Update) -> str | None:
+    """The whole query, read back from the heading of the results message."""
+    query = update.callback_query
+    message = query.message if query else None
+    if not isinstance(message, Message) or not message.text:
+        return None
+    heading = message.text.split("\n", 1)[0]
+    start, end = heading.find(_HEADING_START), heading.rfind(_HEADING_END)
+    if start < 0 or end <= start:
+        return None
+    return heading[start + len(_HEADING_START) : end]
+
+
+async def search_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    callback = decode(query.data)
+    if not isinstance(callback, SearchPage):
+        return
+    text = (_query_from_message(update) if callback.truncated else None) or callback.query
+    await edit_or_send(update, await _page(update, context, text, callback.page))

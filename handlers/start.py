@@ -1,0 +1,45 @@
+"""/start (with article deep links) and /help."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.callbacks import Action, decode
+from bot.rendering import texts
+from handlers.articles import send_full_text
+from handlers.common import Context, command_argument, send, services
+from handlers.latest import show_latest
+from handlers.subscriptions import subscribe_start
+
+DEEP_LINK_ARTICLE = "a_"
+
+
+async def start(update: Update, context: Context) -> None:
+    payload = command_argument(update)
+    if payload.startswith(DEEP_LINK_ARTICLE):
+        await send_full_text(update, context, payload.removeprefix(DEEP_LINK_ARTICLE))
+        return
+    user = update.effective_user
+    chat = update.effective_chat
+    if chat is not None:
+        # Someone who blocked the bot and comes back gets their digest back too.
+        await services(context).subscriptions.reactivate(chat.id)
+    await send(
+        update, texts.welcome(user.first_name if user else None, services(context).bot_username)
+    )
+
+
+async def help_command(update: Update, context: Context) -> None:
+    await send(update, texts.help_text(services(context).bot_username))
+
+
+async def action_button(update: Update, context: Context) -> None:
+    """The buttons under the welcome message."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    callback = decode(query.data)
+    if callback == Action("latest"):
+        await show_latest(update, context, "")
+    elif callback == Action("subscribe"):
+        await subscribe_start(update, context)

@@ -1,0 +1,107 @@
+"""/subscribe, /unsubscribe, /settings (with its buttons) and /digest."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.arguments import parse_subscribe
+from bot.callbacks import SettingsChange, decode
+from bot.rendering.cards import Reply
+from bot.rendering.subscriptions import settings_card, subscribed
+from bot.subscriptions import SIZES
+from handlers.common import Context, command_argument, edit_or_send, send, services
+
+
+def _ids(update: Update) -> tuple[int, int | None]:
+    chat = update.effective_chat
+    user = update.effective_user
+    assert chat is not None
+    return chat.id, user.id if user else None
+
+
+async def subscribe_command(update: Update, context: Context) -> None:
+    await subscribe_with(update, context, command_argument(update))
+
+
+async def subscribe_start(update: Update, context: Context) -> None:
+    """The 🔔 button under the welcome message: subscribe with defaults (or what they had)."""
+    await subscribe_with(update, context, "")
+
+
+async def subscribe_with(update: Update, context: Context, argument: str) -> None:
+    args = parse_subscribe(argument)
+    if isinstance(args, str):
+        await send(update, Reply(args))
+        return
+    chat_id, user_id = _ids(update)
+    outcome = await services(context).subscriptions.subscribe(chat_id, user_id, args)
+    if isinstance(outcome, str):
+        await send(update, Reply(outcome))
+        return
+    await send(
+        update, subscribed(outcome.subscriber, outcome.next_at, was_active=outcome.was_active)
+    )
+
+
+async def unsubscribe_command(update: Update, context: Context) -> None:
+    chat_id, _ = _ids(update)
+    if await services(context).subscriptions.unsubscribe(chat_id):
+        await send(
+            update, Reply("🔕 Unsubscribed. Your settings are kept: /subscribe brings it back.")
+        )
+    else:
+        await send(update, Reply("You have no daily digest. /subscribe starts one."))
+
+
+async def settings_command(update: Update, context: Context) -> None:
+    chat_id, _ = _ids(update)
+    found = services(context)
+    await send(
+        update,
+        settings_card(await found.subscriptions.get(chat_id), found.settings.DEFAULT_TIMEZONE),
+    )
+
+
+async def settings_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    change = decode(query.data)
+    if not isinstance(change, SettingsChange):
+        await query.answer()
+        return
+    chat_id, _ = _ids(update)
+    found = services(context)
+    subscriptions = found.subscriptions
+    current = await subscriptions.get(chat_id)
+    if current is None:
+        await query.answer()
+        await edit_or_send(update, settings_card(None, found.settings.DEFAULT_TIMEZONE))
+        return
+    if change.action == "time":
+        await subscriptions.change(chat_id, minute=current.delivery_minute + change.value)
+    elif change.action == "size" and change.value in SIZES:
+        await subscriptions.change(chat_id, size=change.value)
+    elif change.action == "topics":
+        await subscriptions.change(chat_id, topics=())
+    elif change.action == "off":
+        await subscriptions.unsubscribe(chat_id)
+    elif change.action == "on":
+        await subscribe_with(update, context, "")
+    await query.answer("Saved")
+    await edit_or_send(
+        update, settings_card(await subscriptions.get(chat_id), found.settings.DEFAULT_TIMEZONE)
+    )
+
+
+async def digest_command(update: Update, context: Context) -> None:
+    """A preview of my digest now; it does not count as the day's delivery."""
+    chat_id, user_id = _ids(update)
+    found = services(context)
+    subscriber = await found.subscriptions.get(chat_id) or found.subscriptions.transient(
+        chat_id, user_id
+    )
+    reply = await found.digests.preview(subscriber)
+    if reply is None:
+        await send(update, Reply("Nothing new since your last digest. /latest shows the newest."))
+        return
+    await send(update, reply)

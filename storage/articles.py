@@ -1,0 +1,106 @@
+"""Reading articles: by id, newest first, by topic; and storing their summaries."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import String, Text, cast, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Article
+from storage.short_ids import normalise_short_id
+
+LIVE = Article.retracted.is_(False)
+
+
+def _topic_filter(topic: str | None):  # type: ignore[no-untyped-def]
+    if topic is None:
+        return LIVE
+    # JSON lists are stored as text on SQLite and cast to text on PostgreSQL: a quoted LIKE
+    # matches one whole element.
+    quoted = '"' + topic.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return LIVE & or_(
+        func.lower(Article.section) == topic.lower(),
+        cast(Article.topics, String).contains(quoted, autoescape=True),
+    )
+
+
+async def by_short_id(session: AsyncSession, text: str) -> Article | None:
+    """The live article with this id, or None (unknown, malformed or retracted)."""
+    short_id = normalise_short_id(text)
+    if short_id is None:
+        return None
+    return await session.scalar(select(Article).where(Article.short_id == short_id, LIVE))
+
+
+async def by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, Article]:
+    if not ids:
+        return {}
+    rows = await session.scalars(select(Article).where(Article.id.in_(ids), LIVE))
+    return {article.id: article for article in rows}
+
+
+async def latest(
+    session: AsyncSession, *, limit: int, offset: int = 0, topic: str | None = None
+) -> list[Article]:
+    """Newest first (by published time where known, else by when it was loaded)."""
+    rows = await session.scalars(
+        select(Article)
+        .where(_topic_filter(topic))
+        .order_by(Article.sort_at.desc(), Article.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(rows)
+
+
+async def count_live(session: AsyncSession, topic: str | None = None) -> int:
+    return int(await session.scalar(select(func.count()).where(_topic_filter(topic))) or 0)
+
+
+async def topic_names(session: AsyncSession) -> list[str]:
+    """Every section and topic of a live article, for matching what people type."""
+    names: set[str] = set()
+    # JSON has no equality on PostgreSQL: DISTINCT over its text form, decoded here.
+    rows = await session.execute(
+        select(Article.section, cast(Article.topics, Text)).where(LIVE).distinct()
+    )
+    for section, topics in rows:
+        if section:
+            names.add(section)
+        names.update(t for t in json.loads(topics or "[]") if isinstance(t, str) and t)
+    return sorted(names)
+
+
+async def loaded_since(session: AsyncSession, since: datetime, *, limit: int) -> list[Article]:
+    rows = await session.scalars(
+        select(Article)
+        .where(LIVE, Article.loaded_at > since)
+        .order_by(Article.sort_at.desc(), Article.id.desc())
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def missing_summaries(session: AsyncSession, *, limit: int) -> list[tuple[int, str, str]]:
+    """(id, content hash, body) of live articles whose summary is not computed yet."""
+    rows = await session.execute(
+        select(Article.id, Article.content_hash, Article.body)
+        .where(LIVE, Article.summary.is_(None))
+        .order_by(Article.sort_at.desc())
+        .limit(limit)
+    )
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+async def store_summary(
+    session: AsyncSession, article_id: int, content_hash: str, sentences: list[str]
+) -> None:
+    """Store a summary unless the article changed since it was computed."""
+    await session.execute(
+        update(Article)
+        .where(Article.id == article_id, Article.content_hash == content_hash)
+        .values(summary=sentences)
+    )

@@ -1,0 +1,91 @@
+"""The delivery ledger: one row per subscriber and local date, claimed before sending.
+
+A row is `sending` while someone holds it, then `sent` (with the message id), `empty` (nothing
+new, no message) or `failed` (to be tried again on a later tick). A `sending` row older than the
+lease belongs to a process that died: it may be claimed again, which may repeat that one digest
+if it had gone out before the crash, and never loses it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Delivery
+
+LEASE = timedelta(minutes=2)
+DONE = ("sent", "empty")
+
+
+async def claim(
+    session: AsyncSession, subscriber_id: int, day: date, now: datetime, owner: str
+) -> bool:
+    """Take the (subscriber, day) digest for sending; False if it is done or someone has it."""
+    row = await session.scalar(
+        select(Delivery).where(Delivery.subscriber_id == subscriber_id, Delivery.local_date == day)
+    )
+    if row is None:
+        session.add(
+            Delivery(
+                subscriber_id=subscriber_id,
+                local_date=day,
+                status="sending",
+                attempts=1,
+                claimed_at=now,
+                claimed_by=owner,
+                article_count=0,
+            )
+        )
+        await session.flush()
+        return True
+    if row.status in DONE:
+        return False
+    if row.status == "sending" and row.claimed_at > now - LEASE:
+        return False
+    row.status, row.claimed_at, row.claimed_by = "sending", now, owner
+    row.attempts += 1
+    return True
+
+
+async def finish(
+    session: AsyncSession,
+    subscriber_id: int,
+    day: date,
+    *,
+    status: str,
+    now: datetime,
+    message_id: int | None = None,
+    article_count: int = 0,
+    error: str | None = None,
+) -> None:
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.subscriber_id == subscriber_id, Delivery.local_date == day)
+        .values(
+            status=status,
+            sent_at=now if status == "sent" else None,
+            message_id=message_id,
+            article_count=article_count,
+            error=error,
+        )
+    )
+
+
+async def status_of(session: AsyncSession, subscriber_id: int, day: date) -> str | None:
+    return await session.scalar(
+        select(Delivery.status).where(
+            Delivery.subscriber_id == subscriber_id, Delivery.local_date == day
+        )
+    )
+
+
+async def counts_since(session: AsyncSession, since: datetime) -> dict[str, int]:
+    """Ledger rows claimed since `since`, by status."""
+    rows = await session.execute(
+        select(Delivery.status, func.count())
+        .where(Delivery.claimed_at >= since)
+        .group_by(Delivery.status)
+    )
+    return {status: int(n) for status, n in rows}

@@ -1,0 +1,158 @@
+"""Typed SQLAlchemy 2 models: the tables the bot keeps."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out, on SQLite (which keeps no zone) as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON,
+        list[str]: JSON,
+    }
+
+
+class Article(Base):
+    """A news article as the bot serves it. Body paragraphs are joined by blank lines."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    short_id: Mapped[str] = mapped_column(String(16), unique=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime | None]
+    # published_at where known, else loaded_at: one indexed column to order "latest" by.
+    sort_at: Mapped[datetime]
+    source: Mapped[str | None] = mapped_column(Text)
+    dateline: Mapped[str | None] = mapped_column(Text)
+    section: Mapped[str | None] = mapped_column(Text)
+    topics: Mapped[list[str]] = mapped_column(default=list)
+    url: Mapped[str | None] = mapped_column(Text)
+    seed_path: Mapped[str] = mapped_column(Text)
+    loaded_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    retracted: Mapped[bool] = mapped_column(default=False)
+    # Extractive summary sentences, filled in after loading (sentence splitting is slow).
+    summary: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
+
+    __table_args__ = (
+        Index("ix_articles_live_sort", "retracted", "sort_at"),
+        Index("ix_articles_loaded_at", "loaded_at"),
+    )
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.body.split("\n\n") if p]
+
+
+class SeedFile(Base):
+    """What the loader last saw of one seed file, so an unchanged file costs one stat."""
+
+    __tablename__ = "seed_files"
+
+    path: Mapped[str] = mapped_column(Text, primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    mtime_ns: Mapped[int] = mapped_column(BigInteger)
+    file_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # article | duplicate | rejected
+    reason: Mapped[str | None] = mapped_column(Text)
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+    checked_at: Mapped[datetime]
+
+
+class AppState(Base):
+    """Small named values shared by every instance: the corpus version, the last reload's report."""
+
+    __tablename__ = "app_state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime]
+
+
+class Subscriber(Base):
+    """A chat that gets the daily digest, and the reader's own settings (time, zone, topics)."""
+
+    __tablename__ = "subscribers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    user_id: Mapped[int | None] = mapped_column(BigInteger)
+    delivery_minute: Mapped[int]  # minutes after local midnight, 0-1439
+    timezone: Mapped[str] = mapped_column(String(64))
+    topics: Mapped[list[str]] = mapped_column(default=list)
+    digest_size: Mapped[int] = mapped_column(default=5)
+    active: Mapped[bool] = mapped_column(default=True)
+    inactive_reason: Mapped[str | None] = mapped_column(Text)
+    # The schedule index: the local date of the next digest and the UTC instant it is due.
+    next_due_date: Mapped[date]
+    next_due_at: Mapped[datetime]
+    # Articles loaded after this go into the next digest.
+    last_digest_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_subscribers_due", "active", "next_due_at"),)
+
+
+class Delivery(Base):
+    """The ledger: one row per subscriber and local date, the source of truth for "sent today"."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"))
+    local_date: Mapped[date]
+    status: Mapped[str] = mapped_column(String(16))  # sending | sent | empty | failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    claimed_at: Mapped[datetime]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    article_count: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("subscriber_id", "local_date", name="uq_deliveries_subscriber_day"),
+        Index("ix_deliveries_local_date_status", "local_date", "status"),
+    )

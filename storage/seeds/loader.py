@@ -1,0 +1,442 @@
+"""Syncing a seed folder into the store: idempotent, atomic per batch, never stopped by a bad file.
+
+A file whose size and mtime are unchanged costs one stat. Changed files are read, parsed and
+upserted by content hash in one transaction per batch: a changed file updates its article in
+place (same id), the same article in two files is stored once, and an article whose files are
+all gone is retracted. A file that turns bad keeps the article it had: bad input loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, delete, exists, func, insert, select, update
+
+from storage.database import Database
+from storage.models import Article, SeedFile
+from storage.seeds.parsing import parse_seed
+from storage.seeds.records import ParsedArticle, Rejection
+from storage.seeds.scanning import SeedBytes, SeedStat, read_seed, scan_folder
+from storage.short_ids import short_id_candidates
+from storage.state import bump_corpus_version
+from storage.upsert import upsert_rows
+
+BATCH_SIZE = 500
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class LoadReport:
+    """What one load did, file by file where it matters to whoever maintains the seeds."""
+
+    folder: str
+    files: int = 0
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, article short id)
+    retracted: list[tuple[str, str]] = field(default_factory=list)  # (short id, title)
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.retracted)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "files": self.files,
+            "added": len(self.added),
+            "updated": len(self.updated),
+            "unchanged": self.unchanged,
+            "duplicates": len(self.duplicates),
+            "retracted": len(self.retracted),
+            "rejected": len(self.rejected),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """The stored state of one seed file."""
+
+    size: int
+    mtime_ns: int
+    file_hash: str
+    status: str
+    reason: str | None
+    article_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    stat: SeedStat
+    file_hash: str
+    article: ParsedArticle
+    content_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Bad:
+    stat: SeedStat
+    file_hash: str
+    reason: str
+
+
+def content_hash(article: ParsedArticle) -> str:
+    """The identity of an article's text: the same story in two files hashes the same."""
+    text = article.title + "\n\n" + "\n\n".join(article.paragraphs)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _relative(path: str, root: Path) -> str:
+    try:
+        return str(Path(path).relative_to(root))
+    except ValueError:
+        return path
+
+
+def _with_folder_section(article: ParsedArticle, path: str, root: Path) -> ParsedArticle:
+    """A file filed under a sub-folder (business/001.txt) takes the folder as its section."""
+    if article.section:
+        return article
+    parts = Path(_relative(path, root)).parts
+    if len(parts) < 2:
+        return article
+    return dataclasses.replace(article, section=parts[-2].replace("_", " ").title())
+
+
+def _read_and_parse(
+    stats: Sequence[SeedStat], known: dict[str, _Known], root: Path, now: datetime
+) -> list[_Parsed | _Bad | SeedStat]:
+    """Read and parse one batch; a file whose bytes did not change comes back as its SeedStat."""
+    out: list[_Parsed | _Bad | SeedStat] = []
+    for stat in stats:
+        read = read_seed(stat)
+        if isinstance(read, str):
+            out.append(_Bad(stat, "", read))
+            continue
+        previous = known.get(stat.path)
+        if previous is not None and previous.file_hash == read.file_hash:
+            out.append(stat)
+            continue
+        out.append(_parse(stat, read, root, now))
+    return out
+
+
+def _parse(stat: SeedStat, read: SeedBytes, root: Path, now: datetime) -> _Parsed | _Bad:
+    try:
+        parsed = parse_seed(read.data, name=Path(stat.path).name, now=now)
+    except Exception as exc:  # a parser bug must cost one file, not the whole load
+        return _Bad(stat, read.file_hash, f"parser error: {exc.__class__.__name__}")
+    if isinstance(parsed, Rejection):
+        return _Bad(stat, read.file_hash, parsed.reason)
+    parsed = _with_folder_section(parsed, stat.path, root)
+    return _Parsed(stat, read.file_hash, parsed, content_hash(parsed))
+
+
+class SeedFolderError(Exception):
+    """The folder to load is missing or not a folder: nothing was changed."""
+
+
+class SeedLoader:
+    """One load of one folder. Create it per load; it holds that load's working state."""
+
+    def __init__(self, db: Database, root: Path, *, now: datetime) -> None:
+        self.db = db
+        self.root = root.resolve()
+        self.now = now
+        self.report = LoadReport(folder=str(self.root))
+        self._taken: set[str] = set()
+
+    async def run(
+        self, progress: Progress | None = None, batch_size: int = BATCH_SIZE
+    ) -> LoadReport:
+        started = time.perf_counter()
+        # A missing folder must not read as "every file was deleted" and retract everything.
+        if not self.root.is_dir():
+            raise SeedFolderError(f"seed folder {self.root} does not exist or is not a folder")
+        stats = await asyncio.to_thread(scan_folder, self.root)
+        known = await self._known_files()
+        self.report.files = len(stats)
+        to_read: list[SeedStat] = []
+        for stat in stats:
+            previous = known.get(stat.path)
+            if previous and (previous.size, previous.mtime_ns) == (stat.size, stat.mtime_ns):
+                self._count_unchanged(stat.path, previous)
+            else:
+                to_read.append(stat)
+        done = len(stats) - len(to_read)
+        if progress:
+            progress(done, len(stats))
+        for start in range(0, len(to_read), batch_size):
+            batch = to_read[start : start + batch_size]
+            # Reading and parsing is CPU and disk work: off the event loop, so the bot answers on.
+            results = await asyncio.to_thread(_read_and_parse, batch, known, self.root, self.now)
+            await self._store_batch(results, known)
+            done += len(batch)
+            if progress:
+                progress(done, len(stats))
+        seen = {stat.path for stat in stats}
+        await self._retire_missing(known, seen)
+        self.report.seconds = time.perf_counter() - started
+        return self.report
+
+    def _count_unchanged(self, path: str, previous: _Known) -> None:
+        if previous.status == "rejected":
+            self.report.rejected.append((_relative(path, self.root), previous.reason or "rejected"))
+        else:
+            self.report.unchanged += 1
+
+    async def _known_files(self) -> dict[str, _Known]:
+        prefix = str(self.root).rstrip("/") + "/"
+        async with self.db.read() as session:
+            rows = await session.execute(
+                select(
+                    SeedFile.path,
+                    SeedFile.size,
+                    SeedFile.mtime_ns,
+                    SeedFile.file_hash,
+                    SeedFile.status,
+                    SeedFile.reason,
+                    SeedFile.article_id,
+                ).where(SeedFile.path.startswith(prefix, autoescape=True))
+            )
+            return {row[0]: _Known(*row[1:]) for row in rows}
+
+    async def _store_batch(
+        self, results: list[_Parsed | _Bad | SeedStat], known: dict[str, _Known]
+    ) -> None:
+        file_rows: list[dict[str, Any]] = []
+        async with self.db.write() as session:
+            parsed = [r for r in results if isinstance(r, _Parsed)]
+            by_hash = await self._articles_by_hash(session, {p.content_hash for p in parsed})
+            previous_ids = {
+                k.article_id
+                for r in parsed
+                if (k := known.get(r.stat.path)) is not None and k.article_id is not None
+            }
+            owners = await self._owners(session, previous_ids)
+            self._taken = await self._taken_short_ids(
+                session, [p.content_hash for p in parsed if p.content_hash not in by_hash]
+            )
+            for result in results:
+                if isinstance(result, SeedStat):
+                    # Touched but byte-for-byte the same: remember the new stat, nothing else.
+                    previous = known[result.path]
+                    file_rows.append(
+                        self._file_row(
+                            result,
+                            previous.file_hash,
+                            previous.status,
+                            previous.reason,
+                            previous.article_id,
+                        )
+                    )
+                    self._count_unchanged(result.path, previous)
+                elif isinstance(result, _Bad):
+                    file_rows.append(self._bad_file_row(result, known.get(result.stat.path)))
+                else:
+                    article_id, status = await self._store_article(
+                        session, result, known.get(result.stat.path), by_hash, owners
+                    )
+                    file_rows.append(
+                        self._file_row(result.stat, result.file_hash, status, None, article_id)
+                    )
+            await upsert_rows(session, SeedFile, file_rows, ["path"])
+            if self.report.added or self.report.updated:
+                await bump_corpus_version(session, self.now)
+
+    def _bad_file_row(self, bad: _Bad, previous: _Known | None) -> dict[str, Any]:
+        rel = _relative(bad.stat.path, self.root)
+        kept = previous.article_id if previous else None
+        reason = bad.reason + (" (the previous version stays)" if kept is not None else "")
+        self.report.rejected.append((rel, reason))
+        return self._file_row(bad.stat, bad.file_hash, "rejected", reason, kept)
+
+    def _file_row(
+        self,
+        stat: SeedStat,
+        file_hash: str,
+        status: str,
+        reason: str | None,
+        article_id: int | None,
+    ) -> dict[str, Any]:
+        return {
+            "path": stat.path,
+            "size": stat.size,
+            "mtime_ns": stat.mtime_ns,
+            "file_hash": file_hash,
+            "status": status,
+            "reason": reason,
+            "article_id": article_id,
+            "checked_at": self.now,
+        }
+
+    @staticmethod
+    async def _articles_by_hash(session: Any, hashes: set[str]) -> dict[str, tuple[int, bool]]:
+        if not hashes:
+            return {}
+        rows = await session.execute(
+            select(Article.content_hash, Article.id, Article.retracted).where(
+                Article.content_hash.in_(hashes)
+            )
+        )
+        return {h: (article_id, retracted) for h, article_id, retracted in rows}
+
+    @staticmethod
+    async def _owners(session: Any, ids: set[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        rows = await session.execute(
+            select(Article.id, Article.seed_path).where(Article.id.in_(ids))
+        )
+        return dict(rows.all())
+
+    async def _store_article(
+        self,
+        session: Any,
+        parsed: _Parsed,
+        previous: _Known | None,
+        by_hash: dict[str, tuple[int, bool]],
+        owners: dict[int, str],
+    ) -> tuple[int, str]:
+        """Insert, update in place, or point at an existing copy; returns (article id, status)."""
+        rel = _relative(parsed.stat.path, self.root)
+        prev_id = previous.article_id if previous else None
+        existing = by_hash.get(parsed.content_hash)
+        if existing is not None:
+            article_id, retracted = existing
+            if retracted:
+                await session.execute(
+                    update(Article)
+                    .where(Article.id == article_id)
+                    .values(retracted=False, seed_path=parsed.stat.path, updated_at=self.now)
+                )
+                by_hash[parsed.content_hash] = (article_id, False)
+                owners[article_id] = parsed.stat.path
+                self.report.added.append(rel)
+                return article_id, "article"
+            if article_id == prev_id:
+                self.report.unchanged += 1
+                return article_id, "article"
+            owner = owners.get(article_id)
+            if owner is None:
+                owner = await session.scalar(
+                    select(Article.seed_path).where(Article.id == article_id)
+                )
+                owners[article_id] = owner or ""
+            if owner != parsed.stat.path:
+                self.report.duplicates.append((rel, await self._short_id(session, article_id)))
+                return article_id, "duplicate"
+            self.report.unchanged += 1
+            return article_id, "article"
+        values = self._article_values(parsed)
+        if prev_id is not None and owners.get(prev_id) == parsed.stat.path:
+            await session.execute(update(Article).where(Article.id == prev_id).values(**values))
+            by_hash[parsed.content_hash] = (prev_id, False)
+            self.report.updated.append(rel)
+            return prev_id, "article"
+        short_id = self._new_short_id(parsed.content_hash)
+        article_id = await session.scalar(
+            insert(Article)
+            .values(short_id=short_id, loaded_at=self.now, retracted=False, **values)
+            .returning(Article.id)
+        )
+        assert article_id is not None
+        by_hash[parsed.content_hash] = (article_id, False)
+        owners[article_id] = parsed.stat.path
+        self.report.added.append(rel)
+        return article_id, "article"
+
+    def _article_values(self, parsed: _Parsed) -> dict[str, Any]:
+        article = parsed.article
+        return {
+            "content_hash": parsed.content_hash,
+            "title": article.title,
+            "body": "\n\n".join(article.paragraphs),
+            "published_at": article.published_at,
+            "sort_at": article.published_at or self.now,
+            "source": article.source,
+            "dateline": article.dateline,
+            "section": article.section,
+            "topics": list(article.topics),
+            "url": article.url,
+            "seed_path": parsed.stat.path,
+            "updated_at": self.now,
+            "summary": None,
+        }
+
+    @staticmethod
+    async def _short_id(session: Any, article_id: int) -> str:
+        return str(await session.scalar(select(Article.short_id).where(Article.id == article_id)))
+
+    @staticmethod
+    async def _taken_short_ids(session: Any, digests: list[str]) -> set[str]:
+        """Which of the batch's candidate ids are in use: one query for the whole batch."""
+        wanted = [c for digest in digests for c in short_id_candidates(digest)]
+        taken: set[str] = set()
+        for start in range(0, len(wanted), BATCH_SIZE):
+            chunk = wanted[start : start + BATCH_SIZE]
+            taken.update(
+                await session.scalars(select(Article.short_id).where(Article.short_id.in_(chunk)))
+            )
+        return taken
+
+    def _new_short_id(self, digest: str) -> str:
+        for candidate in short_id_candidates(digest):
+            if candidate not in self._taken:
+                self._taken.add(candidate)
+                return candidate
+        raise RuntimeError("no free short id")  # needs all eight candidates taken: vanishingly rare
+
+    async def _retire_missing(self, known: dict[str, _Known], seen: set[str]) -> None:
+        """Forget files that are gone; retract the articles no file holds any more."""
+        gone = [path for path in known if path not in seen]
+        async with self.db.write() as session:
+            for start in range(0, len(gone), BATCH_SIZE):
+                chunk = gone[start : start + BATCH_SIZE]
+                await session.execute(delete(SeedFile).where(SeedFile.path.in_(chunk)))
+                # An article whose owning file is gone but whose duplicate remains moves to it.
+                await session.execute(
+                    update(Article)
+                    .where(Article.seed_path.in_(chunk))
+                    .values(
+                        seed_path=select(func.min(SeedFile.path))
+                        .where(SeedFile.article_id == Article.id)
+                        .scalar_subquery()
+                    )
+                    .where(exists().where(SeedFile.article_id == Article.id))
+                )
+            held = exists().where(SeedFile.article_id == Article.id)
+            orphans = (
+                await session.execute(
+                    select(Article.id, Article.short_id, Article.title).where(
+                        and_(Article.retracted.is_(False), ~held)
+                    )
+                )
+            ).all()
+            if orphans:
+                ids = [row[0] for row in orphans]
+                for start in range(0, len(ids), BATCH_SIZE):
+                    await session.execute(
+                        update(Article)
+                        .where(Article.id.in_(ids[start : start + BATCH_SIZE]))
+                        .values(retracted=True, updated_at=self.now)
+                    )
+                self.report.retracted.extend((row[1], row[2]) for row in orphans)
+                await bump_corpus_version(session, self.now)
+
+
+async def load_seeds(
+    db: Database, folder: Path, *, now: datetime, progress: Progress | None = None
+) -> LoadReport:
+    """Sync `folder` into the store and report what changed."""
+    return await SeedLoader(db, folder, now=now).run(progress)

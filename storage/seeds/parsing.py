@@ -1,0 +1,284 @@
+"""Seed file -> ParsedArticle, or a Rejection with a one-line reason. Pure; never raises.
+
+Three layouts, told apart from the text itself:
+- JSON: an object with title, body, published_at, source, url, topics.
+- Wire page: optional date line, title, navigation furniture, then "GENEVA (AP) -- text...",
+  ending at the copyright line.
+- Plain: title line, blank line, paragraphs separated by blank lines (the BBC files).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from storage.seeds.dates import parse_date_line, parse_iso, resolve
+from storage.seeds.decoding import clean_text, decode_seed
+from storage.seeds.records import ParsedArticle, Rejection
+
+MAX_TITLE_CHARS = 300
+
+AGENCIES = {"AP": "The Associated Press", "Reuters": "Reuters", "AFP": "Agence France-Presse"}
+
+# "GENEVA (AP) -- ", "RIO DE JANEIRO (AP) -- ", "LONDON (Reuters) - ", "PARIS (AFP) — ".
+_LEAD_IN = re.compile(
+    r"(?P<dateline>[A-Z][^()]{0,59}?)\s*\((?P<agency>AP|Reuters|AFP)\)\s*(?:--|[-–—])\s*(?P<text>.*)"
+)
+# "© 2017 The Associated Press. All rights reserved. ..." (also "(c)", "Copyright ©", "2016-2017").
+_COPYRIGHT = re.compile(
+    r"(?:Copyright\s*)?(?:©|\([cC]\))\s*(?:\d{4}\s*[-–]\s*)?(?P<year>\d{4})\b[\s,]*(?P<holder>.*)"
+)
+_HOLDER_END = re.compile(r"\.?\s*All rights reserved|\.\s")
+_SECTION = re.compile(r"(?P<name>\S.{0,40}?) Video")  # "World Video"
+_TOPICS = (
+    re.compile(r"Latest (?P<name>\S.{0,60}?) News"),  # "Latest Syria News"
+    re.compile(r"(?P<name>\S.{0,60}?) Under Scrutiny"),  # "Syria Under Scrutiny"
+)
+# Page furniture that can trail the story when there is no copyright line to stop at.
+_WIRE_FURNITURE = frozenset({"Latest News", "Buy AP Photo Reprints", "Advertisement"})
+# A sentence ending: article text, not a headline or a navigation link.
+_PROSE_END = re.compile(r"[.!?][\"'”’)]*$")
+# Character references with their semicolon only: "AT&T" and "&copy" without one stay text.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_HAS_TEXT = re.compile(r"[^\W_]")  # a letter or digit
+
+
+class _Rejected(Exception):
+    """Internal: carries a rejection reason out of nested helpers."""
+
+
+def parse_seed(
+    data: bytes, *, name: str = "", now: datetime | None = None
+) -> ParsedArticle | Rejection:
+    """Parse one seed file.
+
+    `name` is the file name; the caller puts it next to the reason in its messages (the reason
+    itself stays the same for every file). `now` (aware UTC) only dates a date line without a year.
+    """
+    text = decode_seed(data)
+    if isinstance(text, Rejection):
+        return text
+    if now is None:
+        now = datetime.now(UTC)
+    elif now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    try:
+        if text.lstrip().startswith("{"):
+            return _parse_json(text)
+        return _parse_text(text, now)
+    except _Rejected as rejected:
+        return Rejection(str(rejected))
+
+
+# --- text layouts (wire and plain) ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Copyright:
+    year: int
+    holder: str | None
+
+
+def _parse_text(text: str, now: datetime) -> ParsedArticle:
+    lines = [line.strip() for line in text.split("\n")]
+    filled = [i for i, line in enumerate(lines) if line]
+    if not filled:
+        raise _Rejected("blank file (only whitespace)")
+    date_line = lines[filled[0]]
+    try:
+        date = parse_date_line(date_line)
+    except ValueError as error:
+        raise _Rejected(f"bad date line {date_line!r}: {error}") from error
+    if date is not None:
+        filled = filled[1:]
+        if not filled:
+            raise _Rejected("no title after the date line")
+    title = lines[filled[0]]
+    if lead := _lead_in(title):
+        raise _Rejected(f"no title before the {lead['dateline']} ({lead['agency']}) lead-in")
+    body, copyright = _split_copyright(lines[filled[0] + 1 :])
+
+    source = copyright.holder if copyright else None
+    dateline = section = None
+    topics: tuple[str, ...] = ()
+    found = _find_lead_in(body)
+    if found is not None:
+        index, lead = found
+        source = AGENCIES[lead["agency"]]
+        dateline = lead["dateline"].rstrip(" ,")
+        section, topics = _read_furniture(body[:index])
+        body = [lead["text"], *body[index + 1 :]]
+
+    published_at = None
+    if date is not None:
+        try:
+            published_at = resolve(date, year=copyright.year if copyright else None, now=now)
+        except ValueError as error:
+            raise _Rejected(f"bad date line {date_line!r}: {error}") from error
+
+    paragraphs = _paragraphs(body)
+    if found is not None:
+        paragraphs = tuple(p for p in paragraphs if p not in _WIRE_FURNITURE)
+    return ParsedArticle(
+        title=_checked_title(title),
+        paragraphs=_checked_body(paragraphs),
+        published_at=published_at,
+        source=source,
+        dateline=dateline,
+        section=section,
+        topics=topics,
+    )
+
+
+def _split_copyright(lines: list[str]) -> tuple[list[str], _Copyright | None]:
+    """The story ends at the copyright line; what follows it is page footer."""
+    for index, line in enumerate(lines):
+        if match := _COPYRIGHT.fullmatch(line):
+            holder = _HOLDER_END.split(match["holder"], maxsplit=1)[0].strip(" .,")
+            holder = AGENCIES.get(holder, holder) or None
+            return lines[:index], _Copyright(int(match["year"]), holder)
+    return lines, None
+
+
+def _find_lead_in(lines: Sequence[str]) -> tuple[int, re.Match[str]] | None:
+    """The "CITY (AP) -- " line opening a wire story, if it is the first line of prose.
+
+    Only headlines and navigation links may come before it, so a plain article that quotes
+    a wire story further down is not cut at that paragraph.
+    """
+    for index, line in enumerate(lines):
+        if lead := _lead_in(line):
+            return index, lead
+        if len(line) > 150 or _PROSE_END.search(line):
+            return None
+    return None
+
+
+def _lead_in(line: str) -> re.Match[str] | None:
+    lead = _LEAD_IN.match(line)
+    # Datelines are capitals ("GENEVA", "SAN JUAN, Puerto Rico"); "Officials (AP) -" is not one.
+    return lead if lead and lead["dateline"].split()[0].isupper() else None
+
+
+def _read_furniture(lines: Iterable[str]) -> tuple[str | None, tuple[str, ...]]:
+    """Section ("World Video") and topics ("Latest Syria News") from the wire page navigation."""
+    section = None
+    topics: list[str] = []
+    for line in lines:
+        if section is None and (match := _SECTION.fullmatch(line)):
+            section = match["name"]
+        for pattern in _TOPICS:
+            if (match := pattern.fullmatch(line)) and match["name"] not in topics:
+                topics.append(match["name"])
+    return section, tuple(topics)
+
+
+def _paragraphs(lines: Iterable[str]) -> tuple[str, ...]:
+    """Blank-line separated blocks of lines, one paragraph each."""
+    blocks: list[str] = []
+    block: list[str] = []
+    for line in [*lines, ""]:
+        if line.strip():
+            block.append(line)
+        elif block:
+            blocks.append(" ".join(block))
+            block = []
+    return _with_text(blocks)
+
+
+def _with_text(paragraphs: Iterable[str]) -> tuple[str, ...]:
+    """Whitespace collapsed; paragraphs with no letter or digit (separators like "***") dropped."""
+    collapsed = (_collapse(paragraph) for paragraph in paragraphs)
+    return tuple(paragraph for paragraph in collapsed if _HAS_TEXT.search(paragraph))
+
+
+# --- JSON layout ---------------------------------------------------------------------------
+
+
+def _parse_json(text: str) -> ParsedArticle:
+    try:
+        # strict=False lets raw tabs/newlines through inside strings; they are collapsed anyway.
+        document: Any = json.loads(text, strict=False)
+    except json.JSONDecodeError as error:
+        raise _Rejected(
+            f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
+        ) from error
+    except RecursionError as error:
+        raise _Rejected("invalid JSON: nested too deeply") from error
+    except ValueError as error:  # e.g. an integer over the interpreter's 4300-digit limit
+        raise _Rejected(f"invalid JSON: {str(error).split(':')[0]}") from error
+    if not isinstance(document, dict):
+        raise _Rejected("JSON is not an object")
+
+    title = _json_str(document, "title")
+    if title is None:
+        raise _Rejected("JSON article has no title")
+    body = document.get("body")
+    if isinstance(body, str):
+        paragraphs = _paragraphs(clean_text(body).split("\n"))
+    elif isinstance(body, list) and all(isinstance(item, str) for item in body):
+        paragraphs = _with_text(clean_text(item) for item in body)
+    elif body is None:
+        raise _Rejected("JSON article has no body")
+    else:
+        raise _Rejected("JSON field 'body' must be a string or a list of strings")
+
+    published_at = None
+    if (published := _json_str(document, "published_at")) is not None:
+        try:
+            published_at = parse_iso(published)
+        except ValueError as error:
+            raise _Rejected(f"invalid published_at {published[:40]!r}") from error
+
+    topics = document.get("topics")
+    if topics is not None and not (
+        isinstance(topics, list) and all(isinstance(topic, str) for topic in topics)
+    ):
+        raise _Rejected("JSON field 'topics' must be a list of strings")
+    return ParsedArticle(
+        title=_checked_title(title),
+        paragraphs=_checked_body(paragraphs),
+        published_at=published_at,
+        source=_collapse(_json_str(document, "source") or "") or None,
+        url=_json_str(document, "url"),
+        topics=tuple(dict.fromkeys(_with_text(topics or []))),
+    )
+
+
+def _json_str(document: dict[str, Any], key: str) -> str | None:
+    """A string field, stripped of control characters; None when missing, null or blank."""
+    value = document.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _Rejected(f"JSON field {key!r} must be a string")
+    return clean_text(value).strip() or None
+
+
+# --- shared --------------------------------------------------------------------------------
+
+
+def _checked_title(title: str) -> str:
+    title = _collapse(title)
+    if not _HAS_TEXT.search(title):
+        raise _Rejected("no title (the title line has no letters or digits)")
+    if len(title) > MAX_TITLE_CHARS:
+        raise _Rejected(f"title too long ({len(title)} characters, limit {MAX_TITLE_CHARS})")
+    return title
+
+
+def _checked_body(paragraphs: tuple[str, ...]) -> tuple[str, ...]:
+    if not paragraphs:
+        raise _Rejected("no body text after the title")
+    return paragraphs
+
+
+def _collapse(text: str) -> str:
+    """Entities decoded (scraped text keeps some, e.g. "fianc&#233;e"), whitespace collapsed."""
+    text = _ENTITY.sub(lambda entity: html.unescape(entity[0]), text)
+    return " ".join(clean_text(text).split())

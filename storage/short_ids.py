@@ -1,0 +1,36 @@
+"""Short article ids people can type: six characters from an alphabet without look-alikes."""
+
+from __future__ import annotations
+
+import hashlib
+
+# No 0/o, 1/l/i: an id read aloud or copied by hand still works.
+ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+LENGTH = 6
+_CANDIDATES = 8
+
+
+def short_id_candidates(digest: str) -> list[str]:
+    """Ids derived from an article's content hash, first choice first.
+
+    Deriving them (rather than drawing at random) gives the same article the same id in a fresh
+    database, so links people shared keep working after a rebuild; the later candidates settle
+    the rare collision.
+    """
+    out = []
+    for salt in range(_CANDIDATES):
+        number = int.from_bytes(hashlib.sha256(f"{salt}:{digest}".encode()).digest()[:8], "big")
+        chars = []
+        for _ in range(LENGTH):
+            number, index = divmod(number, len(ALPHABET))
+            chars.append(ALPHABET[index])
+        out.append("".join(chars))
+    return out
+
+
+def normalise_short_id(text: str) -> str | None:
+    """The id as stored, or None when `text` cannot be one (so no query is wasted on it)."""
+    text = text.strip().lower()
+    if len(text) != LENGTH or any(ch not in ALPHABET for ch in text):
+        return None
+    return text

@@ -1,0 +1,34 @@
+"""Named values shared by every instance through the `app_state` table."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import AppState
+from storage.upsert import upsert_rows
+
+CORPUS = "corpus"
+
+
+async def get_state(session: AsyncSession, key: str) -> dict[str, Any] | None:
+    return await session.scalar(select(AppState.value).where(AppState.key == key))
+
+
+async def set_state(session: AsyncSession, key: str, value: dict[str, Any], now: datetime) -> None:
+    await upsert_rows(session, AppState, [{"key": key, "value": value, "updated_at": now}], ["key"])
+
+
+async def corpus_version(session: AsyncSession) -> str:
+    """A token that changes whenever articles are added, changed or retracted."""
+    state = await get_state(session, CORPUS)
+    return str(state["version"]) if state else ""
+
+
+async def bump_corpus_version(session: AsyncSession, now: datetime) -> None:
+    # A fresh random token rather than a counter: no read-modify-write race between instances.
+    await set_state(session, CORPUS, {"version": uuid.uuid4().hex}, now)

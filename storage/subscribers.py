@@ -1,0 +1,130 @@
+"""Subscribers: their settings, their place in the schedule, and their standing (active or not)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Subscriber
+
+
+async def by_chat(session: AsyncSession, chat_id: int) -> Subscriber | None:
+    return await session.scalar(select(Subscriber).where(Subscriber.chat_id == chat_id))
+
+
+async def zone_of(session: AsyncSession, chat_id: int) -> str | None:
+    """The timezone this chat chose, if it ever did (subscribed or not)."""
+    return await session.scalar(select(Subscriber.timezone).where(Subscriber.chat_id == chat_id))
+
+
+async def save(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    user_id: int | None,
+    minute: int,
+    timezone: str,
+    topics: Sequence[str],
+    digest_size: int,
+    active: bool,
+    next_due: tuple[date, datetime],
+    now: datetime,
+) -> Subscriber:
+    """Create or update the chat's subscription with these settings."""
+    subscriber = await by_chat(session, chat_id)
+    values: dict[str, Any] = {
+        "user_id": user_id,
+        "delivery_minute": minute,
+        "timezone": timezone,
+        "topics": list(topics),
+        "digest_size": digest_size,
+        "active": active,
+        "next_due_date": next_due[0],
+        "next_due_at": next_due[1],
+        "updated_at": now,
+    }
+    if active:
+        values["inactive_reason"] = None
+    if subscriber is None:
+        subscriber = Subscriber(chat_id=chat_id, created_at=now, last_digest_at=None, **values)
+        session.add(subscriber)
+    else:
+        for name, value in values.items():
+            setattr(subscriber, name, value)
+    await session.flush()
+    return subscriber
+
+
+async def deactivate(session: AsyncSession, subscriber_id: int, reason: str, now: datetime) -> None:
+    """Stop sending to a subscriber (blocked, gone, unsubscribed); their settings stay."""
+    await session.execute(
+        update(Subscriber)
+        .where(Subscriber.id == subscriber_id)
+        .values(active=False, inactive_reason=reason, updated_at=now)
+    )
+
+
+async def move_chat(
+    session: AsyncSession, subscriber_id: int, new_chat_id: int, now: datetime
+) -> None:
+    """A group became a supergroup: its subscription follows it to the new chat id."""
+    await session.execute(
+        update(Subscriber)
+        .where(Subscriber.id == subscriber_id)
+        .values(chat_id=new_chat_id, updated_at=now)
+    )
+
+
+async def reschedule(
+    session: AsyncSession,
+    subscriber_id: int,
+    next_due: tuple[date, datetime],
+    *,
+    last_digest_at: datetime | None = None,
+) -> None:
+    values: dict[str, Any] = {"next_due_date": next_due[0], "next_due_at": next_due[1]}
+    if last_digest_at is not None:
+        values["last_digest_at"] = last_digest_at
+    await session.execute(update(Subscriber).where(Subscriber.id == subscriber_id).values(**values))
+
+
+async def due(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    limit: int,
+    after: tuple[datetime, int] | None = None,
+) -> list[Subscriber]:
+    """Active subscribers whose next digest is due, the longest-waiting first.
+
+    `after` is the (due time, id) of the last one of the previous page: a run pages through
+    the due list once, so a subscriber it had to skip is not fetched again and again.
+    """
+    query = select(Subscriber).where(Subscriber.active.is_(True), Subscriber.next_due_at <= now)
+    if after is not None:
+        query = query.where(tuple_(Subscriber.next_due_at, Subscriber.id) > tuple_(*after))
+    rows = await session.scalars(query.order_by(Subscriber.next_due_at, Subscriber.id).limit(limit))
+    return list(rows)
+
+
+async def active(session: AsyncSession, *, after_id: int, limit: int) -> list[Subscriber]:
+    """Every active subscriber, in id order, a page at a time."""
+    rows = await session.scalars(
+        select(Subscriber)
+        .where(Subscriber.active.is_(True), Subscriber.id > after_id)
+        .order_by(Subscriber.id)
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def counts(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(
+        select(Subscriber.active, func.count()).group_by(Subscriber.active)
+    )
+    found = {bool(is_active): int(n) for is_active, n in rows}
+    return {"active": found.get(True, 0), "inactive": found.get(False, 0)}

@@ -1,0 +1,72 @@
+"""What a digest holds and how it looks: selection, order, one message whatever the size."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot import callbacks
+from bot.callbacks import OpenFullText
+from bot.digests.compose import select_articles
+from bot.rendering.digest import digest_message
+from bot.rendering.markup import MAX_MESSAGE, visible_length
+from storage.models import Article
+
+T0 = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def article(number: int, loaded: datetime, title: str | None = None) -> Article:
+    return Article(
+        id=number, short_id=f"id{number:04d}"[:6], title=title or f"Story {number}",
+        body="Body.", published_at=loaded, sort_at=loaded, loaded_at=loaded,
+        source="Agency", topics=[], summary=None,
+    )  # fmt: skip
+
+
+def test_only_articles_loaded_since_the_last_digest_count() -> None:
+    pool = [article(i, T0 - timedelta(hours=i)) for i in range(1, 30)]  # newest first
+    chosen = select_articles(pool, since=T0 - timedelta(hours=10), until=T0, size=5)
+    assert [a.id for a in chosen.articles] == [1, 2, 3, 4, 5]
+    assert chosen.more == 4  # 6..9 were new too; 10 is exactly at `since`, not after it
+
+
+def test_nothing_new_selects_nothing() -> None:
+    pool = [article(1, T0 - timedelta(days=3))]
+    chosen = select_articles(pool, since=T0 - timedelta(days=1), until=T0, size=5)
+    assert chosen.articles == [] and chosen.more == 0
+
+
+def test_articles_loaded_after_composing_wait_for_the_next_digest() -> None:
+    pool = [article(1, T0 + timedelta(seconds=1)), article(2, T0)]
+    chosen = select_articles(pool, since=T0 - timedelta(days=1), until=T0, size=5)
+    assert [a.id for a in chosen.articles] == [2]
+
+
+def test_topics_keep_only_matches_and_more_matches_first() -> None:
+    pool = [article(i, T0 - timedelta(hours=i)) for i in range(1, 6)]
+    chosen = select_articles(
+        pool, since=T0 - timedelta(days=1), until=T0, size=5, topic_hits={4: 2, 2: 1, 1: 1}
+    )
+    assert [a.id for a in chosen.articles] == [4, 1, 2]
+
+
+def test_digest_message_lists_articles_with_summaries_and_more() -> None:
+    items = [(article(i, T0), [f"Sentence one of {i}.", f"Sentence two of {i}.", "Third."])
+             for i in range(1, 4)]  # fmt: skip
+    reply = digest_message(items, 7, date(2026, 11, 27), BERLIN)
+    assert "Your daily digest" in reply.text and "Fri 27 Nov 2026" in reply.text
+    assert "1. <b>Story 1</b>" in reply.text
+    assert "Sentence one of 1. Sentence two of 1." in reply.text and "Third." not in reply.text
+    assert reply.text.endswith("and 7 more: /latest")
+    assert reply.keyboard is not None
+    first = reply.keyboard.inline_keyboard[0][0]
+    assert callbacks.decode(first.callback_data) == OpenFullText("id0001")  # type: ignore[arg-type]
+
+
+def test_digest_of_huge_articles_still_fits_one_message() -> None:
+    long = "word " * 2000
+    items = [(article(i, T0, title="T" * 300), [long, long]) for i in range(10)]
+    reply = digest_message(items, 0, date(2026, 11, 27), BERLIN)
+    assert visible_length(reply.text) <= MAX_MESSAGE
+    assert "1. <b>" in reply.text

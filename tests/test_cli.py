@@ -1,0 +1,97 @@
+"""The command line as a user meets it: configuration errors, seeds load and seeds check."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT, SHIPPED_SEED
+
+
+def run_bot(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE"))}
+    return subprocess.run(
+        [sys.executable, str(PROJECT / "run_bot.py"), *args],
+        env={**clean_env, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "complaint"),
+    [
+        ("DEFAULT_TIMEZONE", "Mars/Olympus", "unknown timezone 'Mars/Olympus'"),
+        ("ADMIN_IDS", "12,abc", "not a numeric Telegram user id: 'abc'"),
+        ("TELEGRAM_API_BASE_URL", "not a url", "not an http(s) URL"),
+        ("DATABASE_URL", "mysql://x", "expected sqlite+aiosqlite"),
+        ("LOG_LEVEL", "LOUD", "expected one of DEBUG"),
+    ],
+)
+def test_bad_setting_stops_with_one_line(
+    tmp_path: Path, name: str, value: str, complaint: str
+) -> None:
+    result = run_bot("seeds", "load", env={name: value}, cwd=tmp_path)
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"run_bot.py: configuration error: {name}: ")
+    assert complaint in line
+    assert "Traceback" not in result.stderr
+
+
+def test_settings_come_from_a_dotenv_file(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("DEFAULT_TIMEZONE=Nowhere/Land\n")
+    result = run_bot("seeds", "load", env={}, cwd=tmp_path)
+    assert result.returncode == 2 and "DEFAULT_TIMEZONE" in result.stderr
+
+
+def test_no_token_and_no_terminal_exits_with_a_clear_line(tmp_path: Path) -> None:
+    result = run_bot(
+        env={"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/db.sqlite3"}, cwd=tmp_path
+    )
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "TELEGRAM_BOT_TOKEN is not set" in line
+
+
+def test_seeds_load_reports_and_is_idempotent(tmp_path: Path) -> None:
+    env = {
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/data/db.sqlite3",
+        "SEEDS_DIR": str(SHIPPED_SEED.parent),
+    }
+    first = run_bot("seeds", "load", env=env, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "added            1" in first.stdout
+    assert (tmp_path / "data" / "db.sqlite3").exists()  # created on first use
+    second = run_bot("seeds", "load", env=env, cwd=tmp_path)
+    assert "unchanged        1" in second.stdout and "added            0" in second.stdout
+
+
+def test_seeds_load_of_a_missing_folder_fails_clearly(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/db.sqlite3"}
+    result = run_bot("seeds", "load", "--dir", str(tmp_path / "nope"), env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_seeds_check_shows_the_parse_without_a_database(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_text("Only a title\n")
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/never.sqlite3"}
+    result = run_bot("seeds", "check", str(SHIPPED_SEED), str(bad), env=env, cwd=tmp_path)
+    assert result.returncode == 1  # one file was rejected
+    out = result.stdout
+    assert "title:     UN Syria envoy urges Putin to have 'courage' to push Assad" in out
+    assert "published: 2017-12-14 13:20 UTC" in out
+    assert "source:    The Associated Press" in out
+    assert "dateline:  GENEVA" in out and "section:   World" in out and "topics:    Syria" in out
+    assert "1. The U.N. Syria envoy has called on" in out
+    assert "bad.txt: REJECTED:" in out
+    assert not (tmp_path / "never.sqlite3").exists()

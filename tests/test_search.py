@@ -1,0 +1,137 @@
+"""Search: typo budgets, prefixes, ranking, FTS safety and snippets."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.search.ranking import plan_query
+from bot.search.service import SearchService
+from bot.search.snippets import snippet
+from bot.search.text import fold, has_word, typo_budget, words
+from bot.search.vocabulary import Vocabulary
+from storage.database import Database
+from storage.search_index import fts5_expression
+from storage.seeds.loader import load_seeds
+
+NOW = datetime(2026, 11, 27, tzinfo=UTC)
+
+CORPUS = [
+    ("Putin visits Syrian air base", "Vladimir Putin declared victory in Syria.", "2017-12-11"),
+    ("Parliament debates the budget", "Members argued about taxes and spending.", "2017-12-12"),
+    ("Elections in Germany", "Merkel's party won the largest share of the vote.", "2017-09-25"),
+    ("Zürich bank scandal", "A Zurich bank admitted to hiding money.", "2017-10-01"),
+    ("Football final tonight", "The championship match kicks off at eight.", "2017-12-13"),
+    ("Telecommunications merger approved", "Regulators approved the merger.", "2017-11-01"),
+    ("Old story about Syria", "Syria talks continued in Geneva.", "2015-01-01"),
+    ("Weather report", "Rain everywhere. Putin was not mentioned in the title.", "2017-12-14"),
+    ("Flood warning issued", "Rivers rise in the north.", "2017-01-01"),
+    ("Flood warning lifted", "Rivers fall again.", "2017-01-05"),
+    ("Warning about rivers", "No word of water rising.", "2017-02-01"),
+]
+
+
+@pytest.fixture
+async def search(db: Database, tmp_path: Path) -> SearchService:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for number, (title, body, day) in enumerate(CORPUS):
+        (folder / f"{number}.json").write_text(
+            json.dumps({"title": title, "body": body, "published_at": day + "T12:00:00Z"})
+        )
+    await load_seeds(db, folder, now=NOW)
+    return SearchService(db)
+
+
+async def titles(service: SearchService, query: str) -> list[str]:
+    return [hit.article.title for hit in (await service.search(query)).hits]
+
+
+def test_typo_budget_follows_word_length() -> None:
+    assert [typo_budget(w) for w in ["syria", "put", "parliament", "germany", "tele"]] == [
+        1, 0, 2, 1, 0,
+    ]  # fmt: skip
+
+
+def test_folding_matches_the_index() -> None:
+    assert fold("Zürich ÉCOLE straße") == "zurich ecole strasse"
+    assert words("Merkel's party—won 2017!") == ["merkel", "s", "party", "won", "2017"]
+    assert has_word("the putin visit", "putin") and not has_word("putinism", "putin")
+
+
+def test_vocabulary_corrections_respect_the_budget() -> None:
+    vocabulary = Vocabulary([("syria", 5), ("parliament", 2), ("put", 3), ("putin", 4)])
+    assert [a.term for a in vocabulary.corrections("syira")] == ["syria"]  # a swap is one typo
+    assert [a.term for a in vocabulary.corrections("parlaiemnt")] == ["parliament"]  # two
+    assert vocabulary.corrections("pot") == []  # short words get no typo
+    assert vocabulary.corrections("sxxia") == []  # two typos in a 5-letter word: too many
+    assert [a.term for a in vocabulary.completions("pu")] == ["putin", "put"]  # commoner first
+
+
+async def test_exact_and_typo_queries_find_the_story(search: SearchService) -> None:
+    assert (await titles(search, "putin syria"))[0] == "Putin visits Syrian air base"
+    result = await search.search("parlaiment budjet")
+    assert result.hits[0].article.title == "Parliament debates the budget"
+    assert result.corrected == "parliament budget"
+
+
+async def test_last_word_is_a_prefix(search: SearchService) -> None:
+    assert (await titles(search, "telecom"))[0] == "Telecommunications merger approved"
+    result = await search.search("telecom")
+    assert result.corrected is None  # completing a word is not "correcting" it
+
+
+async def test_accents_and_case_are_folded(search: SearchService) -> None:
+    assert (await titles(search, "ZURICH"))[0] == "Zürich bank scandal"
+    assert (await titles(search, "zürich"))[0] == "Zürich bank scandal"
+
+
+async def test_word_order_is_free_and_title_beats_body(search: SearchService) -> None:
+    found = await titles(search, "syria putin")
+    assert found[0] == "Putin visits Syrian air base"
+    # "Putin" in a title ranks above "Putin" only in a body.
+    putin = await titles(search, "putin")
+    assert putin.index("Putin visits Syrian air base") < putin.index("Weather report")
+
+
+async def test_more_words_matched_first_then_newer(search: SearchService) -> None:
+    found = await titles(search, "flood warning rivers")
+    assert found[:2] == ["Flood warning lifted", "Flood warning issued"]  # all three words
+    assert found[2:] == ["Warning about rivers"]  # two of three, though it is the newest
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', '""', "*", "NEAR(", "a -b", "title:putin", "AND OR NOT", "putin\"'*", "(((", "^", "🙂"],
+)
+async def test_fts_syntax_is_searched_as_text(search: SearchService, query: str) -> None:
+    result = await search.search(query)  # must not raise a MATCH syntax error
+    assert isinstance(result.hits, list)
+
+
+async def test_hostile_queries_get_a_result_not_an_error(search: SearchService) -> None:
+    for query in ["", " ", "x" * 10_000, "\x00putin", "<script>alert(1)</script>", "بوتين"]:
+        result = await search.search(query)
+        assert isinstance(result.hits, list)
+    assert (await titles(search, "\x00putin"))[0] == "Putin visits Syrian air base"
+
+
+def test_fts5_expression_quotes_every_term() -> None:
+    assert fts5_expression([["a", 'b"c'], ["d"]], require_all=True) == '("a" OR "b""c") AND ("d")'
+    assert fts5_expression([["a"], ["d"]], require_all=False) == '("a") OR ("d")'
+
+
+def test_plan_keeps_at_most_twelve_distinct_words() -> None:
+    vocabulary = Vocabulary([(f"w{i}", 1) for i in range(30)])
+    plan = plan_query(" ".join(f"w{i}" for i in range(30)) + " w1 w1", vocabulary)
+    assert len(plan.words) == 12
+
+
+def test_snippet_marks_matched_words_in_the_best_sentence() -> None:
+    paragraphs = ["The weather was fine.", "Then Putin spoke in Syria about Syria's future."]
+    segments = snippet(paragraphs, {"putin", "syria"})
+    assert "".join(text for text, _ in segments).startswith("Then Putin spoke")
+    assert [text for text, hit in segments if hit] == ["Putin", "Syria", "Syria"]
