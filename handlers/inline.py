@@ -30,4 +30,6 @@ async def inline_query(update: Update, context: Context) -> None:
         article_result(article, found.bot_username, zone) for article in shown
     ]
     more = len(shown) == PAGE and offset + PAGE < MAX_OFFSET
-    await query.answer(results, cache_time=30, next_offset=str(offset + PAGE) if more else "")
+    # No more: leave next_offset out. An empty string would do on Telegram, but PTB 22.8 with
+    # Defaults turns every empty-string parameter into "[]" (ExtBot._insert_defaults, poll case).
+    await query.answer(results, cache_time=30, next_offset=str(offset + PAGE) if more else None)

@@ -7,6 +7,7 @@ from telegram import Message, Update
 from bot.callbacks import SearchPage, decode
 from bot.rendering import texts
 from bot.rendering.cards import PAGE_SIZE, Reply, no_results, search_page
+from bot.search.service import MAX_QUERY_CHARS
 from bot.search.snippets import snippet
 from handlers.common import Context, command_argument, edit_or_send, reader_zone, send, services
 
@@ -39,10 +40,11 @@ async def plain_text(update: Update, context: Context) -> None:
 
 
 async def run_search(update: Update, context: Context, query: str) -> None:
-    if not query.strip():
+    query = query.strip()[:MAX_QUERY_CHARS]  # what the search reads, and what the heading shows
+    if not query:
         await send(update, texts.empty_search())
         return
-    await send(update, await _page(update, context, query.strip(), 0))
+    await send(update, await _page(update, context, query, 0))
 
 
 def _query_from_message(update: Update) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -75,7 +75,7 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
-def seeds_dir(tmp_path: Path) -> Iterator[Path]:
+def seeds_dir(tmp_path: Path) -> Path:
     """A seed folder holding a copy of the shipped seed."""
     folder = tmp_path / "seeds"
     folder.mkdir()

@@ -17,6 +17,7 @@ from storage.models import Article
 PAGE_SIZE = 5
 # Three of these, a title and a byline stay well inside one message.
 MAX_SENTENCE = 1000
+MAX_QUERY_SHOWN = 200  # the search reads no more than this either
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +106,7 @@ def search_page(
     zone: tzinfo,
 ) -> Reply:
     """A page of search results with snippets whose matched words are bold."""
-    heading = f"🔎 Results for “{clean(query)}”"
+    heading = f"🔎 Results for “{clean(clip(query, MAX_QUERY_SHOWN))}”"
     if corrected:
         heading += f"\nShowing results for <b>{clean(corrected)}</b>"
     first = page * PAGE_SIZE
@@ -123,7 +124,7 @@ def search_page(
 
 def no_results(query: str) -> Reply:
     return Reply(
-        f"🔎 Nothing found for “{clean(query)}”.\n\n"
+        f"🔎 Nothing found for “{clean(clip(query, MAX_QUERY_SHOWN))}”.\n\n"
         "Try fewer or shorter words, another spelling, or a topic like "
         "<code>/search elections</code>. /latest shows the newest stories."
     )

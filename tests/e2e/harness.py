@@ -1,0 +1,175 @@
+"""Running the real bot process (`run_bot.py`) against the fake Bot API, as a user would meet it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fakeapi.threaded import FakeTelegramThread
+from tests.conftest import PROJECT, SHIPPED_SEED
+
+ADMIN_ID = 9000
+
+
+def write_json_article(folder: Path, name: str, **fields: Any) -> Path:
+    path = folder / f"{name}.json"
+    path.write_text(json.dumps(fields), encoding="utf-8")
+    return path
+
+
+def e2e_corpus(folder: Path) -> None:
+    """The shipped seed and a dozen more, enough for paging, topics, typos and long texts."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SHIPPED_SEED, folder / SHIPPED_SEED.name)
+    for day in range(1, 13):
+        write_json_article(
+            folder,
+            f"market-{day:02d}",
+            title=f"Markets report number {day}: shares and bonds",
+            body=f"Stock markets moved on day {day}. Traders watched the central bank.\n\n"
+            f"Analysts expect more volatility. Bonds were steady on day {day}.",
+            published_at=f"2024-03-{day:02d}T09:00:00Z",
+            source="Example Wire",
+            topics=["Markets"],
+        )
+    write_json_article(
+        folder,
+        "long",
+        title="A very long report on parliament",
+        body="\n\n".join(
+            f"Paragraph {i} of the parliament report. " + "The committee debated the budget. " * 30
+            for i in range(1, 25)
+        ),
+        published_at="2023-01-01T08:00:00Z",
+        source="Example Wire",
+        topics=["Politics"],
+    )
+    write_json_article(
+        folder,
+        "html",
+        title="Tags <b>&</b> brackets in a <script> title",
+        body="Body with <i>markup</i> & ampersands < and > signs.\n\nSecond paragraph.",
+        published_at="2023-06-01T08:00:00Z",
+        source="Example <Wire>",
+    )
+
+
+@dataclass
+class BotProcess:
+    """One `python run_bot.py` process with its own database, seeds and clock."""
+
+    tg: FakeTelegramThread
+    workdir: Path
+    extra_env: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen[bytes] | None = None
+    log_path: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.log_path = self.workdir / "bot.log"
+        self.seeds = self.workdir / "seeds"
+        self.clock_file = self.workdir / "clock.txt"
+        if not self.clock_file.exists():
+            self.set_clock(datetime.now(UTC))
+
+    @property
+    def database_url(self) -> str:
+        return (
+            self.extra_env.get("DATABASE_URL") or f"sqlite+aiosqlite:///{self.workdir}/bot.sqlite3"
+        )
+
+    def env(self) -> dict[str, str]:
+        base = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE"))}
+        return {
+            **base,
+            "TELEGRAM_BOT_TOKEN": self.tg.token,
+            "TELEGRAM_API_BASE_URL": self.tg.base_url,
+            "DATABASE_URL": self.database_url,
+            "SEEDS_DIR": str(self.seeds),
+            "ADMIN_IDS": str(ADMIN_ID),
+            "CLOCK_FILE": str(self.clock_file),
+            "DIGEST_TICK_SECONDS": "1",
+            "LOG_LEVEL": "INFO",
+            **self.extra_env,
+        }
+
+    def set_clock(self, moment: datetime) -> None:
+        """Tell the bot what time it is now (it runs on from there in real time)."""
+        temporary = self.clock_file.with_suffix(".tmp")
+        temporary.write_text(moment.isoformat())
+        temporary.replace(self.clock_file)
+
+    def start(self, timeout: float = 60) -> None:
+        # run_polling deletes the webhook right before its first long poll: that call marks
+        # "ready" (a long poll itself is only logged when it ends, up to 10 s later).
+        polls_before = len(self.tg.calls("deleteWebhook"))
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, str(PROJECT / "run_bot.py")],
+            cwd=self.workdir,
+            env=self.env(),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while len(self.tg.calls("deleteWebhook")) <= polls_before:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"bot exited with {self.process.returncode}:\n{self.log()}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"bot did not start polling:\n{self.log()}")
+            time.sleep(0.05)
+
+    def stop(self, timeout: float = 20) -> int:
+        if self.process is None or self.process.poll() is not None:
+            return self.process.returncode if self.process else 0
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait()
+
+    def kill(self) -> None:
+        """SIGKILL: no goodbye, no cleanup, as a crash or an OOM kill would do."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def query_db(bot: BotProcess, sql: str, *args: object) -> list[tuple[Any, ...]]:
+    """Read the bot's SQLite database directly (read-only), as an operator would."""
+    import sqlite3
+
+    path = bot.database_url.split("///", 1)[1]
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30) as connection:
+        return list(connection.execute(sql, args))
+
+
+def digests_by_chat(tg: FakeTelegramThread, after: int = 0) -> dict[int, int]:
+    """How many digest messages each chat received."""
+    counts: dict[int, int] = {}
+    for message in tg.messages(after=after):
+        if message.text.startswith("🗞"):
+            counts[message.chat_id] = counts.get(message.chat_id, 0) + 1
+    return counts
+
+
+def wait_until(condition: Any, timeout: float, what: str, interval: float = 0.1) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        time.sleep(interval)
