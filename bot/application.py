@@ -7,10 +7,15 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypeAlias
 
-from telegram import BotCommand, LinkPreviewOptions
+from telegram import Bot, BotCommand, BotCommandScopeChat, LinkPreviewOptions
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
+from bot.admin.broadcast import Broadcaster
+from bot.admin.latency import LatencyRecorder
+from bot.admin.notices import ErrorThrottle
+from bot.admin.reload import Reloader
 from bot.clock import Clock, FileClock, SystemClock
 from bot.delivery.pacing import PacedRateLimiter
 from bot.digests.runner import DigestRunner
@@ -36,14 +41,42 @@ PUBLIC_COMMANDS = [
     BotCommand("help", "Every command with an example"),
     BotCommand("start", "What this bot can do"),
 ]
+ADMIN_COMMANDS = [
+    BotCommand("reload", "Admin: sync the seed folder"),
+    BotCommand("stats", "Admin: articles, subscribers, digests, answer times"),
+    BotCommand("senddigests", "Admin: send today's digests now"),
+    BotCommand("broadcast", "Admin: announce to every subscriber"),
+]
 ALLOWED_UPDATES = ["message", "callback_query", "inline_query"]
 
 # The Application with every generic parameter left open: handlers see it only through PTB.
 App: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 
 
+def bot_defaults() -> Defaults:
+    """Every message is Telegram HTML without link previews, wherever the bot is built."""
+    return Defaults(
+        parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+    )
+
+
 def make_clock(settings: Settings) -> Clock:
     return FileClock(settings.CLOCK_FILE) if settings.CLOCK_FILE else SystemClock()
+
+
+async def set_admin_menu(bot: Bot, admin_id: int) -> None:
+    """Admin commands show in the menu of admins only: a command list scoped to their chat."""
+    try:
+        await bot.set_my_commands(
+            PUBLIC_COMMANDS + ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id)
+        )
+    except TelegramError as exc:  # an admin who never wrote to the bot has no chat yet
+        log.info("no admin menu for %s yet (%s); it is set at their /start", admin_id, exc)
+
+
+async def _admin_menus(application: App, settings: Settings) -> None:
+    for admin in sorted(settings.ADMIN_IDS):
+        await set_admin_menu(application.bot, admin)
 
 
 async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -87,6 +120,10 @@ def build_application(
                 summaries=summaries,
                 instance=uuid.uuid4().hex[:12],
             ),
+            reloader=Reloader(db, settings.SEEDS_DIR, clock, search, summaries),
+            broadcaster=Broadcaster(db, application.bot, clock),
+            latency=LatencyRecorder(),
+            error_throttle=ErrorThrottle(),
             started_at=clock.now(),
             bot_username=application.bot.username,
         )
@@ -94,6 +131,7 @@ def build_application(
         await search.warm_up()
         summaries.start_backfill()
         await application.bot.set_my_commands(PUBLIC_COMMANDS)
+        await _admin_menus(application, settings)
         # Schedules live in the database; the one ticking job is made anew at every start.
         assert application.job_queue is not None
         application.job_queue.run_repeating(
@@ -116,12 +154,7 @@ def build_application(
         ApplicationBuilder()
         .token(token)
         .base_url(base_url)
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
+        .defaults(bot_defaults())
         # Updates are handled concurrently: one slow search must not hold up everyone else.
         .concurrent_updates(True)
         .rate_limiter(PacedRateLimiter(bulk_per_second=settings.DIGEST_RATE))

@@ -12,13 +12,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from telegram.error import InvalidToken
+from telegram.ext import ExtBot
 from tqdm import tqdm
 
-from bot.application import ALLOWED_UPDATES, App, build_application
+from bot.admin.stats import gather
+from bot.application import ALLOWED_UPDATES, App, bot_defaults, build_application, make_clock
+from bot.delivery.pacing import PacedRateLimiter
+from bot.digests.runner import DigestRunner
 from bot.logging_setup import setup_logging
+from bot.rendering.admin import stats_text
 from bot.rendering.reports import load_report, parse_check
+from bot.search.service import SearchService
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store import open_database, sync_seeds
+from bot.summaries.service import SummaryService
 from storage.seeds.loader import Progress, SeedFolderError
 from storage.seeds.parsing import parse_seed
 
@@ -42,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--dir", type=Path, help="the folder to load (default: SEEDS_DIR)")
     check = seed_commands.add_parser("check", help="show what the parser takes from files")
     check.add_argument("files", nargs="+", type=Path)
+    commands.add_parser("stats", help="articles, subscribers, today's digests, last reload")
+    digests = commands.add_parser("digests", help="digest operations")
+    digest_commands = digests.add_subparsers(dest="digests_command", required=True)
+    digest_commands.add_parser(
+        "send", help="send today's digest now to every active subscriber who has not had it"
+    )
     return parser
 
 
@@ -66,6 +79,10 @@ def main(register: Register, argv: Sequence[str] | None = None) -> int:
         if args.seeds_command == "check":
             return check_seeds(args.files)
         return asyncio.run(load_seed_folder(settings, args.dir or settings.SEEDS_DIR))
+    if args.command == "stats":
+        return asyncio.run(print_stats(settings))
+    if args.command == "digests":
+        return asyncio.run(send_digests(settings))
     return run_bot(settings, register)
 
 
@@ -113,6 +130,49 @@ def _progress_bar() -> Iterator[Progress | None]:
             bar.refresh()
 
         yield update
+
+
+async def print_stats(settings: Settings) -> int:
+    db = await open_database(settings)
+    try:
+        print(stats_text(await gather(db, make_clock(settings).now()), html=False))
+    finally:
+        await db.dispose()
+    return 0
+
+
+async def send_digests(settings: Settings) -> int:
+    """Today's digest to every active subscriber who has not had it, as /senddigests does."""
+    token = settings.token
+    if token is None:
+        return _fail("digests send needs TELEGRAM_BOT_TOKEN: digests go out through Telegram.")
+    db = await open_database(settings)
+    bot = ExtBot(
+        token,
+        base_url=settings.TELEGRAM_API_BASE_URL,
+        rate_limiter=PacedRateLimiter(bulk_per_second=settings.DIGEST_RATE),
+        defaults=bot_defaults(),
+    )
+    summaries = SummaryService(db)
+    try:
+        async with bot:
+            search = SearchService(db)
+            runner = DigestRunner(
+                db=db, bot=bot, clock=make_clock(settings), search=search,
+                summaries=summaries, instance="cli",
+            )  # fmt: skip
+            report = await runner.run(force=True)
+    except InvalidToken:
+        return _fail("Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather.")
+    finally:
+        await summaries.close()
+        await db.dispose()
+    print(
+        f"Digests: {report.sent} sent, {report.empty} with nothing new, {report.skipped} had "
+        f"today's already, {report.failed} failed ({report.deactivated} blocked) "
+        f"in {report.seconds:.1f} s"
+    )
+    return 1 if report.failed else 0
 
 
 def run_bot(settings: Settings, register: Register) -> int:

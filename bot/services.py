@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.admin.broadcast import Broadcaster
+from bot.admin.latency import LatencyRecorder
+from bot.admin.notices import ErrorThrottle
+from bot.admin.reload import Reloader
 from bot.clock import Clock
 from bot.digests.runner import DigestRunner
 from bot.search.service import SearchService
@@ -25,5 +29,9 @@ class Services:
     summaries: SummaryService
     subscriptions: SubscriptionService
     digests: DigestRunner
+    reloader: Reloader
+    broadcaster: Broadcaster
+    latency: LatencyRecorder
+    error_throttle: ErrorThrottle
     started_at: datetime
     bot_username: str = ""

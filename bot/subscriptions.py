@@ -134,6 +134,7 @@ class SubscriptionService:
         minute: int | None = None,
         size: int | None = None,
         topics: tuple[str, ...] | None = None,
+        zone: str | None = None,
     ) -> Subscriber | None:
         """Change one setting from the /settings buttons; None if not subscribed."""
         async with self.db.write() as session:
@@ -144,8 +145,11 @@ class SubscriptionService:
                 existing.digest_size = size
             if topics is not None:
                 existing.topics = list(topics)
+            if zone is not None:
+                existing.timezone = zone
             if minute is not None:
                 existing.delivery_minute = minute % (24 * 60)
+            if minute is not None or zone is not None:
                 day, instant = first_due(
                     self.clock.now(), existing.delivery_minute, ZoneInfo(existing.timezone)
                 )

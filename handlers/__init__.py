@@ -11,34 +11,62 @@ from telegram.ext import (
 )
 
 from bot.application import App
-from handlers import articles, errors, fallback, inline, latest, search, start, subscriptions
+from handlers import (
+    admin,
+    articles,
+    errors,
+    fallback,
+    inline,
+    latest,
+    search,
+    start,
+    subscriptions,
+)
+from handlers.timing import Callback, timed
+
+COMMANDS: dict[str, Callback] = {
+    "start": start.start,
+    "help": start.help_command,
+    "latest": latest.latest_command,
+    "search": search.search_command,
+    "summary": articles.summary_command,
+    "article": articles.article_command,
+    "subscribe": subscriptions.subscribe_command,
+    "unsubscribe": subscriptions.unsubscribe_command,
+    "settings": subscriptions.settings_command,
+    "digest": subscriptions.digest_command,
+    "reload": admin.reload_command,
+    "stats": admin.stats_command,
+    "senddigests": admin.send_digests_command,
+    "broadcast": admin.broadcast_command,
+}
+
+BUTTONS: list[tuple[str, Callback]] = [
+    (r"^L\|", latest.latest_button),
+    (r"^[ST]\|", search.search_button),
+    (r"^[MF]\|", articles.article_button),
+    (r"^G\|", subscriptions.settings_button),
+    (r"^A\|(latest|subscribe)$", start.action_button),
+    (r"^A\|bc_(ok|no):", admin.broadcast_button),
+]
 
 
 def register(application: App) -> None:
-    """Attach every handler, most specific first."""
+    """Attach every handler, most specific first; each one's answer time is recorded."""
     add = application.add_handler
-    add(CommandHandler("start", start.start))
-    add(CommandHandler("help", start.help_command))
-    add(CommandHandler("latest", latest.latest_command))
-    add(CommandHandler("search", search.search_command))
-    add(CommandHandler("summary", articles.summary_command))
-    add(CommandHandler("article", articles.article_command))
-    add(CommandHandler("subscribe", subscriptions.subscribe_command))
-    add(CommandHandler("unsubscribe", subscriptions.unsubscribe_command))
-    add(CommandHandler("settings", subscriptions.settings_command))
-    add(CommandHandler("digest", subscriptions.digest_command))
-    add(CallbackQueryHandler(latest.latest_button, pattern=r"^L\|"))
-    add(CallbackQueryHandler(search.search_button, pattern=r"^[ST]\|"))
-    add(CallbackQueryHandler(articles.article_button, pattern=r"^[MF]\|"))
-    add(CallbackQueryHandler(subscriptions.settings_button, pattern=r"^G\|"))
-    add(CallbackQueryHandler(start.action_button, pattern=r"^A\|(latest|subscribe)$"))
+    for name, callback in COMMANDS.items():
+        add(CommandHandler(name, timed("/" + name, callback)))
+    for pattern, callback in BUTTONS:
+        add(CallbackQueryHandler(timed("button", callback), pattern=pattern))
     add(CallbackQueryHandler(fallback.unknown_button))
-    add(InlineQueryHandler(inline.inline_query))
+    add(InlineQueryHandler(timed("inline", inline.inline_query)))
+    add(MessageHandler(subscriptions.ZONE_ANSWER, subscriptions.zone_answer))
+    add(MessageHandler(subscriptions.TOPICS_ANSWER, subscriptions.topics_answer))
     add(MessageHandler(filters.COMMAND, fallback.unknown_command))
     add(
         MessageHandler(
             filters.TEXT & ~filters.COMMAND & ~filters.VIA_BOT & filters.ChatType.PRIVATE,
-            search.plain_text,
+            timed("text search", search.plain_text),
         )
     )
     application.add_error_handler(errors.on_error)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.application import set_admin_menu
 from bot.callbacks import Action, decode
 from bot.rendering import texts
 from handlers.articles import send_full_text
@@ -21,9 +22,13 @@ async def start(update: Update, context: Context) -> None:
         return
     user = update.effective_user
     chat = update.effective_chat
+    found = services(context)
     if chat is not None:
         # Someone who blocked the bot and comes back gets their digest back too.
-        await services(context).subscriptions.reactivate(chat.id)
+        await found.subscriptions.reactivate(chat.id)
+    if user is not None and user.id in found.settings.ADMIN_IDS:
+        # Telegram keeps no menu for a chat it does not know yet: set it on the admin's /start.
+        await set_admin_menu(context.bot, user.id)
     await send(
         update, texts.welcome(user.first_name if user else None, services(context).bot_username)
     )

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import ForceReply, Message, Update
+from telegram.ext import filters
 
 from bot.arguments import parse_subscribe
 from bot.callbacks import SettingsChange, decode
 from bot.rendering.cards import Reply
-from bot.rendering.subscriptions import settings_card, subscribed
-from bot.subscriptions import SIZES
+from bot.rendering.subscriptions import (
+    TOPICS_QUESTION,
+    ZONE_QUESTION,
+    settings_card,
+    subscribed,
+)
+from bot.subscriptions import SIZES, zone_problem
+from bot.timezones import match_timezone
 from handlers.common import Context, command_argument, edit_or_send, send, services
 
 
@@ -87,6 +94,11 @@ async def settings_button(update: Update, context: Context) -> None:
         await subscriptions.unsubscribe(chat_id)
     elif change.action == "on":
         await subscribe_with(update, context, "")
+    elif change.action in ("ask_zone", "ask_topics"):
+        await query.answer()
+        question = ZONE_QUESTION if change.action == "ask_zone" else TOPICS_QUESTION
+        await context.bot.send_message(chat_id, question, reply_markup=ForceReply(selective=True))
+        return
     await query.answer("Saved")
     await edit_or_send(
         update, settings_card(await subscriptions.get(chat_id), found.settings.DEFAULT_TIMEZONE)
@@ -105,3 +117,49 @@ async def digest_command(update: Update, context: Context) -> None:
         await send(update, Reply("Nothing new since your last digest. /latest shows the newest."))
         return
     await send(update, reply)
+
+
+class AnswerTo(filters.MessageFilter):
+    """A text message that replies to one of the bot's settings questions."""
+
+    def __init__(self, question: str) -> None:
+        super().__init__(name=f"AnswerTo({question[:12]})")
+        self.question = question
+
+    def filter(self, message: Message) -> bool:
+        replied = message.reply_to_message
+        return bool(
+            message.text
+            and replied is not None
+            and replied.from_user is not None
+            and replied.from_user.is_bot
+            and replied.text == self.question
+        )
+
+
+ZONE_ANSWER = AnswerTo(ZONE_QUESTION)
+TOPICS_ANSWER = AnswerTo(TOPICS_QUESTION)
+
+
+async def zone_answer(update: Update, context: Context) -> None:
+    chat_id, _ = _ids(update)
+    typed = (update.effective_message.text or "") if update.effective_message else ""
+    if problem := zone_problem(typed):
+        await send(update, Reply(problem))
+        return
+    found = services(context)
+    changed = await found.subscriptions.change(chat_id, zone=match_timezone(typed).zone)
+    await send(update, settings_card(changed, found.settings.DEFAULT_TIMEZONE))
+
+
+async def topics_answer(update: Update, context: Context) -> None:
+    chat_id, _ = _ids(update)
+    typed = (update.effective_message.text or "") if update.effective_message else ""
+    parsed = parse_subscribe("topics: " + typed)
+    if isinstance(parsed, str):
+        await send(update, Reply(parsed))
+        return
+    topics = () if typed.strip().lower() in ("all", "none", "-") else parsed.topics or ()
+    found = services(context)
+    changed = await found.subscriptions.change(chat_id, topics=topics)
+    await send(update, settings_card(changed, found.settings.DEFAULT_TIMEZONE))

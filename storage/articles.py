@@ -104,3 +104,11 @@ async def store_summary(
         .where(Article.id == article_id, Article.content_hash == content_hash)
         .values(summary=sentences)
     )
+
+
+async def counts(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(
+        select(Article.retracted, func.count()).group_by(Article.retracted)
+    )
+    found = {bool(retracted): int(n) for retracted, n in rows}
+    return {"live": found.get(False, 0), "retracted": found.get(True, 0)}

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Delivery
+from storage.models import Delivery, Subscriber
 
 LEASE = timedelta(minutes=2)
 DONE = ("sent", "empty")
@@ -89,3 +89,21 @@ async def counts_since(session: AsyncSession, since: datetime) -> dict[str, int]
         .group_by(Delivery.status)
     )
     return {status: int(n) for status, n in rows}
+
+
+async def day_counts(session: AsyncSession, start: datetime, end: datetime) -> dict[str, int]:
+    """Digests sent and failed in [start, end), and those still due before `end`."""
+    sent = await session.scalar(
+        select(func.count()).where(
+            Delivery.status == "sent", Delivery.sent_at >= start, Delivery.sent_at < end
+        )
+    )
+    failed = await session.scalar(
+        select(func.count()).where(
+            Delivery.status == "failed", Delivery.claimed_at >= start, Delivery.claimed_at < end
+        )
+    )
+    pending = await session.scalar(
+        select(func.count()).where(Subscriber.active.is_(True), Subscriber.next_due_at < end)
+    )
+    return {"sent": int(sent or 0), "failed": int(failed or 0), "pending": int(pending or 0)}

@@ -49,7 +49,6 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.overall = overall_per_second
-        self.bulk_rate = bulk_per_second
         self.bulk_interval = 1.0 / bulk_per_second
         self.chat_interval = chat_interval
         self.group_interval = group_interval
@@ -80,14 +79,16 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
                 wait = max(self._next_bulk, self._bulk_paused_until) - now
                 if chat_id is not None:
                     wait = max(wait, self._chat_ready.get(chat_id, 0.0) - now)
-                # The window holds bulk to its own rate too: requests granted evenly can still
-                # arrive bunched (a GC pause, a slow write), and Telegram counts arrivals.
-                if wait <= 0 and self._in_last_second(now) >= min(self.overall, self.bulk_rate):
+                if wait <= 0 and self._in_last_second(now) >= self.overall:
                     wait = self._sent[0] + 1.0 - now
                 if wait <= 0:
                     break
                 await asyncio.sleep(wait)
-            self._next_bulk = now + self.bulk_interval
+            # Keep the cadence: the next slot follows this one's, not the moment a late sleep
+            # woke up (those small delays would add up to a slower rate), unless we were idle.
+            behind = now - self._next_bulk
+            base = self._next_bulk if 0 <= behind < self.bulk_interval else now
+            self._next_bulk = base + self.bulk_interval
             if chat_id is not None:
                 interval = self.group_interval if _is_group(chat_id) else self.chat_interval
                 self._chat_ready[chat_id] = now + interval

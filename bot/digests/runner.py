@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import ExtBot
 
@@ -41,6 +43,7 @@ NETWORK_BACKOFF = (1.0, 2.0, 4.0)
 POOL_LIMIT = 5000
 TOPIC_RESULTS = 200
 SUMMARY_SENTENCES = 2
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 @dataclass
@@ -279,7 +282,12 @@ class DigestRunner:
         for pause in (*NETWORK_BACKOFF, None):
             try:
                 message = await self.bot.send_message(
-                    chat_id, reply.text, reply_markup=reply.keyboard, rate_limit_args=BULK
+                    chat_id,
+                    reply.text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=reply.keyboard,
+                    link_preview_options=NO_PREVIEW,
+                    rate_limit_args=BULK,
                 )
                 return message.message_id
             except NetworkError as exc:

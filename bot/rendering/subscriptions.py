@@ -60,6 +60,10 @@ def settings_card(subscriber: Subscriber | None, default_zone: str) -> Reply:
             button("− 1 hour", SettingsChange("time", -60)),
             button("+ 1 hour", SettingsChange("time", 60)),
         ],
+        [
+            button("🌍 Timezone", SettingsChange("ask_zone")),
+            button("🏷 Topics", SettingsChange("ask_topics")),
+        ],
         [button(f"{n} stories", SettingsChange("size", n)) for n in (3, 5, 10)],
     ]
     if subscriber.topics:
@@ -70,3 +74,8 @@ def settings_card(subscriber: Subscriber | None, default_zone: str) -> Reply:
         else [button("Resume digest", SettingsChange("on"))]
     )
     return Reply(text, InlineKeyboardMarkup(rows))
+
+
+# Questions asked with a forced reply; the answer is recognised by the question it replies to.
+ZONE_QUESTION = "🌍 Which timezone? Send a city or an IANA name, e.g. Berlin or America/New_York."
+TOPICS_QUESTION = "🏷 Which topics? Send them separated by commas, e.g. syria, elections (or: all)."

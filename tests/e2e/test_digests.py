@@ -79,6 +79,23 @@ def test_subscribe_confirms_the_next_digest_in_local_time(
     tg.press_button(settings.message_id, settings.button("10 stories").callback_data or "",
                     user_id=chat)  # fmt: skip
     assert "Stories: 10" in tg.wait_for_edit(chat, settings.message_id, after=mark).text
+    # Timezone and topics by answering the bot's question.
+    mark = tg.mark()
+    tg.press_button(settings.message_id, settings.button("Timezone").callback_data or "",
+                    user_id=chat)  # fmt: skip
+    [question] = tg.wait_for_messages(chat, 1, after=mark)
+    assert (question.reply_markup or {}).get("force_reply") is True
+    [card] = tg.ask(chat, "tokio", reply_to_message_id=question.message_id)
+    assert "Timezone: Asia/Tokyo" in card.text
+    mark = tg.mark()
+    tg.press_button(card.message_id, card.button("Topics").callback_data or "", user_id=chat)
+    [question] = tg.wait_for_messages(chat, 1, after=mark)
+    [card] = tg.ask(chat, "markets, syria", reply_to_message_id=question.message_id)
+    assert "Topics: markets, syria" in card.text
+    [preview] = tg.ask(chat, "/digest")
+    assert "Markets report" in preview.text and "parliament" not in preview.text
+    [card] = tg.ask(chat, "all", reply_to_message_id=question.message_id)
+    assert "Topics: all" in card.text
     [preview] = tg.ask(chat, "/digest")
     assert preview.text.startswith("👀 Digest preview") and "and 5 more: /latest" in preview.text
     [bye] = tg.ask(chat, "/unsubscribe")

@@ -1,0 +1,38 @@
+"""The bot's health in figures, for /stats and `run_bot.py stats`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from storage import articles, deliveries, subscribers
+from storage.database import Database
+from storage.state import get_state
+
+LAST_RELOAD = "last_reload"
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    articles: dict[str, int]
+    subscribers: dict[str, int]
+    digests_today: dict[str, int]
+    last_reload: dict[str, Any] | None
+    uptime: timedelta | None = None
+    latency: dict[str, tuple[int, float, float]] = field(default_factory=dict)
+
+
+async def gather(db: Database, now: datetime) -> Stats:
+    """Figures from the database (shared by every instance); uptime and latency are added by the
+    process that has them."""
+    day_start = datetime.combine(now.date(), time(0), tzinfo=now.tzinfo)
+    async with db.read() as session:
+        return Stats(
+            articles=await articles.counts(session),
+            subscribers=await subscribers.counts(session),
+            digests_today=await deliveries.day_counts(
+                session, day_start, day_start + timedelta(days=1)
+            ),
+            last_reload=await get_state(session, LAST_RELOAD),
+        )

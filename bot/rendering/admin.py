@@ -1,0 +1,89 @@
+"""Messages for admins: health figures, reload progress, broadcast confirmations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks
+from bot.admin.broadcast import BroadcastReport
+from bot.admin.stats import Stats
+from bot.callbacks import Action
+from bot.rendering.cards import Reply, clip
+from bot.rendering.markup import clean
+
+FOR_ADMINS = "This command is for admins."
+
+
+def _duration(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    return (f"{days} d " if days else "") + f"{hours} h {minutes} min"
+
+
+def stats_text(stats: Stats, *, html: bool = True) -> str:
+    a, s, d = stats.articles, stats.subscribers, stats.digests_today
+    lines = [
+        "📊 Bot health",
+        f"Articles: {a['live']} live, {a['retracted']} retracted",
+        f"Subscribers: {s['active']} active, {s['inactive']} inactive",
+        f"Digests today (UTC): {d['sent']} sent, {d['pending']} pending, {d['failed']} failed",
+    ]
+    reload = stats.last_reload
+    if reload:
+        counts = ", ".join(f"{k} {v}" for k, v in reload["counts"].items() if k != "files")
+        by = f" by {reload['admin']}" if reload.get("admin") else ""
+        lines.append(f"Last reload: {reload['at'][:16].replace('T', ' ')} UTC{by}: {counts}")
+    else:
+        lines.append("Last reload: none since the database was made")
+    if stats.uptime is not None:
+        lines.append(f"Uptime: {_duration(stats.uptime)}")
+    table = ""
+    if stats.latency:
+        rows = [f"{'command':<14}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}"]
+        rows += [
+            f"{command[:14]:<14}{n:>6}{p50:>9.1f}{p95:>9.1f}"
+            for command, (n, p50, p95) in stats.latency.items()
+        ]
+        table = "\n".join(rows)
+    if not html:
+        return "\n".join(lines) + (f"\nAnswer times, last hour:\n{table}" if table else "")
+    text = f"<b>{clean(lines[0])}</b>\n" + "\n".join(clean(line) for line in lines[1:])
+    if table:
+        text += f"\nAnswer times, last hour:\n<pre>{clean(table)}</pre>"
+    return text
+
+
+def reload_progress(done: int, total: int) -> str:
+    percent = 100 * done // total if total else 100
+    return f"⏳ Reloading seeds: {done} of {total} files ({percent}%)…"
+
+
+def broadcast_confirm(text: str, token: str, audience: int) -> Reply:
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    f"✅ Send to {audience}",
+                    callback_data=callbacks.encode(Action(f"bc_ok:{token}")),
+                ),
+                InlineKeyboardButton(
+                    "Cancel", callback_data=callbacks.encode(Action(f"bc_no:{token}"))
+                ),
+            ]
+        ]
+    )
+    return Reply(
+        f"📢 Send this announcement to {audience} active subscribers?\n\n"
+        f"<blockquote>{clean(clip(text, 3500))}</blockquote>",
+        keyboard,
+    )
+
+
+def broadcast_done(report: BroadcastReport) -> str:
+    return (
+        f"📢 Announcement sent: {report.sent} delivered, {report.blocked} blocked, "
+        f"{report.failed} failed."
+    )
