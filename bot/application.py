@@ -143,6 +143,11 @@ def build_application(
         )
         log.info("bot @%s ready", application.bot.username)
 
+    async def post_stop(application: App) -> None:
+        services: Services | None = application.bot_data.get(SERVICES_KEY)
+        if services is not None:
+            await services.digests.stop()
+
     async def post_shutdown(application: App) -> None:
         services: Services | None = application.bot_data.get(SERVICES_KEY)
         if services is not None:
@@ -159,6 +164,7 @@ def build_application(
         .concurrent_updates(True)
         .rate_limiter(PacedRateLimiter(bulk_per_second=settings.DIGEST_RATE))
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .build()
     )

@@ -26,6 +26,7 @@ from bot.search.service import SearchService
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store import open_database, sync_seeds
 from bot.summaries.service import SummaryService
+from bot.webhook import serve as serve_webhook
 from storage.seeds.loader import Progress, SeedFolderError
 from storage.seeds.parsing import parse_seed
 
@@ -41,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
         description="Run the news bot, or manage its article seeds.",
         epilog="With no command: runs the bot on Telegram when TELEGRAM_BOT_TOKEN is set, "
         "else opens a local console chat (on a terminal).",
+    )
+    parser.add_argument(
+        "--webhook",
+        action="store_true",
+        help="receive updates by webhook (WEBHOOK_URL, WEBHOOK_SECRET) and serve GET /healthz",
     )
     commands = parser.add_subparsers(dest="command")
     seeds = commands.add_parser("seeds", help="load or check seed files")
@@ -74,7 +80,8 @@ def main(register: Register, argv: Sequence[str] | None = None) -> int:
     if (args.command is not None or console) and level == "INFO":
         # A command prints its own report, and the console is a chat: the log is for trouble.
         level = "WARNING"
-    setup_logging(level, [settings.token or ""])
+    secret = settings.WEBHOOK_SECRET.get_secret_value() if settings.WEBHOOK_SECRET else ""
+    setup_logging(level, [settings.token or "", secret])
     if args.command == "seeds":
         if args.seeds_command == "check":
             return check_seeds(args.files)
@@ -83,7 +90,32 @@ def main(register: Register, argv: Sequence[str] | None = None) -> int:
         return asyncio.run(print_stats(settings))
     if args.command == "digests":
         return asyncio.run(send_digests(settings))
+    if args.webhook:
+        return run_webhook(settings, register)
     return run_bot(settings, register)
+
+
+def run_webhook(settings: Settings, register: Register) -> int:
+    missing = [
+        name
+        for name, value in [
+            ("TELEGRAM_BOT_TOKEN", settings.token),
+            ("WEBHOOK_URL", settings.WEBHOOK_URL),
+            ("WEBHOOK_SECRET", settings.WEBHOOK_SECRET),
+        ]
+        if not value
+    ]
+    if missing:
+        return _fail(f"--webhook needs {', '.join(missing)}")
+    assert settings.token is not None
+    application = build_application(
+        settings, register, token=settings.token, base_url=settings.TELEGRAM_API_BASE_URL
+    )
+    try:
+        asyncio.run(serve_webhook(application, settings))
+    except InvalidToken:
+        return _fail("Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather.")
+    return 0
 
 
 def check_seeds(files: Sequence[Path]) -> int:

@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     DIGEST_RATE: float = Field(default=29, gt=0, le=30)  # bulk messages a second, under 30
     # For tests and demos: read "now" from this file (an ISO 8601 time) instead of the clock.
     CLOCK_FILE: Path | None = None
+    WEBHOOK_URL: str | None = None  # the public https URL Telegram posts updates to
+    WEBHOOK_SECRET: SecretStr | None = None  # Telegram sends it back in a header on every post
+    WEBHOOK_LISTEN: str = "127.0.0.1"  # behind a reverse proxy; 0.0.0.0 to listen everywhere
+    WEBHOOK_PORT: int = Field(default=8080, ge=1, le=65535)
 
     @field_validator("TELEGRAM_BOT_TOKEN", mode="before")
     @classmethod
@@ -45,6 +49,29 @@ class Settings(BaseSettings):
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"not an http(s) URL: {value!r}")
+        return value
+
+    @field_validator("WEBHOOK_URL")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an http(s) URL: {value!r}")
+        return value
+
+    @field_validator("WEBHOOK_SECRET")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        # Telegram's rule for secret_token: 1-256 characters, A-Z a-z 0-9 _ -
+        secret = value.get_secret_value()
+        if len(secret) > 256 or not all(
+            ch.isascii() and (ch.isalnum() or ch in "_-") for ch in secret
+        ):
+            raise ValueError("use 1-256 characters from A-Z, a-z, 0-9, _ and -")
         return value
 
     @field_validator("DATABASE_URL")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Delivery, Subscriber
@@ -69,6 +69,17 @@ async def finish(
             message_id=message_id,
             article_count=article_count,
             error=error,
+        )
+    )
+
+
+async def release(session: AsyncSession, subscriber_id: int, day: date) -> None:
+    """Give back a claim whose message was never sent (the process is stopping)."""
+    await session.execute(
+        delete(Delivery).where(
+            Delivery.subscriber_id == subscriber_id,
+            Delivery.local_date == day,
+            Delivery.status == "sending",
         )
     )
 

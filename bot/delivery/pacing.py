@@ -11,6 +11,7 @@ then the same message goes again; a reply that meets a 429 waits and retries on 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import deque
@@ -32,6 +33,10 @@ JSON = bool | dict[str, Any] | list[dict[str, Any]]
 class Priority:
     bulk: bool
     max_retries: int
+
+
+class SendingStopped(Exception):
+    """The bot is shutting down: a bulk message still waiting for its turn was not sent."""
 
 
 BULK = Priority(bulk=True, max_retries=20)
@@ -58,7 +63,16 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
         self._bulk_paused_until = 0.0
         self._chat_ready: dict[int | str, float] = {}
         self._lock = asyncio.Lock()
+        self._closed = asyncio.Event()
         self.retries_after_429 = 0
+
+    def close(self) -> None:
+        """Stop handing out bulk slots: whoever still waits gets SendingStopped at once."""
+        self._closed.set()
+
+    def set_bulk_rate(self, per_second: float) -> None:
+        """Change the bulk pace (several instances share Telegram's budget)."""
+        self.bulk_interval = 1.0 / per_second
 
     async def initialize(self) -> None:
         pass
@@ -75,6 +89,8 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
         """Wait for this bulk send's turn: even spacing, room in the overall budget, chat pace."""
         async with self._lock:  # slots are handed out one at a time, in order
             while True:
+                if self._closed.is_set():
+                    raise SendingStopped
                 now = self._now()
                 wait = max(self._next_bulk, self._bulk_paused_until) - now
                 if chat_id is not None:
@@ -83,7 +99,8 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
                     wait = self._sent[0] + 1.0 - now
                 if wait <= 0:
                     break
-                await asyncio.sleep(wait)
+                with contextlib.suppress(TimeoutError):  # woken early only by close()
+                    await asyncio.wait_for(self._closed.wait(), wait)
             # Keep the cadence: the next slot follows this one's, not the moment a late sleep
             # woke up (those small delays would add up to a slower rate), unless we were idle.
             behind = now - self._next_bulk

@@ -24,7 +24,7 @@ from telegram.ext import ExtBot
 
 from bot.clock import Clock
 from bot.delivery.errors import judge
-from bot.delivery.pacing import BULK, Priority
+from bot.delivery.pacing import BULK, PacedRateLimiter, Priority, SendingStopped
 from bot.digests.compose import Selection, select_articles
 from bot.digests.schedule import catch_up, local_date, next_due
 from bot.rendering.cards import Reply
@@ -91,17 +91,35 @@ class DigestRunner:
         self._task: asyncio.Task[RunReport] | None = None
         self._lock = asyncio.Lock()
         self.last_tick_at: datetime | None = None
+        # A fresh instance counts as having ticked when it started: its first tick is due.
+        self.last_tick_monotonic = time.monotonic()
         self.last_report: RunReport | None = None
+        self._stopping = False
 
     def tick(self) -> None:
         """Called by the JobQueue every minute: start a run unless one is going."""
         self.last_tick_at = self.clock.now()
+        self.last_tick_monotonic = time.monotonic()
+        if self._stopping:
+            return
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self.run(), name="digest-run")
 
     async def wait_idle(self) -> None:
         if self._task is not None:
             await asyncio.gather(self._task, return_exceptions=True)
+
+    async def stop(self) -> None:
+        """Take no new work; let the messages in flight finish and be recorded; then return.
+
+        Digests still waiting for their turn in the bulk queue give their claim back, so the
+        next start (or another instance) sends them at once.
+        """
+        self._stopping = True
+        limiter = self.bot.rate_limiter
+        if isinstance(limiter, PacedRateLimiter):
+            limiter.close()
+        await self.wait_idle()
 
     async def run(self, *, force: bool = False) -> RunReport:
         """Deliver every due digest (with `force`, today's to every active subscriber)."""
@@ -130,7 +148,7 @@ class DigestRunner:
 
     async def _run_due(self, now: datetime, report: RunReport) -> None:
         cursor: tuple[datetime, int] | None = None
-        while True:
+        while not self._stopping:
             async with self.db.read() as session:
                 batch = await subscribers.due(session, now, limit=self.batch, after=cursor)
             if not batch:
@@ -152,7 +170,7 @@ class DigestRunner:
 
     async def _run_all_today(self, now: datetime, report: RunReport) -> None:
         after = 0
-        while True:
+        while not self._stopping:
             async with self.db.read() as session:
                 batch = await subscribers.active(session, after_id=after, limit=self.batch)
             if not batch:
@@ -229,6 +247,8 @@ class DigestRunner:
     async def _deliver(
         self, subscriber: Subscriber, day: date, context: _RunContext, report: RunReport
     ) -> None:
+        if self._stopping:
+            return
         now = self.clock.now()
         zone = ZoneInfo(subscriber.timezone)
         tomorrow = next_due(day, subscriber.delivery_minute, zone)
@@ -254,6 +274,11 @@ class DigestRunner:
         for _move in range(2):
             try:
                 message_id = await self._send(chat_id, reply)
+            except SendingStopped:
+                async with self.db.write() as session:  # give the claim back: sent on restart
+                    await deliveries.release(session, subscriber.id, day)
+                report.skipped += 1
+                return
             except TelegramError as exc:
                 verdict = judge(exc)
                 if verdict.kind == "moved" and verdict.new_chat_id is not None:

@@ -17,12 +17,12 @@ def tg() -> Iterator[FakeTelegramThread]:
         yield fake
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", params=["polling", "webhook"])
 def chat_bot(
-    tg: FakeTelegramThread, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, tg: FakeTelegramThread, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[BotProcess]:
     """The bot most chat tests talk to; tests use their own user ids so they do not collide."""
-    bot = BotProcess(tg, tmp_path_factory.mktemp("chat-bot"))
+    bot = BotProcess(tg, tmp_path_factory.mktemp("chat-bot"), mode=request.param)
     e2e_corpus(bot.seeds)
     bot.start()
     yield bot

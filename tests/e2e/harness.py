@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -18,6 +19,20 @@ from fakeapi.threaded import FakeTelegramThread
 from tests.conftest import PROJECT, SHIPPED_SEED
 
 ADMIN_ID = 9000
+WEBHOOK_SECRET = "test-secret_0123456789"
+WEBHOOK_PATH_TOKEN = "hook"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.2)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def write_json_article(folder: Path, name: str, **fields: Any) -> Path:
@@ -70,6 +85,7 @@ class BotProcess:
     tg: FakeTelegramThread
     workdir: Path
     extra_env: dict[str, str] = field(default_factory=dict)
+    mode: str = "polling"  # or "webhook": Telegram (the fake) posts updates to the bot
     process: subprocess.Popen[bytes] | None = None
     log_path: Path = field(init=False)
 
@@ -80,6 +96,7 @@ class BotProcess:
         self.clock_file = self.workdir / "clock.txt"
         if not self.clock_file.exists():
             self.set_clock(datetime.now(UTC))
+        self.webhook_port = free_port() if self.mode == "webhook" else 0
 
     @property
     def database_url(self) -> str:
@@ -99,8 +116,23 @@ class BotProcess:
             "CLOCK_FILE": str(self.clock_file),
             "DIGEST_TICK_SECONDS": "1",
             "LOG_LEVEL": "INFO",
+            **self.webhook_env(),
             **self.extra_env,
         }
+
+    def webhook_env(self) -> dict[str, str]:
+        if self.mode != "webhook":
+            return {}
+        return {
+            "WEBHOOK_URL": f"http://127.0.0.1:{self.webhook_port}/telegram/{WEBHOOK_PATH_TOKEN}",
+            "WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "WEBHOOK_LISTEN": "127.0.0.1",
+            "WEBHOOK_PORT": str(self.webhook_port),
+        }
+
+    @property
+    def health_url(self) -> str:
+        return f"http://127.0.0.1:{self.webhook_port}/healthz"
 
     def set_clock(self, moment: datetime) -> None:
         """Tell the bot what time it is now (it runs on from there in real time)."""
@@ -109,12 +141,15 @@ class BotProcess:
         temporary.replace(self.clock_file)
 
     def start(self, timeout: float = 60) -> None:
-        # run_polling deletes the webhook right before its first long poll: that call marks
-        # "ready" (a long poll itself is only logged when it ends, up to 10 s later).
-        polls_before = len(self.tg.calls("deleteWebhook"))
+        # run_polling deletes the webhook right before its first long poll, webhook mode sets
+        # it once its server is up: that call marks "ready" (a long poll itself is only logged
+        # when it ends, up to 10 s later).
+        ready_call = "setWebhook" if self.mode == "webhook" else "deleteWebhook"
+        polls_before = len(self.tg.calls(ready_call))
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, str(PROJECT / "run_bot.py")],
+            [sys.executable, str(PROJECT / "run_bot.py")]
+            + (["--webhook"] if self.mode == "webhook" else []),
             cwd=self.workdir,
             env=self.env(),
             stdin=subprocess.DEVNULL,
@@ -122,12 +157,14 @@ class BotProcess:
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
-        while len(self.tg.calls("deleteWebhook")) <= polls_before:
+        while len(self.tg.calls(ready_call)) <= polls_before:
             if self.process.poll() is not None:
                 raise RuntimeError(f"bot exited with {self.process.returncode}:\n{self.log()}")
             if time.monotonic() > deadline:
                 raise TimeoutError(f"bot did not start polling:\n{self.log()}")
             time.sleep(0.05)
+        if self.mode == "webhook":  # the web server starts right after setWebhook
+            wait_until(lambda: port_open(self.webhook_port), 10, "the webhook server")
 
     def stop(self, timeout: float = 20) -> int:
         if self.process is None or self.process.poll() is not None:
