@@ -119,6 +119,8 @@ def build_application(
                 search=search,
                 summaries=summaries,
                 instance=uuid.uuid4().hex[:12],
+                rate=settings.DIGEST_RATE,
+                tick_seconds=settings.DIGEST_TICK_SECONDS,
             ),
             reloader=Reloader(db, settings.SEEDS_DIR, clock, search, summaries),
             broadcaster=Broadcaster(db, application.bot, clock),

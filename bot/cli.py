@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -190,10 +191,12 @@ async def send_digests(settings: Settings) -> int:
         async with bot:
             search = SearchService(db)
             runner = DigestRunner(
-                db=db, bot=bot, clock=make_clock(settings), search=search,
-                summaries=summaries, instance="cli",
+                db=db, bot=bot, clock=make_clock(settings), search=search, summaries=summaries,
+                instance=f"cli-{uuid.uuid4().hex[:8]}", rate=settings.DIGEST_RATE,
+                tick_seconds=settings.DIGEST_TICK_SECONDS,
             )  # fmt: skip
             report = await runner.run(force=True)
+            await runner.stop()  # leave the sending budget to the running bots
     except InvalidToken:
         return _fail("Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather.")
     finally:

@@ -1,9 +1,10 @@
 """The delivery ledger: one row per subscriber and local date, claimed before sending.
 
 A row is `sending` while someone holds it, then `sent` (with the message id), `empty` (nothing
-new, no message) or `failed` (to be tried again on a later tick). A `sending` row older than the
-lease belongs to a process that died: it may be claimed again, which may repeat that one digest
-if it had gone out before the crash, and never loses it.
+new, no message) or `failed` (to be tried again on a later tick). A `sending` row whose holder
+stopped sending heartbeats belongs to a process that died: it may be claimed again, which may
+repeat that one digest if it had gone out before the crash, and never loses it. A live holder
+keeps its claims however long Telegram makes it wait.
 """
 
 from __future__ import annotations
@@ -13,16 +14,27 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import state
 from storage.models import Delivery, Subscriber
 
-LEASE = timedelta(minutes=2)
+# A claim is taken over when its holder's heartbeat is older than the caller's `alive_since`, or,
+# whatever the heartbeat says, when it is older than this (a safety net, never reached in use).
+LEASE_MAX = timedelta(minutes=30)
 DONE = ("sent", "empty")
 
 
 async def claim(
-    session: AsyncSession, subscriber_id: int, day: date, now: datetime, owner: str
+    session: AsyncSession,
+    subscriber_id: int,
+    day: date,
+    now: datetime,
+    owner: str,
+    alive_since: datetime,
 ) -> bool:
-    """Take the (subscriber, day) digest for sending; False if it is done or someone has it."""
+    """Take the (subscriber, day) digest for sending; False if it is done or someone has it.
+
+    `alive_since`: an instance whose last heartbeat is older than this is taken for dead.
+    """
     row = await session.scalar(
         select(Delivery).where(Delivery.subscriber_id == subscriber_id, Delivery.local_date == day)
     )
@@ -42,8 +54,10 @@ async def claim(
         return True
     if row.status in DONE:
         return False
-    if row.status == "sending" and row.claimed_at > now - LEASE:
-        return False
+    if row.status == "sending" and row.claimed_at > now - LEASE_MAX:
+        holder_seen = await state.last_heartbeat(session, row.claimed_by or "")
+        if holder_seen is not None and holder_seen >= alive_since:
+            return False  # its holder lives: it is being sent
     row.status, row.claimed_at, row.claimed_by = "sending", now, owner
     row.attempts += 1
     return True

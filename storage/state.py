@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AppState
@@ -32,3 +32,30 @@ async def corpus_version(session: AsyncSession) -> str:
 async def bump_corpus_version(session: AsyncSession, now: datetime) -> None:
     # A fresh random token rather than a counter: no read-modify-write race between instances.
     await set_state(session, CORPUS, {"version": uuid.uuid4().hex}, now)
+
+
+INSTANCE_PREFIX = "instance:"
+
+
+async def heartbeat(session: AsyncSession, instance: str, now: datetime) -> None:
+    """This instance is alive (several instances share Telegram's sending budget)."""
+    await set_state(session, INSTANCE_PREFIX + instance, {"seen": now.isoformat()}, now)
+
+
+async def live_instances(session: AsyncSession, since: datetime) -> int:
+    count = await session.scalar(
+        select(func.count()).where(
+            AppState.key.startswith(INSTANCE_PREFIX), AppState.updated_at >= since
+        )
+    )
+    return int(count or 0)
+
+
+async def forget_instance(session: AsyncSession, instance: str) -> None:
+    await session.execute(delete(AppState).where(AppState.key == INSTANCE_PREFIX + instance))
+
+
+async def last_heartbeat(session: AsyncSession, instance: str) -> datetime | None:
+    return await session.scalar(
+        select(AppState.updated_at).where(AppState.key == INSTANCE_PREFIX + instance)
+    )

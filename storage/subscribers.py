@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import Select, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Subscriber
@@ -98,6 +98,7 @@ async def due(
     *,
     limit: int,
     after: tuple[datetime, int] | None = None,
+    lock: bool = False,
 ) -> list[Subscriber]:
     """Active subscribers whose next digest is due, the longest-waiting first.
 
@@ -107,19 +108,29 @@ async def due(
     query = select(Subscriber).where(Subscriber.active.is_(True), Subscriber.next_due_at <= now)
     if after is not None:
         query = query.where(tuple_(Subscriber.next_due_at, Subscriber.id) > tuple_(*after))
-    rows = await session.scalars(query.order_by(Subscriber.next_due_at, Subscriber.id).limit(limit))
+    query = query.order_by(Subscriber.next_due_at, Subscriber.id).limit(limit)
+    rows = await session.scalars(_locked(query) if lock else query)
     return list(rows)
 
 
-async def active(session: AsyncSession, *, after_id: int, limit: int) -> list[Subscriber]:
+async def active(
+    session: AsyncSession, *, after_id: int, limit: int, lock: bool = False
+) -> list[Subscriber]:
     """Every active subscriber, in id order, a page at a time."""
-    rows = await session.scalars(
+    query = (
         select(Subscriber)
         .where(Subscriber.active.is_(True), Subscriber.id > after_id)
         .order_by(Subscriber.id)
         .limit(limit)
     )
+    rows = await session.scalars(_locked(query) if lock else query)
     return list(rows)
+
+
+def _locked(query: Select[Subscriber]) -> Select[Subscriber]:
+    """Rows another instance holds are skipped, not waited for (PostgreSQL; SQLite ignores it:
+    its writers are serialised anyway)."""
+    return query.with_for_update(skip_locked=True)
 
 
 async def counts(session: AsyncSession) -> dict[str, int]:

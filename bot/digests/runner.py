@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import NetworkError, TelegramError
@@ -31,7 +32,7 @@ from bot.rendering.cards import Reply
 from bot.rendering.digest import digest_message
 from bot.search.service import SearchService
 from bot.summaries.service import SummaryService
-from storage import articles, deliveries, subscribers
+from storage import articles, deliveries, state, subscribers
 from storage.database import Database
 from storage.models import Article, Subscriber
 
@@ -77,8 +78,10 @@ class DigestRunner:
         search: SearchService,
         summaries: SummaryService,
         instance: str,
+        rate: float = 29.0,
+        tick_seconds: float = 60.0,
         concurrency: int = 64,
-        batch: int = 500,
+        batch: int = 200,
     ) -> None:
         self.db = db
         self.bot = bot
@@ -88,6 +91,10 @@ class DigestRunner:
         self.instance = instance
         self.concurrency = concurrency
         self.batch = batch
+        self.rate = rate
+        # An instance unheard of for three ticks is taken for dead: the others take its share.
+        self.heartbeat_ttl = timedelta(seconds=max(3 * tick_seconds, 10))
+        self._beat: asyncio.Task[None] | None = None
         self._task: asyncio.Task[RunReport] | None = None
         self._lock = asyncio.Lock()
         self.last_tick_at: datetime | None = None
@@ -102,8 +109,28 @@ class DigestRunner:
         self.last_tick_monotonic = time.monotonic()
         if self._stopping:
             return
+        if self._beat is None or self._beat.done():
+            self._beat = asyncio.create_task(self.share_budget(), name="digest-heartbeat")
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self.run(), name="digest-run")
+
+    async def share_budget(self) -> None:
+        """Say this instance is alive, and pace bulk sends at its share of the budget.
+
+        Telegram's 30 messages a second is for the bot, not for each process: with N instances
+        alive, each sends at rate / N.
+        """
+        now = self.clock.now()
+        try:
+            async with self.db.write() as session:
+                await state.heartbeat(session, self.instance, now)
+                alive = await state.live_instances(session, now - self.heartbeat_ttl)
+        except Exception:  # the budget is re-read every batch; one miss is harmless
+            log.warning("could not share the sending budget", exc_info=True)
+            return
+        limiter = self.bot.rate_limiter
+        if isinstance(limiter, PacedRateLimiter):
+            limiter.set_bulk_rate(self.rate / max(1, alive))
 
     async def wait_idle(self) -> None:
         if self._task is not None:
@@ -120,6 +147,13 @@ class DigestRunner:
         if isinstance(limiter, PacedRateLimiter):
             limiter.close()
         await self.wait_idle()
+        if self._beat is not None:
+            await asyncio.gather(self._beat, return_exceptions=True)
+        try:
+            async with self.db.write() as session:  # the others may take this share now
+                await state.forget_instance(session, self.instance)
+        except Exception:  # the database may be what is failing; the heartbeat will lapse
+            log.warning("could not sign this instance off", exc_info=True)
 
     async def run(self, *, force: bool = False) -> RunReport:
         """Deliver every due digest (with `force`, today's to every active subscriber)."""
@@ -127,6 +161,7 @@ class DigestRunner:
             started = time.perf_counter()
             report = RunReport()
             now = self.clock.now()
+            await self.share_budget()  # heartbeat first: our claims must read as alive
             try:
                 if force:
                     await self._run_all_today(now, report)
@@ -149,41 +184,71 @@ class DigestRunner:
     async def _run_due(self, now: datetime, report: RunReport) -> None:
         cursor: tuple[datetime, int] | None = None
         while not self._stopping:
-            async with self.db.read() as session:
-                batch = await subscribers.due(session, now, limit=self.batch, after=cursor)
-            if not batch:
-                return
-            cursor = (batch[-1].next_due_at, batch[-1].id)
-            work: list[tuple[Subscriber, date]] = []
-            for subscriber in batch:
-                zone = ZoneInfo(subscriber.timezone)
-                day, instant = catch_up(
-                    now, subscriber.next_due_date, subscriber.delivery_minute, zone
+            # Claimed a batch at a time; on PostgreSQL the rows are locked with SKIP LOCKED, so
+            # several instances take different subscribers instead of queueing on the same.
+            async with self.db.write() as session:
+                batch = await subscribers.due(
+                    session, now, limit=self.batch, after=cursor, lock=True
                 )
-                if instant > now:
-                    # Days were missed (the bot was down): today's is not due yet; no replay.
-                    async with self.db.write() as session:
-                        await subscribers.reschedule(session, subscriber.id, (day, instant))
-                    continue
-                work.append((subscriber, day))
+                if not batch:
+                    return
+                cursor = (batch[-1].next_due_at, batch[-1].id)
+                work = await self._claim(session, batch, now, report, force=False)
             await self._deliver_all(work, now, report)
 
     async def _run_all_today(self, now: datetime, report: RunReport) -> None:
         after = 0
         while not self._stopping:
-            async with self.db.read() as session:
-                batch = await subscribers.active(session, after_id=after, limit=self.batch)
-            if not batch:
-                return
-            after = batch[-1].id
-            work = [(s, local_date(now, ZoneInfo(s.timezone))) for s in batch]
+            async with self.db.write() as session:
+                batch = await subscribers.active(
+                    session, after_id=after, limit=self.batch, lock=True
+                )
+                if not batch:
+                    return
+                after = batch[-1].id
+                work = await self._claim(session, batch, now, report, force=True)
             await self._deliver_all(work, now, report)
+
+    async def _claim(
+        self,
+        session: AsyncSession,
+        batch: Sequence[Subscriber],
+        now: datetime,
+        report: RunReport,
+        *,
+        force: bool,
+    ) -> list[tuple[Subscriber, date]]:
+        """Claim today's ledger row of each subscriber in the batch that is due (or forced)."""
+        claimed: list[tuple[Subscriber, date]] = []
+        for subscriber in batch:
+            zone = ZoneInfo(subscriber.timezone)
+            if force:
+                day = local_date(now, zone)
+            else:
+                day, instant = catch_up(
+                    now, subscriber.next_due_date, subscriber.delivery_minute, zone
+                )
+                if instant > now:
+                    # Days were missed (the bot was down): today's is not due yet; no replay.
+                    await subscribers.reschedule(session, subscriber.id, (day, instant))
+                    continue
+            alive_since = now - self.heartbeat_ttl
+            if await deliveries.claim(session, subscriber.id, day, now, self.instance, alive_since):
+                claimed.append((subscriber, day))
+                continue
+            report.skipped += 1
+            if await deliveries.status_of(session, subscriber.id, day) in deliveries.DONE:
+                # Already delivered (a restart, /senddigests, another instance): move on.
+                tomorrow = next_due(day, subscriber.delivery_minute, zone)
+                await subscribers.reschedule(session, subscriber.id, tomorrow)
+        return claimed
 
     async def _deliver_all(
         self, work: Sequence[tuple[Subscriber, date]], now: datetime, report: RunReport
     ) -> None:
         if not work:
             return
+        await self.share_budget()  # instances come and go: re-read the share every batch
         context = await self._context(now, [s for s, _ in work])
         gate = asyncio.Semaphore(self.concurrency)
 
@@ -247,20 +312,12 @@ class DigestRunner:
     async def _deliver(
         self, subscriber: Subscriber, day: date, context: _RunContext, report: RunReport
     ) -> None:
-        if self._stopping:
-            return
         now = self.clock.now()
         zone = ZoneInfo(subscriber.timezone)
         tomorrow = next_due(day, subscriber.delivery_minute, zone)
-        async with self.db.write() as session:
-            claimed = await deliveries.claim(session, subscriber.id, day, now, self.instance)
-            if (
-                not claimed
-                and await deliveries.status_of(session, subscriber.id, day) in deliveries.DONE
-            ):
-                # Already delivered (a restart, /senddigests, another instance): move on.
-                await subscribers.reschedule(session, subscriber.id, tomorrow)
-        if not claimed:
+        if self._stopping:
+            async with self.db.write() as session:  # claimed but not begun: give it back
+                await deliveries.release(session, subscriber.id, day)
             report.skipped += 1
             return
         reply, selection = await self.compose(subscriber, context, day)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -187,12 +189,25 @@ class BotProcess:
 
 
 def query_db(bot: BotProcess, sql: str, *args: object) -> list[tuple[Any, ...]]:
-    """Read the bot's SQLite database directly (read-only), as an operator would."""
-    import sqlite3
-
-    path = bot.database_url.split("///", 1)[1]
+    """Read the bot's database directly, as an operator would (`?` placeholders)."""
+    url = bot.database_url
+    if url.startswith("postgresql"):
+        return asyncio.run(_query_pg(url, sql, args))
+    path = url.split("///", 1)[1]
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30) as connection:
         return list(connection.execute(sql, args))
+
+
+async def _query_pg(url: str, sql: str, args: tuple[object, ...]) -> list[tuple[Any, ...]]:
+    import asyncpg  # the bot's own PostgreSQL driver
+
+    parts = sql.split("?")
+    numbered = parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], 1))
+    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        return [tuple(row) for row in await connection.fetch(numbered, *args)]
+    finally:
+        await connection.close()
 
 
 def digests_by_chat(tg: FakeTelegramThread, after: int = 0) -> dict[int, int]:

@@ -31,9 +31,11 @@ def tg() -> Iterator[FakeTelegramThread]:
 
 @pytest.fixture(scope="module")
 def admin_bot(
-    tg: FakeTelegramThread, tmp_path_factory: pytest.TempPathFactory
+    tg: FakeTelegramThread,
+    tmp_path_factory: pytest.TempPathFactory,
+    module_database: dict[str, str],
 ) -> Iterator[BotProcess]:
-    bot = BotProcess(tg, tmp_path_factory.mktemp("admin-bot"))
+    bot = BotProcess(tg, tmp_path_factory.mktemp("admin-bot"), extra_env=module_database)
     e2e_corpus(bot.seeds)
     bot.start()
     tg.ask(ADMIN_ID, "/start")

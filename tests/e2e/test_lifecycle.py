@@ -35,9 +35,9 @@ def tg() -> Iterator[FakeTelegramThread]:
 
 @pytest.fixture
 def webhook_bot(
-    tg: FakeTelegramThread, tmp_path_factory: pytest.TempPathFactory
+    tg: FakeTelegramThread, tmp_path_factory: pytest.TempPathFactory, database: dict[str, str]
 ) -> Iterator[BotProcess]:
-    bot = BotProcess(tg, tmp_path_factory.mktemp("webhook-bot"), mode="webhook")
+    bot = BotProcess(tg, tmp_path_factory.mktemp("webhook-bot"), extra_env=database, mode="webhook")
     e2e_corpus(bot.seeds)
     bot.start()
     yield bot
