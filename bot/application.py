@@ -19,6 +19,7 @@ from bot.admin.reload import Reloader
 from bot.clock import Clock, FileClock, SystemClock
 from bot.delivery.pacing import PacedRateLimiter
 from bot.digests.runner import DigestRunner
+from bot.flood import FloodGuard
 from bot.search.service import SearchService
 from bot.services import SERVICES_KEY, Services
 from bot.settings import Settings
@@ -126,6 +127,7 @@ def build_application(
             broadcaster=Broadcaster(db, application.bot, clock),
             latency=LatencyRecorder(),
             error_throttle=ErrorThrottle(),
+            flood=FloodGuard(),
             started_at=clock.now(),
             bot_username=application.bot.username,
         )

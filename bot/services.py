@@ -11,6 +11,7 @@ from bot.admin.notices import ErrorThrottle
 from bot.admin.reload import Reloader
 from bot.clock import Clock
 from bot.digests.runner import DigestRunner
+from bot.flood import FloodGuard
 from bot.search.service import SearchService
 from bot.settings import Settings
 from bot.subscriptions import SubscriptionService
@@ -33,5 +34,6 @@ class Services:
     broadcaster: Broadcaster
     latency: LatencyRecorder
     error_throttle: ErrorThrottle
+    flood: FloodGuard
     started_at: datetime
     bot_username: str = ""

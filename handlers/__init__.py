@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -16,6 +18,7 @@ from handlers import (
     articles,
     errors,
     fallback,
+    flood,
     inline,
     latest,
     search,
@@ -54,6 +57,8 @@ BUTTONS: list[tuple[str, Callback]] = [
 def register(application: App) -> None:
     """Attach every handler, most specific first; each one's answer time is recorded."""
     add = application.add_handler
+    # Group -1 runs first for every update: a flooding user goes no further.
+    application.add_handler(TypeHandler(Update, flood.guard), group=-1)
     for name, callback in COMMANDS.items():
         add(CommandHandler(name, timed("/" + name, callback)))
     for pattern, callback in BUTTONS:

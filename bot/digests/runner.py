@@ -12,11 +12,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -45,6 +47,9 @@ POOL_LIMIT = 5000
 TOPIC_RESULTS = 200
 SUMMARY_SENTENCES = 2
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+DB_BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+
+Write = Callable[[AsyncSession], Awaitable[None]]
 
 
 @dataclass
@@ -309,22 +314,49 @@ class DigestRunner:
         )
         return reply if selection.articles else None
 
+    async def _durably(self, what: str, write: Write) -> None:
+        """One write transaction, retried while the database is away (a restart, a lock).
+
+        What must not be lost is the record of a message Telegram accepted: without it the
+        digest would go again. A database that comes back within half a minute loses nothing.
+        """
+        for pause in (*DB_BACKOFF, None):
+            try:
+                async with self.db.write() as session:
+                    await write(session)
+                return
+            except (DBAPIError, OSError) as exc:
+                if pause is None:
+                    log.error("could not record %s: database still failing (%s)", what, exc)
+                    raise
+                log.warning("database write for %s failed (%s); retrying in %.1f s",
+                            what, exc.__class__.__name__, pause)  # fmt: skip
+                await asyncio.sleep(pause)
+
     async def _deliver(
         self, subscriber: Subscriber, day: date, context: _RunContext, report: RunReport
     ) -> None:
-        now = self.clock.now()
+        sid = subscriber.id
+        what = f"the digest of subscriber {sid}"
         zone = ZoneInfo(subscriber.timezone)
         tomorrow = next_due(day, subscriber.delivery_minute, zone)
-        if self._stopping:
-            async with self.db.write() as session:  # claimed but not begun: give it back
-                await deliveries.release(session, subscriber.id, day)
+        try:
+            if self._stopping:
+                raise SendingStopped
+            reply, selection = await self.compose(subscriber, context, day)
+        except BaseException:
+            # Claimed but never sent: give the claim back so the next run sends it at once.
+            await self._durably(what, lambda s: deliveries.release(s, sid, day))
             report.skipped += 1
-            return
-        reply, selection = await self.compose(subscriber, context, day)
+            raise
         if not selection.articles:
-            async with self.db.write() as session:
-                await deliveries.finish(session, subscriber.id, day, status="empty", now=now)
-                await subscribers.reschedule(session, subscriber.id, tomorrow)
+            now = self.clock.now()
+
+            async def empty(session: AsyncSession) -> None:
+                await deliveries.finish(session, sid, day, status="empty", now=now)
+                await subscribers.reschedule(session, sid, tomorrow)
+
+            await self._durably(what, empty)
             report.empty += 1
             return
         chat_id = subscriber.chat_id
@@ -332,29 +364,28 @@ class DigestRunner:
             try:
                 message_id = await self._send(chat_id, reply)
             except SendingStopped:
-                async with self.db.write() as session:  # give the claim back: sent on restart
-                    await deliveries.release(session, subscriber.id, day)
+                await self._durably(what, lambda s: deliveries.release(s, sid, day))
                 report.skipped += 1
                 return
             except TelegramError as exc:
                 verdict = judge(exc)
                 if verdict.kind == "moved" and verdict.new_chat_id is not None:
                     chat_id = verdict.new_chat_id
-                    async with self.db.write() as session:
-                        await subscribers.move_chat(session, subscriber.id, chat_id, now)
+                    await self._durably(what, partial(self._move, sid, chat_id))
                     continue
                 await self._record_failure(
                     subscriber, day, verdict.kind, verdict.reason, tomorrow, report
                 )
                 return
-            async with self.db.write() as session:
+
+            async def sent(session: AsyncSession, message_id: int = message_id) -> None:
                 await deliveries.finish(
-                    session, subscriber.id, day, status="sent", now=self.clock.now(),
+                    session, sid, day, status="sent", now=self.clock.now(),
                     message_id=message_id, article_count=len(selection.articles),
                 )  # fmt: skip
-                await subscribers.reschedule(
-                    session, subscriber.id, tomorrow, last_digest_at=context.now
-                )
+                await subscribers.reschedule(session, sid, tomorrow, last_digest_at=context.now)
+
+            await self._durably(what, sent)
             report.sent += 1
             return
         await self._record_failure(subscriber, day, "retry", "chat moved twice", tomorrow, report)
@@ -378,6 +409,9 @@ class DigestRunner:
                 await asyncio.sleep(pause)
         raise AssertionError("unreachable")
 
+    async def _move(self, subscriber_id: int, chat_id: int, session: AsyncSession) -> None:
+        await subscribers.move_chat(session, subscriber_id, chat_id, self.clock.now())
+
     async def _record_failure(
         self,
         subscriber: Subscriber,
@@ -388,16 +422,19 @@ class DigestRunner:
         report: RunReport,
     ) -> None:
         now = self.clock.now()
-        async with self.db.write() as session:
-            await deliveries.finish(
-                session, subscriber.id, day, status="failed", now=now, error=reason
-            )
+        sid = subscriber.id
+        if kind == "bug":  # the same message would fail again: try tomorrow's, and say so
+            log.error("digest for subscriber %d rejected: %s", sid, reason)
+
+        async def failed(session: AsyncSession) -> None:
+            await deliveries.finish(session, sid, day, status="failed", now=now, error=reason)
             if kind == "gone":
-                await subscribers.deactivate(session, subscriber.id, reason, now)
-                report.deactivated += 1
+                await subscribers.deactivate(session, sid, reason, now)
             elif kind == "retry":
-                await subscribers.reschedule(session, subscriber.id, (day, now + RETRY_LATER))
-            else:  # our bug: the same message would fail again; try tomorrow's, and say so
-                log.error("digest for subscriber %d rejected: %s", subscriber.id, reason)
-                await subscribers.reschedule(session, subscriber.id, tomorrow)
+                await subscribers.reschedule(session, sid, (day, now + RETRY_LATER))
+            else:
+                await subscribers.reschedule(session, sid, tomorrow)
+
+        await self._durably(f"the digest of subscriber {sid}", failed)
         report.failed += 1
+        report.deactivated += kind == "gone"

@@ -235,3 +235,20 @@ def test_a_crash_mid_run_repeats_at_most_the_digests_in_flight(
     assert duplicates <= in_flight  # only what was in flight may repeat
     rows = query_db(digest_bot, "SELECT status, count(*) FROM deliveries GROUP BY status")
     assert dict(rows) == {"sent": 300}
+
+
+def test_a_group_that_became_a_supergroup_gets_its_digest_there(
+    digest_bot: BotProcess, tg: FakeTelegramThread
+) -> None:
+    group = tg.add_group(title="Readers")["id"]
+    mark = tg.mark()
+    tg.send_group_message(group, next(_ids), "/subscribe 08:00 Europe/Berlin")
+    [confirmed] = tg.wait_for_messages(group, 1, after=mark)
+    assert confirmed.text.startswith("🔔 Subscribed!")
+    supergroup = tg.migrate(group)
+    mark = tg.mark()
+    digest_bot.set_clock(ALL_DUE)
+    wait_until(lambda: digests_by_chat(tg, mark).get(supergroup) == 1, 60, "the digest")
+    assert group not in digests_by_chat(tg, mark)
+    [(chat_id, active)] = query_db(digest_bot, "SELECT chat_id, active FROM subscribers")
+    assert chat_id == supergroup and active
