@@ -24,7 +24,7 @@ def parse_latest(text: str) -> LatestArgs:
     count = 0
     topic_words = []
     for word in text.split():
-        if word.isdigit() and count == 0:
+        if word.isascii() and word.isdigit() and count == 0:
             count = max(1, min(int(word), MAX_LATEST))
         else:
             topic_words.append(word)

@@ -87,7 +87,7 @@ class Console:
             return True
         if line in ("/quit", "/exit"):
             return False
-        if line.isdigit() and int(line) in self.buttons:
+        if line.isascii() and line.isdigit() and int(line) in self.buttons:
             message_id, data = self.buttons[int(line)]
             self.tg.press_button(message_id, data, user_id=USER_ID, chat_id=USER_ID, strict=False)
         elif line in self.results:

@@ -94,7 +94,7 @@ class Settings(BaseSettings):
         for item in value.replace(" ", "").split(","):
             if not item:
                 continue
-            if not item.lstrip("-").isdigit():
+            if not (item.lstrip("-").isascii() and item.lstrip("-").isdigit()):
                 raise ValueError(f"not a numeric Telegram user id: {item!r}")
             ids.add(int(item))
         return frozenset(ids)

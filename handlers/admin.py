@@ -23,6 +23,7 @@ from bot.rendering.admin import (
 )
 from bot.rendering.cards import Reply
 from bot.rendering.reports import load_report
+from bot.rendering.texts import plain
 from handlers.common import Context, command_argument, send, services
 
 log = logging.getLogger(__name__)
@@ -152,7 +153,7 @@ async def broadcast_button(update: Update, context: Context) -> None:
         return
     state = await broadcaster.take(token)
     if isinstance(state, str):  # a second press, or an old button
-        await send(update, Reply(state))
+        await send(update, plain(state))
         return
     await _replace(query.message, update, "📢 Sending the announcement…")
     await send(update, Reply(broadcast_done(await broadcaster.deliver(token, state))))

@@ -16,7 +16,8 @@ async def inline_query(update: Update, context: Context) -> None:
     query = update.inline_query
     assert query is not None
     found = services(context)
-    offset = int(query.offset) if query.offset.isdigit() else 0
+    # isdigit() alone admits "²", which int() refuses: ASCII digits only.
+    offset = int(query.offset) if query.offset.isascii() and query.offset.isdigit() else 0
     offset = min(offset, MAX_OFFSET)
     text = query.query.strip()
     if text:

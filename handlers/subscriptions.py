@@ -14,6 +14,7 @@ from bot.rendering.subscriptions import (
     settings_card,
     subscribed,
 )
+from bot.rendering.texts import plain
 from bot.subscriptions import SIZES, zone_problem
 from bot.timezones import match_timezone
 from handlers.common import Context, command_argument, edit_or_send, send, services
@@ -38,12 +39,12 @@ async def subscribe_start(update: Update, context: Context) -> None:
 async def subscribe_with(update: Update, context: Context, argument: str) -> None:
     args = parse_subscribe(argument)
     if isinstance(args, str):
-        await send(update, Reply(args))
+        await send(update, plain(args))
         return
     chat_id, user_id = _ids(update)
     outcome = await services(context).subscriptions.subscribe(chat_id, user_id, args)
     if isinstance(outcome, str):
-        await send(update, Reply(outcome))
+        await send(update, plain(outcome))
         return
     await send(
         update, subscribed(outcome.subscriber, outcome.next_at, was_active=outcome.was_active)
@@ -145,7 +146,7 @@ async def zone_answer(update: Update, context: Context) -> None:
     chat_id, _ = _ids(update)
     typed = (update.effective_message.text or "") if update.effective_message else ""
     if problem := zone_problem(typed):
-        await send(update, Reply(problem))
+        await send(update, plain(problem))
         return
     found = services(context)
     changed = await found.subscriptions.change(chat_id, zone=match_timezone(typed).zone)
@@ -157,7 +158,7 @@ async def topics_answer(update: Update, context: Context) -> None:
     typed = (update.effective_message.text or "") if update.effective_message else ""
     parsed = parse_subscribe("topics: " + typed)
     if isinstance(parsed, str):
-        await send(update, Reply(parsed))
+        await send(update, plain(parsed))
         return
     topics = () if typed.strip().lower() in ("all", "none", "-") else parsed.topics or ()
     found = services(context)

@@ -10,6 +10,11 @@ from bot.rendering.cards import Reply
 from bot.rendering.markup import clean
 
 
+def plain(text: str) -> Reply:
+    """A message of plain words (they may quote what the user typed): escaped for HTML."""
+    return Reply(clean(text))
+
+
 def welcome(first_name: str | None, bot_username: str) -> Reply:
     hello = f"👋 Hi {clean(first_name)}!" if first_name else "👋 Hi!"
     text = (

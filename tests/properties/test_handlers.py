@@ -1,0 +1,71 @@
+"""Arbitrary text, commands, arguments, button data and inline queries through the handlers.
+
+Nothing may raise out of a handler, and everything the bot sends must pass Telegram's checks
+(HTML, 4,096 characters, 64-byte button data): the fake Bot API answers 400 otherwise, which
+would surface here as a handler error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fakeapi.threaded import FakeTelegramThread
+from tests.e2e.harness import e2e_corpus
+from tests.properties.live_bot import LiveBot
+
+COMMANDS = [
+    "", "/start ", "/start a_", "/help", "/latest ", "/search ", "/summary ", "/article ",
+    "/subscribe ", "/unsubscribe", "/settings", "/digest", "/reload", "/stats", "/broadcast ",
+    "/senddigests", "/nonsense ",
+]  # fmt: skip
+PREFIXES = ["", "L|", "S|", "T|", "M|", "F|", "A|", "G|", "A|bc_ok:", "A|bc_no:", "G|time|", "G|size|"]
+# Text as users send it: any Unicode (no surrogates, which Telegram cannot carry), some HTML.
+TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=300) | st.sampled_from(
+    ["<b>", "</i>", "&amp;", "<script>alert(1)</script>", '"NEAR(', "*", "\x00", "🙂" * 50]
+)
+PROPERTY = settings(
+    max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBot]:
+    workdir = tmp_path_factory.mktemp("props")
+    e2e_corpus(workdir / "seeds")
+    with FakeTelegramThread() as tg:
+        bot = LiveBot(tg, workdir, workdir / "seeds")
+        yield bot
+        bot.close()
+
+
+def assert_clean(live: LiveBot) -> None:
+    assert not live.errors, [repr(e) for e in live.errors[:3]]
+    assert not live.tg.errors(include_injected=False)
+
+
+@PROPERTY
+@given(command=st.sampled_from(COMMANDS), argument=TEXT)
+def test_any_message_gets_a_valid_answer(live: LiveBot, command: str, argument: str) -> None:
+    text = (command + argument)[:4096].strip() or "?"
+    live.process(live.message(text))
+    assert_clean(live)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(prefix=st.sampled_from(PREFIXES), rest=TEXT)
+def test_any_button_data_gets_a_valid_answer(live: LiveBot, prefix: str, rest: str) -> None:
+    data = (prefix + rest).encode()[:64].decode("utf-8", errors="ignore") or "x"
+    live.process(live.press(data))
+    assert_clean(live)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(query=TEXT, offset=st.one_of(st.just(""), st.integers(-5, 10_000).map(str), TEXT))
+def test_any_inline_query_gets_a_valid_answer(live: LiveBot, query: str, offset: str) -> None:
+    live.process(live.inline(query[:256], offset[:64]))
+    assert_clean(live)

@@ -1,0 +1,83 @@
+"""Arbitrary article text through the summariser and every renderer: always a valid message.
+
+Validity is Telegram's, as the fake Bot API checks it: HTML that parses, at most 4,096
+characters, not empty, and button data of at most 64 bytes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from telegram import InlineKeyboardMarkup
+
+from bot.rendering.cards import Reply, full_text, latest_page, search_page, summary_card
+from bot.rendering.digest import digest_message
+from bot.rendering.inline import article_result
+from bot.search.snippets import snippet
+from bot.summaries import summarize
+from fakeapi.limits import format_text
+from storage.models import Article
+
+ZONE = ZoneInfo("Europe/Berlin")
+TEXT = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=400)
+LONG = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=6000)
+
+
+@st.composite
+def articles(draw: st.DrawFn) -> Article:
+    paragraphs = draw(st.lists(TEXT | LONG, min_size=1, max_size=8))
+    moment = datetime(2020, 1, 1, tzinfo=UTC)
+    return Article(
+        id=draw(st.integers(1, 10**6)),
+        short_id=draw(st.text("23456789abcdefghjkmnpqrstuvwxyz", min_size=6, max_size=6)),
+        title=draw(TEXT)[:300],
+        body="\n\n".join(paragraphs),
+        published_at=draw(st.none() | st.just(moment)),
+        sort_at=moment,
+        loaded_at=moment,
+        source=draw(st.none() | TEXT),
+        dateline=draw(st.none() | TEXT),
+        topics=[],
+        summary=None,
+    )
+
+
+def assert_valid(reply: Reply | str) -> None:
+    text = reply if isinstance(reply, str) else reply.text
+    format_text(text, "HTML")  # raises Telegram's 400 for bad HTML, empty or over 4,096
+    keyboard = None if isinstance(reply, str) else reply.keyboard
+    if isinstance(keyboard, InlineKeyboardMarkup):
+        for row in keyboard.inline_keyboard:
+            for button in row:
+                if button.callback_data is not None:
+                    assert 1 <= len(str(button.callback_data).encode()) <= 64
+
+
+@settings(max_examples=2000, deadline=None)
+@given(article=articles())
+def test_article_cards_are_always_valid(article: Article) -> None:
+    sentences = summarize(article.paragraphs)
+    assert_valid(summary_card(article, sentences, ZONE))
+    for part in full_text(article, ZONE):
+        assert_valid(part)
+    result = article_result(article, "newsbot_test_bot", ZONE)
+    assert_valid(result.input_message_content.message_text)  # type: ignore[union-attr]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(shown=st.lists(articles(), min_size=1, max_size=5), query=TEXT, topic=TEXT)
+def test_lists_and_results_are_always_valid(shown: list[Article], query: str, topic: str) -> None:
+    assert_valid(latest_page(shown, offset=0, total=60, limit=0, topic=topic[:40], zone=ZONE))
+    terms = {w.lower() for w in query.split()}
+    results = [(a, snippet(a.paragraphs, terms)) for a in shown]
+    assert_valid(search_page(query, query, results, page=0, total=60, zone=ZONE))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(shown=st.lists(articles(), min_size=1, max_size=10), more=st.integers(0, 10**6))
+def test_digests_are_always_one_valid_message(shown: list[Article], more: int) -> None:
+    items = [(a, summarize(a.paragraphs, 2)) for a in shown]
+    assert_valid(digest_message(items, more, date(2026, 11, 27), ZONE))
