@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,6 +19,17 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+log = logging.getLogger(__name__)
+
+
+def _log_lost_connections(engine: AsyncEngine) -> None:
+    """Say so when the server drops a connection (a restart, a kill): the pool replaces it."""
+
+    @event.listens_for(engine.sync_engine, "invalidate")
+    def _on_invalidate(_connection: Any, _record: Any, exception: BaseException | None) -> None:
+        reason = exception.__class__.__name__ if exception is not None else "closed"
+        log.warning("database connection lost (%s); reconnecting", reason)
 
 
 class Database:
@@ -42,6 +54,7 @@ class Database:
         else:
             self.engine = create_async_engine(url, echo=echo, pool_pre_ping=True)
             self.write_engine = self.engine
+            _log_lost_connections(self.engine)
         self._read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False)
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 from bot.delivery.errors import retry_seconds
@@ -41,6 +41,7 @@ class SendingStopped(Exception):
 
 BULK = Priority(bulk=True, max_retries=20)
 INTERACTIVE = Priority(bulk=False, max_retries=3)
+INTERACTIVE_NETWORK_RETRIES = (0.5, 1.5)  # pauses before each retry of a reply
 
 
 class PacedRateLimiter(BaseRateLimiter[Priority]):
@@ -128,7 +129,8 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
     ) -> JSON:
         priority = rate_limit_args or INTERACTIVE
         chat_id = data.get("chat_id")
-        for attempt in range(priority.max_retries + 1):
+        waits_429 = network_failures = 0
+        while True:
             if priority.bulk:
                 await self._bulk_slot(chat_id)
             elif chat_id is not None:
@@ -136,8 +138,9 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
-                if attempt == priority.max_retries:
+                if waits_429 >= priority.max_retries:
                     raise
+                waits_429 += 1
                 self.retries_after_429 += 1
                 seconds = retry_seconds(exc)
                 log.info("flood limit on %s: waiting %.1f s as Telegram asks", endpoint, seconds)
@@ -146,7 +149,15 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
                     self._bulk_paused_until = max(self._bulk_paused_until, self._now() + seconds)
                 else:
                     await asyncio.sleep(seconds)
-        raise AssertionError("unreachable")  # the loop returns or raises
+            except (BadRequest, TimedOut):
+                raise  # a 400 would fail again; after a timeout Telegram may have taken it
+            except NetworkError:
+                # A reply that met a 5xx or a dropped connection never arrived: try it again
+                # soon. Bulk sends are retried by their sender (the digest runner) instead.
+                if priority.bulk or network_failures >= len(INTERACTIVE_NETWORK_RETRIES):
+                    raise
+                await asyncio.sleep(INTERACTIVE_NETWORK_RETRIES[network_failures])
+                network_failures += 1
 
 
 def _is_group(chat_id: int | str) -> bool:

@@ -41,7 +41,6 @@ from storage.models import Article, Subscriber
 log = logging.getLogger(__name__)
 
 FIRST_DIGEST_WINDOW = timedelta(hours=24)
-RETRY_LATER = timedelta(minutes=1)
 NETWORK_BACKOFF = (1.0, 2.0, 4.0)
 POOL_LIMIT = 5000
 TOPIC_RESULTS = 200
@@ -99,6 +98,7 @@ class DigestRunner:
         self.rate = rate
         # An instance unheard of for three ticks is taken for dead: the others take its share.
         self.heartbeat_ttl = timedelta(seconds=max(3 * tick_seconds, 10))
+        self.retry_later = timedelta(seconds=tick_seconds)
         self._beat: asyncio.Task[None] | None = None
         self._task: asyncio.Task[RunReport] | None = None
         self._lock = asyncio.Lock()
@@ -431,7 +431,8 @@ class DigestRunner:
             if kind == "gone":
                 await subscribers.deactivate(session, sid, reason, now)
             elif kind == "retry":
-                await subscribers.reschedule(session, sid, (day, now + RETRY_LATER))
+                # Left for the next tick, never dropped.
+                await subscribers.reschedule(session, sid, (day, now + self.retry_later))
             else:
                 await subscribers.reschedule(session, sid, tomorrow)
 
