@@ -235,8 +235,9 @@ def test_postgres_connections_killed_mid_run(tg: FakeTelegramThread, tmp_path: P
             time.sleep(3)
             received = digests_by_chat(tg, mark)
             log = bot.log()
+            doubled = sum(n - 1 for n in received.values())
             print(f"\nPostgreSQL: {killed} connections killed mid-run; delivered "
-                  f"{len(received)}/150, doubled {sum(n - 1 for n in received.values())}")  # fmt: skip
+                  f"{len(received)}/150, doubled {doubled}")  # fmt: skip
             assert set(received) == set(chats) and set(received.values()) == {1}
             assert bot.process is not None and bot.process.poll() is None
             assert "database connection lost" in log  # a clear line in the log
