@@ -8,7 +8,6 @@ would surface here as a handler error.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -23,7 +22,9 @@ COMMANDS = [
     "/subscribe ", "/unsubscribe", "/settings", "/digest", "/reload", "/stats", "/broadcast ",
     "/senddigests", "/nonsense ",
 ]  # fmt: skip
-PREFIXES = ["", "L|", "S|", "T|", "M|", "F|", "A|", "G|", "A|bc_ok:", "A|bc_no:", "G|time|", "G|size|"]
+PREFIXES = [
+    "", "L|", "S|", "T|", "M|", "F|", "A|", "G|", "A|bc_ok:", "A|bc_no:", "G|time|", "G|size|",
+]  # fmt: skip
 # Text as users send it: any Unicode (no surrogates, which Telegram cannot carry), some HTML.
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=300) | st.sampled_from(
     ["<b>", "</i>", "&amp;", "<script>alert(1)</script>", '"NEAR(', "*", "\x00", "🙂" * 50]
