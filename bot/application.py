@@ -174,3 +174,25 @@ def build_application(
     )
     register_handlers(application)
     return application
+
+
+async def start(application: App) -> None:
+    """Initialise and start the Application, post_init included, without PTB's updater.
+
+    `run_polling` and `run_webhook` do this around their own updater (and only they call the
+    post_* hooks); our webhook server and the tests feed updates themselves.
+    """
+    await application.initialize()
+    if application.post_init:
+        await application.post_init(application)
+    await application.start()
+
+
+async def stop(application: App) -> None:
+    """The other half of `start`: stop, post_stop, shutdown, post_shutdown."""
+    await application.stop()
+    if application.post_stop:
+        await application.post_stop(application)
+    await application.shutdown()
+    if application.post_shutdown:
+        await application.post_shutdown(application)

@@ -20,7 +20,7 @@ from aiohttp import web
 from sqlalchemy import text
 from telegram import Update
 
-from bot.application import ALLOWED_UPDATES, App
+from bot.application import ALLOWED_UPDATES, App, start, stop
 from bot.services import SERVICES_KEY, Services
 from bot.settings import Settings
 
@@ -84,30 +84,22 @@ async def serve(application: App, settings: Settings) -> None:
     assert settings.WEBHOOK_URL and settings.WEBHOOK_SECRET
     secret = settings.WEBHOOK_SECRET.get_secret_value()
     path = urlsplit(settings.WEBHOOK_URL).path or "/"
-    stop = asyncio.Event()
+    stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
-    await application.initialize()
-    if application.post_init:
-        await application.post_init(application)
+        loop.add_signal_handler(signum, stopping.set)
+    await start(application)
     await application.bot.set_webhook(
         settings.WEBHOOK_URL, secret_token=secret, allowed_updates=ALLOWED_UPDATES
     )
-    await application.start()
     runner = web.AppRunner(make_web_app(application, path, secret), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, settings.WEBHOOK_LISTEN, settings.WEBHOOK_PORT).start()
     log.info("webhook mode: listening on %s:%d%s", settings.WEBHOOK_LISTEN,
              settings.WEBHOOK_PORT, path)  # fmt: skip
     try:
-        await stop.wait()
+        await stopping.wait()
     finally:
         log.info("stopping: no new updates; finishing what is in flight")
         await runner.cleanup()  # take no more updates
-        await application.stop()
-        if application.post_stop:
-            await application.post_stop(application)
-        await application.shutdown()
-        if application.post_shutdown:
-            await application.post_shutdown(application)
+        await stop(application)

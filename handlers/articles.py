@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.callbacks import OpenFullText, OpenSummary, decode
+from bot.callbacks import OpenFullText, OpenSummary
 from bot.rendering import texts
 from bot.rendering.cards import Reply, full_text, no_results, summary_card
-from handlers.common import Context, command_argument, reader_zone, send, services
+from handlers.common import Context, command_argument, pressed, reader_zone, send, services
 from storage import articles
 from storage.models import Article
 from storage.short_ids import normalise_short_id
@@ -64,10 +64,7 @@ async def article_command(update: Update, context: Context) -> None:
 
 
 async def article_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    callback = decode(query.data)
+    callback = await pressed(update)
     if isinstance(callback, OpenSummary):
         await send_summary(update, context, callback.short_id)
     elif isinstance(callback, OpenFullText):

@@ -9,6 +9,7 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot.callbacks import Callback, decode
 from bot.rendering.cards import Reply
 from bot.services import SERVICES_KEY, Services
 
@@ -45,6 +46,14 @@ async def send(update: Update, reply: Reply) -> Message | None:
     if message is None:
         return None
     return await message.reply_text(reply.text, reply_markup=reply.keyboard)
+
+
+async def pressed(update: Update) -> Callback | None:
+    """The button press of a callback-query update, acknowledged (the spinner stops)."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    return decode(query.data)
 
 
 async def edit_or_send(update: Update, reply: Reply) -> None:

@@ -5,10 +5,18 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.arguments import match_topic, parse_latest
-from bot.callbacks import LatestPage, decode
+from bot.callbacks import LatestPage
 from bot.rendering.cards import PAGE_SIZE, Reply, latest_page
 from bot.rendering.markup import clean
-from handlers.common import Context, command_argument, edit_or_send, reader_zone, send, services
+from handlers.common import (
+    Context,
+    command_argument,
+    edit_or_send,
+    pressed,
+    reader_zone,
+    send,
+    services,
+)
 from storage import articles
 
 
@@ -59,10 +67,7 @@ async def show_latest(update: Update, context: Context, argument: str) -> None:
 
 
 async def latest_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    callback = decode(query.data)
+    callback = await pressed(update)
     if isinstance(callback, LatestPage):
         reply = await _page(update, context, callback.offset, callback.limit, callback.topic)
         await edit_or_send(update, reply)

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
-from bot.callbacks import SearchPage, decode
+from bot.callbacks import SearchPage
 from bot.rendering import texts
 from bot.rendering.cards import PAGE_SIZE, Reply, no_results, search_page
 from bot.search.service import MAX_QUERY_CHARS
 from bot.search.snippets import snippet
-from handlers.common import Context, command_argument, edit_or_send, reader_zone, send, services
+from handlers.common import (
+    Context,
+    command_argument,
+    edit_or_send,
+    pressed,
+    reader_zone,
+    send,
+    services,
+)
 
 _HEADING_START, _HEADING_END = "Results for “", "”"
 
@@ -61,10 +69,7 @@ def _query_from_message(update: Update) -> str | None:
 
 
 async def search_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    callback = decode(query.data)
+    callback = await pressed(update)
     if not isinstance(callback, SearchPage):
         return
     text = (_query_from_message(update) if callback.truncated else None) or callback.query

@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.application import set_admin_menu
-from bot.callbacks import Action, decode
+from bot.callbacks import Action
 from bot.rendering import texts
 from handlers.articles import send_full_text
-from handlers.common import Context, command_argument, send, services
+from handlers.common import Context, command_argument, pressed, send, services
 from handlers.latest import show_latest
 from handlers.subscriptions import subscribe_start
 
@@ -40,10 +40,7 @@ async def help_command(update: Update, context: Context) -> None:
 
 async def action_button(update: Update, context: Context) -> None:
     """The buttons under the welcome message."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    callback = decode(query.data)
+    callback = await pressed(update)
     if callback == Action("latest"):
         await show_latest(update, context, "")
     elif callback == Action("subscribe"):

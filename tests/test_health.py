@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.application import build_application
+from bot.application import build_application, start, stop
 from bot.settings import load_settings
 from bot.webhook import health
 from fakeapi.core import FakeTelegram
@@ -35,11 +35,7 @@ async def test_health_follows_the_bot_through_start_up(tmp_path: Path) -> None:
             healthy, body = await health(app)
             assert healthy and body["status"] == "ok"
         finally:
-            await app.stop()
-            assert app.post_stop is not None and app.post_shutdown is not None
-            await app.post_stop(app)
-            await app.shutdown()
-            await app.post_shutdown(app)
+            await stop(app)
 
 
 async def test_health_says_when_the_database_is_gone() -> None:
@@ -52,10 +48,7 @@ async def test_health_says_when_the_database_is_gone() -> None:
     async with FakeTelegram() as tg:
         settings = load_settings(DATABASE_URL=url, SEEDS_DIR=SHIPPED_SEED.parent)
         app = build_application(settings, register, token=tg.token, base_url=tg.base_url)
-        await app.initialize()
-        assert app.post_init is not None
-        await app.post_init(app)
-        await app.start()
+        await start(app)
         try:
             assert (await health(app))[0]
             admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
@@ -67,8 +60,4 @@ async def test_health_says_when_the_database_is_gone() -> None:
             assert not healthy
             assert body["problems"][0].startswith("database unreachable")
         finally:
-            await app.stop()
-            assert app.post_stop is not None and app.post_shutdown is not None
-            await app.post_stop(app)
-            await app.shutdown()
-            await app.post_shutdown(app)
+            await stop(app)

@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -225,3 +226,19 @@ def wait_until(condition: Any, timeout: float, what: str, interval: float = 0.1)
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out waiting for {what}")
         time.sleep(interval)
+
+
+def fresh_fake() -> Iterator[FakeTelegramThread]:
+    """A Bot API of a module's own: a bot another module runs must not take its updates."""
+    with FakeTelegramThread() as fake:
+        yield fake
+
+
+def subscribe_all(tg: FakeTelegramThread, chats: list[int], commands: Iterable[str]) -> None:
+    """Each chat sends its command at once; returns when every one has its confirmation."""
+    mark = tg.mark()
+    for chat, command in zip(chats, commands, strict=False):
+        tg.send_message(chat, command)
+    for chat in chats:
+        [reply] = tg.wait_for_messages(chat, 1, after=mark, timeout=60)
+        assert reply.text.startswith("🔔"), reply.text

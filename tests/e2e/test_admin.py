@@ -13,7 +13,7 @@ import pytest
 
 from fakeapi.threaded import FakeTelegramThread
 from tests.conftest import PROJECT
-from tests.e2e.harness import ADMIN_ID, BotProcess, e2e_corpus, query_db, wait_until
+from tests.e2e.harness import ADMIN_ID, BotProcess, e2e_corpus, fresh_fake, query_db, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -22,11 +22,7 @@ FOR_ADMINS = "This command is for admins."
 _ids = itertools.count(700_000)
 
 
-@pytest.fixture(scope="module")
-def tg() -> Iterator[FakeTelegramThread]:
-    """A Bot API of its own: these tests change the seeds, which other bots must not see."""
-    with FakeTelegramThread() as fake:
-        yield fake
+tg = pytest.fixture(scope="module", name="tg")(fresh_fake)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from fakeapi.threaded import FakeTelegramThread
-from tests.e2e.harness import BotProcess, digests_by_chat, e2e_corpus, query_db, wait_until
+from tests.e2e.harness import (
+    BotProcess,
+    digests_by_chat,
+    e2e_corpus,
+    fresh_fake,
+    query_db,
+    subscribe_all,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -28,11 +36,7 @@ ALL_DUE = datetime(2026, 11, 27, 12, 30, tzinfo=UTC)
 _ids = itertools.count(500_000)
 
 
-@pytest.fixture(scope="module")
-def tg() -> Iterator[FakeTelegramThread]:
-    """A Bot API of their own: the shared chat bot must not take these tests' updates."""
-    with FakeTelegramThread() as fake:
-        yield fake
+tg = pytest.fixture(scope="module", name="tg")(fresh_fake)
 
 
 @pytest.fixture
@@ -61,12 +65,7 @@ def busiest(times: list[float], window: float) -> int:
 def subscribe_many(tg: FakeTelegramThread, count: int) -> list[int]:
     """`count` users subscribe at once, across the zones; returns their chat ids."""
     chats = [next(_ids) for _ in range(count)]
-    mark = tg.mark()
-    for chat, (at, zone) in zip(chats, itertools.cycle(ZONES), strict=False):
-        tg.send_message(chat, f"/subscribe {at} {zone}")
-    for chat in chats:
-        [reply] = tg.wait_for_messages(chat, 1, after=mark, timeout=60)
-        assert reply.text.startswith("🔔 Subscribed!"), reply.text
+    subscribe_all(tg, chats, (f"/subscribe {at} {zone}" for at, zone in itertools.cycle(ZONES)))
     return chats
 
 

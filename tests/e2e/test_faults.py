@@ -23,7 +23,14 @@ import pytest
 from fakeapi.threaded import FakeTelegramThread
 from tests.conftest import PG_HOW, PROJECT
 from tests.e2e.conftest import database_env
-from tests.e2e.harness import BotProcess, digests_by_chat, e2e_corpus, query_db, wait_until
+from tests.e2e.harness import (
+    BotProcess,
+    digests_by_chat,
+    e2e_corpus,
+    query_db,
+    subscribe_all,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -55,11 +62,7 @@ def bot(tg: FakeTelegramThread, tmp_path: Path) -> Iterator[BotProcess]:
 
 def subscribe(tg: FakeTelegramThread, count: int) -> list[int]:
     chats = [next(_ids) for _ in range(count)]
-    mark = tg.mark()
-    for chat in chats:
-        tg.send_message(chat, "/subscribe 06:00 UTC")
-    for chat in chats:
-        tg.wait_for_messages(chat, 1, after=mark, timeout=60)
+    subscribe_all(tg, chats, itertools.repeat("/subscribe 06:00 UTC"))
     return chats
 
 

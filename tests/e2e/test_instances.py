@@ -12,7 +12,7 @@ import pytest
 from fakeapi.threaded import FakeTelegramThread
 from tests.e2e.conftest import database_env
 from tests.e2e.harness import BotProcess, digests_by_chat, e2e_corpus, query_db, wait_until
-from tests.e2e.test_digests import ALL_DUE, START, ZONES, average_rate, busiest
+from tests.e2e.test_digests import ALL_DUE, START, average_rate, busiest, subscribe_many
 
 pytestmark = pytest.mark.e2e
 
@@ -40,20 +40,10 @@ def instances(tg: FakeTelegramThread, tmp_path: Path) -> Iterator[list[BotProces
             bot.stop()
 
 
-def subscribe(tg: FakeTelegramThread, count: int) -> list[int]:
-    chats = [next(_ids) for _ in range(count)]
-    mark = tg.mark()
-    for chat, (at, zone) in zip(chats, itertools.cycle(ZONES), strict=False):
-        tg.send_message(chat, f"/subscribe {at} {zone}")
-    for chat in chats:
-        tg.wait_for_messages(chat, 1, after=mark, timeout=60)
-    return chats
-
-
 def test_three_instances_deliver_each_digest_once_within_the_limit(
     instances: list[BotProcess], tg: FakeTelegramThread
 ) -> None:
-    chats = subscribe(tg, SUBSCRIBERS)
+    chats = subscribe_many(tg, SUBSCRIBERS)
     tg.set_flood_limit(True)
     since = time.monotonic()
     mark = tg.mark()
@@ -80,7 +70,7 @@ def test_three_instances_deliver_each_digest_once_within_the_limit(
 def test_the_others_finish_the_work_of_a_killed_instance(
     instances: list[BotProcess], tg: FakeTelegramThread
 ) -> None:
-    chats = subscribe(tg, SUBSCRIBERS)
+    chats = subscribe_many(tg, SUBSCRIBERS)
     tg.set_flood_limit(True)
     mark = tg.mark()
     instances[0].set_clock(ALL_DUE)

@@ -18,6 +18,7 @@ from tests.e2e.harness import (
     BotProcess,
     digests_by_chat,
     e2e_corpus,
+    fresh_fake,
     query_db,
     wait_until,
 )
@@ -27,10 +28,7 @@ pytestmark = pytest.mark.e2e
 _ids = itertools.count(800_000)
 
 
-@pytest.fixture(scope="module")
-def tg() -> Iterator[FakeTelegramThread]:
-    with FakeTelegramThread() as fake:
-        yield fake
+tg = pytest.fixture(scope="module", name="tg")(fresh_fake)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from typing import Any
 
 from telegram import Update
 
-from bot.application import App, build_application
+from bot.application import App, build_application, start, stop
 from bot.flood import FloodGuard
 from bot.services import SERVICES_KEY, Services
 from bot.settings import load_settings
@@ -49,13 +49,10 @@ class LiveBot:
             self.errors.append(context.error)
 
         self.app.add_error_handler(record)
-        await self.app.initialize()
-        assert self.app.post_init is not None
-        await self.app.post_init(self.app)
+        await start(self.app)
         services: Services = self.app.bot_data[SERVICES_KEY]
         # Thousands of updates from one user in seconds: this test is not about flooding.
         services.flood = FloodGuard(burst=10**9)
-        await self.app.start()
 
     def run(self, coroutine: Any, timeout: float = 60) -> Any:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
@@ -112,14 +109,6 @@ class LiveBot:
         }
 
     def close(self) -> None:
-        async def stop() -> None:
-            await self.app.stop()
-            if self.app.post_stop:
-                await self.app.post_stop(self.app)
-            await self.app.shutdown()
-            if self.app.post_shutdown:
-                await self.app.post_shutdown(self.app)
-
-        self.run(stop())
+        self.run(stop(self.app))
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
