@@ -16,6 +16,7 @@ from bot.search.vocabulary import Vocabulary
 from storage.database import Database
 from storage.search_index import fts5_expression
 from storage.seeds.loader import load_seeds
+from tests.conftest import BOTH_DATABASES
 
 NOW = datetime(2026, 11, 27, tzinfo=UTC)
 
@@ -71,6 +72,7 @@ def test_vocabulary_corrections_respect_the_budget() -> None:
     assert [a.term for a in vocabulary.completions("pu")] == ["putin", "put"]  # commoner first
 
 
+@BOTH_DATABASES
 async def test_exact_and_typo_queries_find_the_story(search: SearchService) -> None:
     assert (await titles(search, "putin syria"))[0] == "Putin visits Syrian air base"
     result = await search.search("parlaiment budjet")
@@ -78,17 +80,20 @@ async def test_exact_and_typo_queries_find_the_story(search: SearchService) -> N
     assert result.corrected == "parliament budget"
 
 
+@BOTH_DATABASES
 async def test_last_word_is_a_prefix(search: SearchService) -> None:
     assert (await titles(search, "telecom"))[0] == "Telecommunications merger approved"
     result = await search.search("telecom")
     assert result.corrected is None  # completing a word is not "correcting" it
 
 
+@BOTH_DATABASES
 async def test_accents_and_case_are_folded(search: SearchService) -> None:
     assert (await titles(search, "ZURICH"))[0] == "Zürich bank scandal"
     assert (await titles(search, "zürich"))[0] == "Zürich bank scandal"
 
 
+@BOTH_DATABASES
 async def test_word_order_is_free_and_title_beats_body(search: SearchService) -> None:
     found = await titles(search, "syria putin")
     assert found[0] == "Putin visits Syrian air base"
@@ -97,12 +102,14 @@ async def test_word_order_is_free_and_title_beats_body(search: SearchService) ->
     assert putin.index("Putin visits Syrian air base") < putin.index("Weather report")
 
 
+@BOTH_DATABASES
 async def test_more_words_matched_first_then_newer(search: SearchService) -> None:
     found = await titles(search, "flood warning rivers")
     assert found[:2] == ["Flood warning lifted", "Flood warning issued"]  # all three words
     assert found[2:] == ["Warning about rivers"]  # two of three, though it is the newest
 
 
+@BOTH_DATABASES
 @pytest.mark.parametrize(
     "query",
     ['"', '""', "*", "NEAR(", "a -b", "title:putin", "AND OR NOT", "putin\"'*", "(((", "^", "🙂"],
@@ -112,6 +119,7 @@ async def test_fts_syntax_is_searched_as_text(search: SearchService, query: str)
     assert isinstance(result.hits, list)
 
 
+@BOTH_DATABASES
 async def test_hostile_queries_get_a_result_not_an_error(search: SearchService) -> None:
     for query in ["", " ", "x" * 10_000, "\x00putin", "<script>alert(1)</script>", "بوتين"]:
         result = await search.search(query)

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, insert, select, update
+from sqlalchemy import and_, delete, exists, func, insert, select, text, update
 
 from storage.database import Database
 from storage.models import Article, SeedFile
@@ -30,6 +30,7 @@ from storage.state import bump_corpus_version
 from storage.upsert import upsert_rows
 
 BATCH_SIZE = 500
+ANALYZE_EVERY = 20  # batches
 Progress = Callable[[int, int], None]
 
 
@@ -154,7 +155,7 @@ class SeedLoader:
         self.root = root.resolve()
         self.now = now
         self.report = LoadReport(folder=str(self.root))
-        self._taken: set[str] = set()
+        self._taken: set[str] | None = None  # every short id in use, read once per load
 
     async def run(
         self, progress: Progress | None = None, batch_size: int = BATCH_SIZE
@@ -182,12 +183,21 @@ class SeedLoader:
             results = await asyncio.to_thread(_read_and_parse, batch, known, self.root, self.now)
             await self._store_batch(results, known)
             done += len(batch)
+            if self.db.dialect == "postgresql" and (start // batch_size) % ANALYZE_EVERY == 1:
+                await self._analyze()
             if progress:
                 progress(done, len(stats))
         seen = {stat.path for stat in stats}
         await self._retire_missing(known, seen)
         self.report.seconds = time.perf_counter() - started
         return self.report
+
+    async def _analyze(self) -> None:
+        """Fresh planner statistics while a big load grows the tables from nothing: with the
+        ones it had, PostgreSQL would scan whole tables for every batch's lookups."""
+        async with self.db.write() as session:
+            await session.execute(text("ANALYZE articles"))
+            await session.execute(text("ANALYZE seed_files"))
 
     def _count_unchanged(self, path: str, previous: _Known) -> None:
         if previous.status == "rejected":
@@ -224,9 +234,10 @@ class SeedLoader:
                 if (k := known.get(r.stat.path)) is not None and k.article_id is not None
             }
             owners = await self._owners(session, previous_ids)
-            self._taken = await self._taken_short_ids(
-                session, [p.content_hash for p in parsed if p.content_hash not in by_hash]
-            )
+            if self._taken is None:
+                # One read for the whole load: asking per batch is a query per 500 files that
+                # PostgreSQL plans badly while the table grows under it.
+                self._taken = set(await session.scalars(select(Article.short_id)))
             for result in results:
                 if isinstance(result, SeedStat):
                     # Touched but byte-for-byte the same: remember the new stat, nothing else.
@@ -378,19 +389,8 @@ class SeedLoader:
     async def _short_id(session: Any, article_id: int) -> str:
         return str(await session.scalar(select(Article.short_id).where(Article.id == article_id)))
 
-    @staticmethod
-    async def _taken_short_ids(session: Any, digests: list[str]) -> set[str]:
-        """Which of the batch's candidate ids are in use: one query for the whole batch."""
-        wanted = [c for digest in digests for c in short_id_candidates(digest)]
-        taken: set[str] = set()
-        for start in range(0, len(wanted), BATCH_SIZE):
-            chunk = wanted[start : start + BATCH_SIZE]
-            taken.update(
-                await session.scalars(select(Article.short_id).where(Article.short_id.in_(chunk)))
-            )
-        return taken
-
     def _new_short_id(self, digest: str) -> str:
+        assert self._taken is not None
         for candidate in short_id_candidates(digest):
             if candidate not in self._taken:
                 self._taken.add(candidate)
