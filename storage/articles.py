@@ -38,8 +38,10 @@ async def by_short_id(session: AsyncSession, text: str) -> Article | None:
 async def by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, Article]:
     if not ids:
         return {}
-    rows = await session.scalars(select(Article).where(Article.id.in_(ids), LIVE))
-    return {article.id: article for article in rows}
+    # By primary key alone, live ones kept here: with `retracted = false` in the query, SQLite
+    # (with no statistics) walks the (retracted, sort_at) index over every live row instead.
+    rows = await session.scalars(select(Article).where(Article.id.in_(ids)))
+    return {article.id: article for article in rows if not article.retracted}
 
 
 async def latest(

@@ -41,9 +41,16 @@ class FullTextIndex(Protocol):
         ...
 
     async def match(
-        self, session: AsyncSession, groups: Groups, *, require_all: bool, limit: int
+        self,
+        session: AsyncSession,
+        groups: Groups,
+        *,
+        require_all: bool,
+        limit: int,
+        titles_only: bool = False,
     ) -> list[int]:
-        """Ids of live articles matching the groups, best first by the index's own relevance."""
+        """Ids of live articles matching the groups, best first by the index's own relevance;
+        `titles_only`: matching in the title (for words too common to search bodies by)."""
         ...
 
 
@@ -57,11 +64,19 @@ class SqliteFts5Index:
         return [(term, int(doc)) for term, doc in rows]
 
     async def match(
-        self, session: AsyncSession, groups: Groups, *, require_all: bool, limit: int
+        self,
+        session: AsyncSession,
+        groups: Groups,
+        *,
+        require_all: bool,
+        limit: int,
+        titles_only: bool = False,
     ) -> list[int]:
         expression = fts5_expression(groups, require_all=require_all)
         if not expression:
             return []
+        if titles_only:
+            expression = "{title} : (" + expression + ")"
         rows = await session.execute(
             text(
                 "SELECT f.rowid FROM articles_fts AS f JOIN articles AS a ON a.id = f.rowid "
@@ -133,11 +148,29 @@ class PostgresIndex:
         return [(term, int(doc)) for term, doc in rows]
 
     async def match(
-        self, session: AsyncSession, groups: Groups, *, require_all: bool, limit: int
+        self,
+        session: AsyncSession,
+        groups: Groups,
+        *,
+        require_all: bool,
+        limit: int,
+        titles_only: bool = False,
     ) -> list[int]:
         expression = tsquery_expression(groups, require_all=require_all)
         if expression is None:
             return []
+        if titles_only:
+            rows = await session.execute(
+                text(
+                    "SELECT a.id FROM articles AS a "
+                    "CROSS JOIN (SELECT CAST(:expression AS tsquery) AS q) AS query "
+                    "WHERE a.title_vector @@ query.q AND NOT a.retracted "
+                    "ORDER BY ts_rank(a.title_vector, query.q) DESC, a.sort_at DESC, a.id DESC "
+                    "LIMIT :limit"
+                ),
+                {"expression": expression, "limit": limit},
+            )
+            return [int(row[0]) for row in rows]
         # Newer first among equal ranks: the reranker prefers them too.
         rows = await session.execute(
             text(

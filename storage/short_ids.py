@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 
 # No 0/o, 1/l/i: an id read aloud or copied by hand still works.
 ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
@@ -10,22 +11,21 @@ LENGTH = 6
 _CANDIDATES = 8
 
 
-def short_id_candidates(digest: str) -> list[str]:
+def short_id_candidates(digest: str) -> Iterator[str]:
     """Ids derived from an article's content hash, first choice first.
 
     Deriving them (rather than drawing at random) gives the same article the same id in a fresh
     database, so links people shared keep working after a rebuild; the later candidates settle
     the rare collision.
     """
-    out = []
+    # Made one at a time: the first is nearly always free.
     for salt in range(_CANDIDATES):
         number = int.from_bytes(hashlib.sha256(f"{salt}:{digest}".encode()).digest()[:8], "big")
         chars = []
         for _ in range(LENGTH):
             number, index = divmod(number, len(ALPHABET))
             chars.append(ALPHABET[index])
-        out.append("".join(chars))
-    return out
+        yield "".join(chars)
 
 
 def normalise_short_id(text: str) -> str | None:

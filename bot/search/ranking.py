@@ -1,8 +1,8 @@
 """Planning a query and ranking candidate articles: pure functions over plain values.
 
 Ranking follows the best search engines: more query words matched first, then fewer typos,
-then words found in the title over the body, then how close the title is to the query, then
-the newer article.
+then words found in the title over the body, then how close together they stand in the title
+(proximity), then how close the title is to the query, then the newer article.
 """
 
 from __future__ import annotations
@@ -84,6 +84,10 @@ class Candidate:
     folded_body: str
     sort_at: datetime
 
+    @property
+    def title_words(self) -> list[str]:
+        return words(self.folded_title)
+
 
 @dataclass(frozen=True, slots=True)
 class Match:
@@ -91,6 +95,7 @@ class Match:
     matched: int
     typos: int
     in_title: int
+    title_gaps: int  # other words between the matched ones in the title (0: side by side)
     terms: frozenset[str]  # the corpus terms found, for highlighting
 
 
@@ -103,11 +108,14 @@ def _title_closeness(plan: QueryPlan, title: str) -> int:
 def match(plan: QueryPlan, candidate: Candidate) -> Match:
     matched = typos = in_title = 0
     found: set[str] = set()
+    title_terms: set[str] = set()
     for word in plan.words:
         best: Alternative | None = None
         title_hit = False
         for alt in word.alternatives:
             in_t = has_word(candidate.folded_title, alt.term)
+            if in_t:
+                title_terms.add(alt.term)
             if in_t or has_word(candidate.folded_body, alt.term):
                 found.add(alt.term)
                 title_hit = title_hit or in_t
@@ -117,7 +125,19 @@ def match(plan: QueryPlan, candidate: Candidate) -> Match:
             matched += 1
             typos += best.typos
             in_title += title_hit
-    return Match(candidate.article_id, matched, typos, in_title, frozenset(found))
+    return Match(
+        candidate.article_id, matched, typos, in_title, _gaps(candidate, title_terms),
+        frozenset(found),
+    )  # fmt: skip
+
+
+def _gaps(candidate: Candidate, terms: set[str]) -> int:
+    """Words standing between the matched ones in the title: "microsoft releases patches" is
+    closer to that query than "microsoft releases bumper patches"."""
+    if len(terms) < 2:
+        return 0
+    positions = [i for i, word in enumerate(candidate.title_words) if word in terms]
+    return positions[-1] - positions[0] + 1 - len(positions)
 
 
 def rank(plan: QueryPlan, candidates: Sequence[Candidate]) -> list[Match]:
@@ -131,6 +151,7 @@ def rank(plan: QueryPlan, candidates: Sequence[Candidate]) -> list[Match]:
             -m.matched,
             m.typos,
             -m.in_title,
+            m.title_gaps,
             -_title_closeness(plan, candidate.title),
             -candidate.sort_at.timestamp(),
             candidate.article_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -14,6 +14,9 @@ from bot.search.text import typo_budget
 
 MAX_ALTERNATIVES = 4
 MAX_PREFIX_EXPANSIONS = 12
+BIG_VOCABULARY = 50_000
+COMMON_SHARE = 0.05
+COMMON_MIN_DOCS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,15 +32,37 @@ class Vocabulary:
     """Terms with their document counts, bucketed by length for fast bounded-distance lookups."""
 
     def __init__(self, terms: Iterable[tuple[str, int]]) -> None:
-        self.doc_counts: dict[str, int] = {}
+        self.doc_counts = dict(terms)
+        # In a big corpus most terms are seen once (names, misprints): a typo is rarely meant
+        # for one, and leaving them out of the fuzzy scan halves its cost.
+        rare_too = len(self.doc_counts) <= BIG_VOCABULARY
         by_length: dict[int, list[str]] = defaultdict(list)
-        for term, count in terms:
-            self.doc_counts[term] = count
-            by_length[len(term)].append(term)
+        for term, count in self.doc_counts.items():
+            if rare_too or count > 1:
+                by_length[len(term)].append(term)
         self._by_length = dict(by_length)
+        # About the number of articles: the commonest term is in nearly all of them.
+        self.documents = max(self.doc_counts.values(), default=0)
         self._sorted = sorted(self.doc_counts)
         # Short prefixes match thousands of terms: their top completions are worth remembering.
         self._short_prefixes: dict[str, list[Alternative]] = {}
+
+    def telling(self, groups: Sequence[Sequence[str]]) -> list[list[str]]:
+        """The groups, and the terms in them, that tell articles apart.
+
+        A term in a large share of all articles ("the", "after") matches most of the corpus and
+        separates nothing; a group whose likeliest term is one is dropped, and such terms are
+        dropped from the others ("vfter" may be "voter" too). Empty: every word is common.
+        """
+        limit = max(COMMON_MIN_DOCS, COMMON_SHARE * self.documents)
+        kept = []
+        for group in groups:
+            if not group or self.doc_counts.get(group[0], 0) > limit:
+                continue
+            rare = [term for term in group if self.doc_counts.get(term, 0) <= limit]
+            if rare:
+                kept.append(rare)
+        return kept
 
     def __len__(self) -> int:
         return len(self.doc_counts)
