@@ -30,12 +30,14 @@ import string
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
+from sqlalchemy import text
 
 from bench.generate import generate
 from bench.ingest import table
@@ -174,8 +176,8 @@ async def run(
 # --- corpora --------------------------------------------------------------------------------
 
 
-async def build(path: Path, folder: Path) -> Database:
-    db = Database(f"sqlite+aiosqlite:///{path}")
+async def build(path: Path | str, folder: Path) -> Database:
+    db = Database(path if isinstance(path, str) else f"sqlite+aiosqlite:///{path}")
     await upgrade_schema(db)
     started = time.perf_counter()
     report = await load_seeds(db, folder, now=datetime.now(UTC))
@@ -295,6 +297,12 @@ async def bench(args: argparse.Namespace, bbc: Path, generated: Path, work: Path
     await db.dispose()
     bbc_terms = terms
     del texts
+    if args.postgres:
+        bbc_outcomes.insert(1, await on_postgres(args.postgres, bbc, queries, titles))
+    if args.bbc_only:
+        print(table(quality_rows(bbc_outcomes)))
+        print(f"\n{missed}")
+        return
 
     db = await build(work / "search_big.db", generated)
     titles, ids, texts, terms = corpus(work / "search_big.db")
@@ -331,6 +339,36 @@ async def bench(args: argparse.Namespace, bbc: Path, generated: Path, work: Path
     print()
 
 
+async def on_postgres(
+    server: str, bbc: Path, queries: Sequence[Query], titles: dict[int, str]
+) -> Outcome:
+    """The same queries through our pipeline on PostgreSQL (a scratch database, dropped after).
+
+    Article ids differ between the two databases, so a hit is judged by title, as on SQLite."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    name = f"newsbot_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        url = make_url(server).set(database=name).render_as_string(hide_password=False)
+        db = await build(url, bbc)
+        async with db.read() as session:
+            rows = await session.execute(text("SELECT id, title FROM articles"))
+            pg_titles = {int(i): t for i, t in rows}
+        outcome = await run(
+            ours(SearchService(db)), "ours (PostgreSQL)", f"{len(pg_titles):,}", queries, pg_titles
+        )
+        await db.dispose()
+        return outcome
+    finally:
+        async with admin.connect() as connection:
+            await connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.dispose()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bbc", type=Path, required=True)
@@ -340,19 +378,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scan-sample", type=int, default=50, help="scan queries at 100k")
     parser.add_argument("--count", type=int, default=100_000, help="articles to generate")
     parser.add_argument("--workdir", type=Path, help="keep work files here (default: temp)")
+    parser.add_argument("--postgres", help="also run the BBC queries on PostgreSQL (server URL)")
+    parser.add_argument("--bbc-only", action="store_true", help="skip the 100k speed part")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench_search_") as temp:
         work = args.workdir or Path(temp)
         work.mkdir(parents=True, exist_ok=True)
         bbc = args.bbc / "NewsArticles" if (args.bbc / "NewsArticles").is_dir() else args.bbc
         generated = args.generated
-        if generated is None:  # before the event loop: generate() forks its workers
+        if generated is None and not args.bbc_only:  # before the loop: generate() forks
             generated = work / "generated"
             started = time.perf_counter()
             generate(generated, args.count, source=bbc)
             seconds = time.perf_counter() - started
             print(f"generated in {seconds:.0f} s", file=sys.stderr, flush=True)
-        asyncio.run(bench(args, bbc, generated, work))
+        asyncio.run(bench(args, bbc, generated or work, work))
 
 
 if __name__ == "__main__":
