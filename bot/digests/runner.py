@@ -49,6 +49,7 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 DB_BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 
 Write = Callable[[AsyncSession], Awaitable[None]]
+NextBatch = Callable[[AsyncSession], Awaitable[list[tuple[Subscriber, date]] | None]]
 
 
 @dataclass
@@ -188,31 +189,71 @@ class DigestRunner:
 
     async def _run_due(self, now: datetime, report: RunReport) -> None:
         cursor: tuple[datetime, int] | None = None
-        while not self._stopping:
-            # Claimed a batch at a time; on PostgreSQL the rows are locked with SKIP LOCKED, so
-            # several instances take different subscribers instead of queueing on the same.
-            async with self.db.write() as session:
-                batch = await subscribers.due(
-                    session, now, limit=self.batch, after=cursor, lock=True
-                )
-                if not batch:
-                    return
-                cursor = (batch[-1].next_due_at, batch[-1].id)
-                work = await self._claim(session, batch, now, report, force=False)
-            await self._deliver_all(work, now, report)
+
+        async def next_batch(session: AsyncSession) -> list[tuple[Subscriber, date]] | None:
+            # On PostgreSQL the rows are locked with SKIP LOCKED: several instances take
+            # different subscribers instead of queueing on the same ones.
+            nonlocal cursor
+            batch = await subscribers.due(session, now, limit=self.batch, after=cursor, lock=True)
+            if not batch:
+                return None
+            cursor = (batch[-1].next_due_at, batch[-1].id)
+            return await self._claim(session, batch, now, report, force=False)
+
+        await self._pipeline(now, report, next_batch)
 
     async def _run_all_today(self, now: datetime, report: RunReport) -> None:
         after = 0
-        while not self._stopping:
-            async with self.db.write() as session:
-                batch = await subscribers.active(
-                    session, after_id=after, limit=self.batch, lock=True
-                )
-                if not batch:
-                    return
-                after = batch[-1].id
-                work = await self._claim(session, batch, now, report, force=True)
-            await self._deliver_all(work, now, report)
+
+        async def next_batch(session: AsyncSession) -> list[tuple[Subscriber, date]] | None:
+            nonlocal after
+            batch = await subscribers.active(session, after_id=after, limit=self.batch, lock=True)
+            if not batch:
+                return None
+            after = batch[-1].id
+            return await self._claim(session, batch, now, report, force=True)
+
+        await self._pipeline(now, report, next_batch)
+
+    async def _pipeline(self, now: datetime, report: RunReport, next_batch: NextBatch) -> None:
+        """Claim batches in one task and deliver in `concurrency` others, at the same time.
+
+        Claiming the next batch while this one is still going out keeps the bulk queue full:
+        waiting for a batch to drain before claiming the next would cost a pause per batch.
+        """
+        queue: asyncio.Queue[tuple[Subscriber, date, _RunContext] | None] = asyncio.Queue(
+            maxsize=self.batch
+        )
+
+        async def produce() -> None:
+            try:
+                while not self._stopping:
+                    async with self.db.write() as session:
+                        work = await next_batch(session)
+                    if work is None:
+                        return
+                    if not work:
+                        continue
+                    await self.share_budget()  # instances come and go: re-read every batch
+                    context = await self._context(now, [s for s, _ in work])
+                    report.due += len(work)
+                    for subscriber, day in work:
+                        await queue.put((subscriber, day, context))
+            finally:
+                for _ in range(self.concurrency):
+                    await queue.put(None)
+
+        async def deliver() -> None:
+            while (item := await queue.get()) is not None:
+                subscriber, day, context = item
+                try:
+                    await self._deliver(subscriber, day, context, report)
+                except Exception as exc:  # one subscriber's trouble must not stop the run
+                    log.exception("digest for subscriber %d failed", subscriber.id)
+                    report.failed += 1
+                    report.errors.append(f"{exc.__class__.__name__}: {exc}")
+
+        await asyncio.gather(produce(), *(deliver() for _ in range(self.concurrency)))
 
     async def _claim(
         self,
@@ -247,27 +288,6 @@ class DigestRunner:
                 tomorrow = next_due(day, subscriber.delivery_minute, zone)
                 await subscribers.reschedule(session, subscriber.id, tomorrow)
         return claimed
-
-    async def _deliver_all(
-        self, work: Sequence[tuple[Subscriber, date]], now: datetime, report: RunReport
-    ) -> None:
-        if not work:
-            return
-        await self.share_budget()  # instances come and go: re-read the share every batch
-        context = await self._context(now, [s for s, _ in work])
-        gate = asyncio.Semaphore(self.concurrency)
-
-        async def one(subscriber: Subscriber, day: date) -> None:
-            async with gate:
-                try:
-                    await self._deliver(subscriber, day, context, report)
-                except Exception as exc:  # one subscriber's trouble must not stop the run
-                    log.exception("digest for subscriber %d failed", subscriber.id)
-                    report.failed += 1
-                    report.errors.append(f"{exc.__class__.__name__}: {exc}")
-
-        report.due += len(work)
-        await asyncio.gather(*(one(s, d) for s, d in work))
 
     async def _context(self, now: datetime, batch: Sequence[Subscriber]) -> _RunContext:
         since = min((s.last_digest_at or now - FIRST_DIGEST_WINDOW) for s in batch)
