@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -46,10 +47,11 @@ POOL_LIMIT = 5000
 TOPIC_RESULTS = 200
 SUMMARY_SENTENCES = 2
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+CLAIM_AHEAD_SECONDS = 4
 DB_BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 
 Write = Callable[[AsyncSession], Awaitable[None]]
-NextBatch = Callable[[AsyncSession], Awaitable[list[tuple[Subscriber, date]] | None]]
+NextBatch = Callable[[AsyncSession, int], Awaitable[list[tuple[Subscriber, date]] | None]]
 
 
 @dataclass
@@ -86,7 +88,6 @@ class DigestRunner:
         rate: float = 29.0,
         tick_seconds: float = 60.0,
         concurrency: int = 64,
-        batch: int = 200,
     ) -> None:
         self.db = db
         self.bot = bot
@@ -95,11 +96,11 @@ class DigestRunner:
         self.summaries = summaries
         self.instance = instance
         self.concurrency = concurrency
-        self.batch = batch
         self.rate = rate
         # An instance unheard of for three ticks is taken for dead: the others take its share.
         self.heartbeat_ttl = timedelta(seconds=max(3 * tick_seconds, 10))
         self.retry_later = timedelta(seconds=tick_seconds)
+        self.share = rate  # this instance's part of the sending budget, messages a second
         self._beat: asyncio.Task[None] | None = None
         self._task: asyncio.Task[RunReport] | None = None
         self._lock = asyncio.Lock()
@@ -134,9 +135,10 @@ class DigestRunner:
         except Exception:  # the budget is re-read every batch; one miss is harmless
             log.warning("could not share the sending budget", exc_info=True)
             return
+        self.share = self.rate / max(1, alive)
         limiter = self.bot.rate_limiter
         if isinstance(limiter, PacedRateLimiter):
-            limiter.set_bulk_rate(self.rate / max(1, alive))
+            limiter.set_bulk_rate(self.share)
 
     async def wait_idle(self) -> None:
         if self._task is not None:
@@ -190,11 +192,13 @@ class DigestRunner:
     async def _run_due(self, now: datetime, report: RunReport) -> None:
         cursor: tuple[datetime, int] | None = None
 
-        async def next_batch(session: AsyncSession) -> list[tuple[Subscriber, date]] | None:
+        async def next_batch(
+            session: AsyncSession, limit: int
+        ) -> list[tuple[Subscriber, date]] | None:
             # On PostgreSQL the rows are locked with SKIP LOCKED: several instances take
             # different subscribers instead of queueing on the same ones.
             nonlocal cursor
-            batch = await subscribers.due(session, now, limit=self.batch, after=cursor, lock=True)
+            batch = await subscribers.due(session, now, limit=limit, after=cursor, lock=True)
             if not batch:
                 return None
             cursor = (batch[-1].next_due_at, batch[-1].id)
@@ -205,9 +209,11 @@ class DigestRunner:
     async def _run_all_today(self, now: datetime, report: RunReport) -> None:
         after = 0
 
-        async def next_batch(session: AsyncSession) -> list[tuple[Subscriber, date]] | None:
+        async def next_batch(
+            session: AsyncSession, limit: int
+        ) -> list[tuple[Subscriber, date]] | None:
             nonlocal after
-            batch = await subscribers.active(session, after_id=after, limit=self.batch, lock=True)
+            batch = await subscribers.active(session, after_id=after, limit=limit, lock=True)
             if not batch:
                 return None
             after = batch[-1].id
@@ -221,15 +227,20 @@ class DigestRunner:
         Claiming the next batch while this one is still going out keeps the bulk queue full:
         waiting for a batch to drain before claiming the next would cost a pause per batch.
         """
+        # Claim no more than a few seconds of sending ahead: with several instances, one that
+        # claimed far ahead would be left sending alone at its share of the budget.
+        await self.share_budget()
+        ahead = max(16, math.ceil(self.share * CLAIM_AHEAD_SECONDS))
+        workers = max(8, min(self.concurrency, math.ceil(self.share * 2)))
         queue: asyncio.Queue[tuple[Subscriber, date, _RunContext] | None] = asyncio.Queue(
-            maxsize=self.batch
+            maxsize=ahead
         )
 
         async def produce() -> None:
             try:
                 while not self._stopping:
                     async with self.db.write() as session:
-                        work = await next_batch(session)
+                        work = await next_batch(session, ahead)
                     if work is None:
                         return
                     if not work:
@@ -240,7 +251,7 @@ class DigestRunner:
                     for subscriber, day in work:
                         await queue.put((subscriber, day, context))
             finally:
-                for _ in range(self.concurrency):
+                for _ in range(workers):
                     await queue.put(None)
 
         async def deliver() -> None:
@@ -253,7 +264,7 @@ class DigestRunner:
                     report.failed += 1
                     report.errors.append(f"{exc.__class__.__name__}: {exc}")
 
-        await asyncio.gather(produce(), *(deliver() for _ in range(self.concurrency)))
+        await asyncio.gather(produce(), *(deliver() for _ in range(workers)))
 
     async def _claim(
         self,

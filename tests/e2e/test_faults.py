@@ -158,7 +158,7 @@ def test_bot_api_unreachable_for_a_minute(bot: BotProcess, tg: FakeTelegramThrea
 def test_a_storm_of_429s_with_long_retry_after(bot: BotProcess, tg: FakeTelegramThread) -> None:
     chats = subscribe(tg, 100)
     tg.set_flood_limit(True)
-    tg.fail_next("sendMessage", 429, "Too Many Requests: retry after 6", count=4, retry_after=6)
+    tg.fail_next("sendMessage", 429, "Too Many Requests: retry after 5", count=3, retry_after=5)
     mark = tg.mark()
     started = time.monotonic()
     make_due(bot)
@@ -166,7 +166,7 @@ def test_a_storm_of_429s_with_long_retry_after(bot: BotProcess, tg: FakeTelegram
     took = time.monotonic() - started
     time.sleep(2)
     received = digests_by_chat(tg, mark)
-    print(f"\n429 storm (4 x retry_after 6 s): 100 digests in {took:.1f} s, none lost or doubled")
+    print(f"\n429 storm (3 x retry_after 5 s): 100 digests in {took:.1f} s, none lost or doubled")
     assert set(received) == set(chats) and set(received.values()) == {1}
 
 
