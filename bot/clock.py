@@ -28,14 +28,16 @@ class FileClock:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._anchor: tuple[int, datetime, float] | None = None  # (mtime, time set, when read)
+        self._anchor: tuple[int, datetime] | None = None  # (mtime, time set)
 
     def now(self) -> datetime:
+        # The clock runs on from when the file was written, not from when this process read
+        # it: a bot and a CLI started later must agree on the time.
         mtime = self.path.stat().st_mtime_ns
         if self._anchor is None or self._anchor[0] != mtime:
             moment = datetime.fromisoformat(self.path.read_text().strip())
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=UTC)
-            self._anchor = (mtime, moment.astimezone(UTC), time.monotonic())
-        _, moment, read_at = self._anchor
-        return moment + timedelta(seconds=time.monotonic() - read_at)
+            self._anchor = (mtime, moment.astimezone(UTC))
+        mtime, moment = self._anchor
+        return moment + timedelta(seconds=max(0.0, time.time() - mtime / 1e9))

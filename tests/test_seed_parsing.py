@@ -549,19 +549,19 @@ FRAGMENTS = [
 ]
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=2000, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=2000))
 def test_arbitrary_bytes_never_raise(data: bytes) -> None:
     assert_well_formed(parse_seed(data, now=NOW))
 
 
-@settings(max_examples=300)
+@settings(max_examples=2000)
 @given(st.text(max_size=500))
 def test_arbitrary_text_never_raises(text: str) -> None:
     assert_well_formed(parse_seed(text.encode("utf-8"), now=NOW))
 
 
-@settings(max_examples=300)
+@settings(max_examples=2000)
 @given(
     st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=40)), max_size=12),
     st.sampled_from(["\n", "\n\n", "\r\n", " "]),
@@ -594,7 +594,7 @@ JSON_ARTICLES = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=2000)
 @given(JSON_ARTICLES, st.booleans())
 def test_arbitrary_json_articles_never_raise(document: dict[str, object], ascii_only: bool) -> None:
     data = json.dumps(document, ensure_ascii=ascii_only).encode("utf-8")

@@ -116,7 +116,7 @@ TEXT = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(TEXT, max_size=6))
 def test_split_sentences_keeps_every_character_in_order(paragraphs: list[str]) -> None:
     result = split_sentences(paragraphs)
@@ -245,7 +245,7 @@ def test_summary_never_raises_on_odd_input(paragraphs: list[str]) -> None:
     indices(summary, split_sentences(paragraphs))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(TEXT, max_size=8), st.integers(min_value=-2, max_value=6))
 @example(["a0 0 0 0 0 0", "0 0 SAID 0 SAID 0", "a0 0 0 0 0 0"], 3)  # once picked a sentence twice
 def test_summary_properties(paragraphs: list[str], count: int) -> None:

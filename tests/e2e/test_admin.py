@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 
@@ -32,6 +33,9 @@ def admin_bot(
     module_database: dict[str, str],
 ) -> Iterator[BotProcess]:
     bot = BotProcess(tg, tmp_path_factory.mktemp("admin-bot"), extra_env=module_database)
+    # Early morning (UTC): no subscriber's digest (08:00 by default) falls due on its own
+    # while the tests send them on demand.
+    bot.set_clock(datetime.now(UTC).replace(hour=6, minute=0, second=0, microsecond=0))
     e2e_corpus(bot.seeds)
     bot.start()
     tg.ask(ADMIN_ID, "/start")
