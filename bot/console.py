@@ -20,6 +20,12 @@ from fakeapi.models import SentMessage
 from fakeapi.threaded import FakeTelegramThread
 
 USER_ID = 1001
+# After each line, wait for the bot's answer before prompting again (so replies and prompts do
+# not interleave, and piped input reads like a chat): the first message, then any that follow
+# it closely (a long article comes in several).
+REPLY_WAIT = 15.0
+AFTER_PRESS_WAIT = 3.0  # a press already answered may change nothing (the page shown already)
+REPLY_SETTLE = 0.3
 _STYLES = {"bold": "\033[1m", "italic": "\033[3m", "code": "\033[36m", "pre": "\033[36m"}
 _RESET = "\033[0m"
 
@@ -54,6 +60,7 @@ class Console:
     buttons: dict[int, tuple[int, str]] = field(default_factory=dict)  # number -> (msg, data)
     results: dict[str, tuple[str, str]] = field(default_factory=dict)  # r1 -> (query, result)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _shown: threading.Event = field(default_factory=threading.Event)
 
     def show(self, message: SentMessage, event: str) -> None:
         """Called on the fake server's thread for every message the bot sends or edits."""
@@ -74,6 +81,13 @@ class Console:
             row_texts.append("   ".join(cells))
         lines.extend(row_texts)
         self.write("\n".join(lines) + "\n")
+        self._shown.set()
+
+    def _wait_for_reply(self, first: float = REPLY_WAIT) -> None:
+        if self._shown.wait(first):
+            self._shown.clear()
+            while self._shown.wait(REPLY_SETTLE):
+                self._shown.clear()
 
     def write(self, text: str) -> None:
         with self._lock:
@@ -87,17 +101,31 @@ class Console:
             return True
         if line in ("/quit", "/exit"):
             return False
+        self._shown.clear()
         if line.isascii() and line.isdigit() and int(line) in self.buttons:
             message_id, data = self.buttons[int(line)]
-            self.tg.press_button(message_id, data, user_id=USER_ID, chat_id=USER_ID, strict=False)
-        elif line in self.results:
+            self.press(message_id, data)
+            return True
+        if line.startswith("@"):  # the answer is printed as it comes
+            self.inline(line.split(maxsplit=1)[1] if " " in line else "")
+            return True
+        if line in self.results:
             query_id, result_id = self.results[line]
             self.tg.choose_inline_result(USER_ID, query_id, result_id, chat_id=USER_ID)
-        elif line.startswith("@"):
-            self.inline(line.split(maxsplit=1)[1] if " " in line else "")
         else:
             self.tg.send_message(USER_ID, line, first_name="You")
+        self._wait_for_reply()
         return True
+
+    def press(self, message_id: int, data: str) -> None:
+        query_id = self.tg.press_button(
+            message_id, data, user_id=USER_ID, chat_id=USER_ID, strict=False
+        )
+        answer = self.tg.callback_answer(query_id, timeout=REPLY_WAIT)
+        if answer.text:  # Telegram shows it as a toast or an alert
+            self.write(f"\n🔔 {answer.text}\n")
+            self._shown.set()
+        self._wait_for_reply(AFTER_PRESS_WAIT)
 
     def inline(self, query: str) -> None:
         query_id = self.tg.inline_query(USER_ID, query)

@@ -1,0 +1,70 @@
+"""The README's run command with no token, on a terminal: a console chat with the real bot."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.conftest import PROJECT
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def chat_on_a_terminal(lines: list[str], tmp_path: Path, timeout: float = 120) -> tuple[int, str]:
+    """Run `run_bot.py` on a pseudo-terminal, type `lines`, return (exit code, what it showed)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE"))}
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path}/console.sqlite3"
+    env["SEEDS_DIR"] = str(PROJECT / "seeds")
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, str(PROJECT / "run_bot.py")],
+        stdin=terminal, stdout=terminal, stderr=terminal, env=env, cwd=tmp_path,
+    )  # fmt: skip
+    os.close(terminal)
+    os.write(controller, "".join(f"{line}\n" for line in lines).encode())
+    shown = bytearray()
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([controller], [], [], 1)
+            if ready:
+                try:
+                    chunk = os.read(controller, 65536)
+                except OSError:  # the process has closed the terminal
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+            elif process.poll() is not None:
+                break
+        code = process.wait(timeout=max(1.0, deadline - time.monotonic()))
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(controller)
+    return code, ANSI.sub("", shown.decode("utf-8", errors="replace").replace("\r\n", "\n"))
+
+
+def test_console_chat_answers_commands_buttons_and_inline_queries(tmp_path: Path) -> None:
+    code, shown = chat_on_a_terminal(
+        ["/latest", "/search putn syrai", "1", "@ courage", "r1", "/nonsense", "/quit"], tmp_path
+    )
+    assert code == 0
+    assert "Local console chat" in shown
+    # Each answer comes before the next prompt, in the order asked.
+    latest = shown.index("📰 Latest news")
+    search = shown.index("🔎 Results for “putn syrai”", latest)
+    summary = shown.index("• The U.N. Syria envoy", search)  # button 1: the first summary
+    inline = shown.index("inline results for “courage”", summary)
+    posted = shown.index("Read it with @", inline)  # r1 posted into the chat via the bot
+    help_hint = shown.index("/help", posted)
+    assert help_hint > posted
+    assert "[1] 1. Summary   [2] 1. Full text" in shown
+    assert "[r1] UN Syria envoy urges Putin" in shown
+    assert "Traceback" not in shown
