@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import shutil
 import sys
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -155,7 +156,12 @@ def _progress_bar() -> Iterator[Progress | None]:
     if not sys.stderr.isatty():
         yield None
         return
-    with tqdm(total=0, unit="file", desc="Loading seeds", leave=False) as bar:
+    # Some terminals report a size of 0x0 (`script`, a fresh `docker exec -t`), where tqdm
+    # would draw nothing; shutil falls back to 80x24 there.
+    columns, lines = shutil.get_terminal_size()
+    with tqdm(
+        total=0, unit="file", desc="Loading seeds", leave=False, ncols=columns, nrows=lines
+    ) as bar:
 
         def update(done: int, total: int) -> None:
             bar.total = total

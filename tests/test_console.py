@@ -1,4 +1,4 @@
-"""The README's run command with no token, on a terminal: a console chat with the real bot."""
+"""On a terminal: the README's run command with no token opens a console chat; loads show a bar."""
 
 from __future__ import annotations
 
@@ -16,14 +16,16 @@ from tests.conftest import PROJECT
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def chat_on_a_terminal(lines: list[str], tmp_path: Path, timeout: float = 120) -> tuple[int, str]:
-    """Run `run_bot.py` on a pseudo-terminal, type `lines`, return (exit code, what it showed)."""
+def on_a_terminal(
+    args: list[str], lines: list[str], tmp_path: Path, seeds: Path, timeout: float = 120
+) -> tuple[int, str]:
+    """Run `run_bot.py ARGS` on a pseudo-terminal, type `lines`; (exit code, what it showed)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE"))}
-    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path}/console.sqlite3"
-    env["SEEDS_DIR"] = str(PROJECT / "seeds")
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3"
+    env["SEEDS_DIR"] = str(seeds)
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, str(PROJECT / "run_bot.py")],
+        [sys.executable, str(PROJECT / "run_bot.py"), *args],
         stdin=terminal, stdout=terminal, stderr=terminal, env=env, cwd=tmp_path,
     )  # fmt: skip
     os.close(terminal)
@@ -52,9 +54,8 @@ def chat_on_a_terminal(lines: list[str], tmp_path: Path, timeout: float = 120) -
 
 
 def test_console_chat_answers_commands_buttons_and_inline_queries(tmp_path: Path) -> None:
-    code, shown = chat_on_a_terminal(
-        ["/latest", "/search putn syrai", "1", "@ courage", "r1", "/nonsense", "/quit"], tmp_path
-    )
+    typed = ["/latest", "/search putn syrai", "1", "@ courage", "r1", "/nonsense", "/quit"]
+    code, shown = on_a_terminal([], typed, tmp_path, PROJECT / "seeds")
     assert code == 0
     assert "Local console chat" in shown
     # Each answer comes before the next prompt, in the order asked.
@@ -68,3 +69,14 @@ def test_console_chat_answers_commands_buttons_and_inline_queries(tmp_path: Path
     assert "[1] 1. Summary   [2] 1. Full text" in shown
     assert "[r1] UN Syria envoy urges Putin" in shown
     assert "Traceback" not in shown
+
+
+def test_seeds_load_on_a_terminal_shows_a_progress_bar(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for i in range(300):
+        (seeds / f"{i:03d}.txt").write_text(f"Harbour report {i}\n\nBoats came in at dawn.\n")
+    code, shown = on_a_terminal(["seeds", "load"], [], tmp_path, seeds)
+    assert code == 0
+    assert "Loading seeds" in shown and "300/300" in shown and "file" in shown
+    assert re.search(r"^  added +300$", shown, re.MULTILINE)  # then the report
