@@ -11,7 +11,10 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import os
 import re
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 from bot.summaries.extractive import summarize
@@ -44,6 +47,22 @@ def summarize_many(jobs: list[Job]) -> list[tuple[int, str, list[str]]]:
     return [(i, h, summarize(body.split("\n\n"), SENTENCES)) for i, h, body in jobs]
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Runs in the worker as it starts: leave when the bot is gone.
+
+    A bot killed outright (SIGKILL, the OOM killer) cannot stop its worker, and the worker's
+    queue never reports the end (the worker holds both ends of its pipes): without this it
+    would live on, orphaned, for good.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 class SummaryService:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -53,7 +72,12 @@ class SummaryService:
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             # spawn, not fork: forking a process that runs an event loop and threads is unsafe.
-            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(
+                1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
+            )
         return self._pool
 
     async def _compute(self, jobs: list[Job]) -> list[tuple[int, str, list[str]]]:

@@ -182,13 +182,35 @@ class BotProcess:
             return self.process.wait()
 
     def kill(self) -> None:
-        """SIGKILL: no goodbye, no cleanup, as a crash or an OOM kill would do."""
+        """SIGKILL: no goodbye, no cleanup, as a crash or an OOM kill would do.
+
+        Whatever the bot had started (its summary worker) must go too, not live on orphaned.
+        """
         assert self.process is not None
+        children = child_pids(self.process.pid)
         self.process.kill()
         self.process.wait()
+        wait_until(
+            lambda: not any(Path(f"/proc/{pid}").exists() for pid in children),
+            10,
+            f"the killed bot's processes {children} to exit",
+        )
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes `pid` started (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def query_db(bot: BotProcess, sql: str, *args: object) -> list[tuple[Any, ...]]:

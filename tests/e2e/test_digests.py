@@ -69,7 +69,6 @@ def subscribe_many(tg: FakeTelegramThread, count: int) -> list[int]:
     return chats
 
 
-@pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # logic, not storage
 def test_subscribe_confirms_the_next_digest_in_local_time(
     digest_bot: BotProcess, tg: FakeTelegramThread
 ) -> None:
@@ -144,7 +143,6 @@ def test_two_hundred_subscribers_in_six_zones_get_exactly_one_digest(
     assert digests_by_chat(tg, mark) == {}
 
 
-@pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # logic, not storage
 def test_flood_limits_and_429s_lose_nothing(digest_bot: BotProcess, tg: FakeTelegramThread) -> None:
     chats = subscribe_many(tg, 120)
     tg.set_flood_limit(True)
@@ -171,7 +169,6 @@ def test_flood_limits_and_429s_lose_nothing(digest_bot: BotProcess, tg: FakeTele
     )
 
 
-@pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # logic, not storage
 def test_blocked_users_are_deactivated_after_one_403(
     digest_bot: BotProcess, tg: FakeTelegramThread
 ) -> None:
@@ -239,7 +236,6 @@ def test_a_crash_mid_run_repeats_at_most_the_digests_in_flight(
     assert dict(rows) == {"sent": 300}
 
 
-@pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # logic, not storage
 def test_a_group_that_became_a_supergroup_gets_its_digest_there(
     digest_bot: BotProcess, tg: FakeTelegramThread
 ) -> None:

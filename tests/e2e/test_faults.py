@@ -52,12 +52,21 @@ def make_bot(tg: FakeTelegramThread, workdir: Path, **env: str) -> BotProcess:
 
 
 @pytest.fixture
-def bot(tg: FakeTelegramThread, tmp_path: Path) -> Iterator[BotProcess]:
-    process = make_bot(tg, tmp_path)
-    yield process
-    tg.set_fault_rate(0)
-    tg.set_flood_limit(False)
-    process.stop()
+def bot(
+    tg: FakeTelegramThread, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[BotProcess]:
+    """A bot on SQLite, or on the kind of database a test asks for (indirect parameter)."""
+    with database_env(getattr(request, "param", "sqlite")) as env:
+        process = make_bot(tg, tmp_path, **env)
+        yield process
+        tg.set_fault_rate(0)
+        tg.set_flood_limit(False)
+        process.stop()
+
+
+# Telegram's faults are the same whatever the database; these runs also take them on
+# PostgreSQL, where the ledger and the connection pool differ (the rest would add minutes).
+ON_BOTH = pytest.mark.parametrize("bot", ["sqlite", "postgres"], indirect=True)
 
 
 def subscribe(tg: FakeTelegramThread, count: int) -> list[int]:
@@ -81,6 +90,7 @@ def answered(tg: FakeTelegramThread, users: list[int], after: int) -> int:
     )
 
 
+@ON_BOTH
 def test_chat_through_ten_percent_of_failed_calls(bot: BotProcess, tg: FakeTelegramThread) -> None:
     users = [next(_ids) for _ in range(100)]
     for user in users:  # known to Telegram before the faults begin
@@ -102,7 +112,12 @@ def test_chat_through_ten_percent_of_failed_calls(bot: BotProcess, tg: FakeTeleg
     assert during >= 97  # a reply is retried twice on a 5xx or a cut connection
 
 
-@pytest.mark.parametrize("delivered_share", [0.0, 0.5], ids=["answers-lost", "sent-but-lost"])
+@pytest.mark.parametrize(
+    ("bot", "delivered_share"),
+    [("sqlite", 0.0), ("sqlite", 0.5), ("postgres", 0.5)],
+    ids=["answers-lost-sqlite", "sent-but-lost-sqlite", "sent-but-lost-postgres"],
+    indirect=["bot"],
+)
 def test_digests_through_ten_percent_of_failed_calls(
     bot: BotProcess, tg: FakeTelegramThread, delivered_share: float
 ) -> None:
@@ -292,6 +307,7 @@ def test_one_flooding_user_is_slowed_and_costs_others_nothing(
     assert statistics.median(during) < statistics.median(baseline) + 0.25
 
 
+@ON_BOTH
 def test_a_thousand_users_at_once_are_all_answered(bot: BotProcess, tg: FakeTelegramThread) -> None:
     users = [next(_ids) for _ in range(1000)]
     mark = tg.mark()
