@@ -4,6 +4,7 @@ Run by hand (the data sets are not part of the project; pass their folders):
 
     python -m bench.search --bbc /work/shared/data/bbc-news-summary [--generated DIR]
         [--queries 500] [--seed 7] [--scan-sample 50] [--workdir DIR]
+        [--postgres postgresql+asyncpg://postgres@127.0.0.1:5432/postgres [--postgres-100k-only]]
 
 Queries are made from titles: 3-4 consecutive title words picked at random (the whole title when
 it has fewer than 4), then one typo in each word of 5+ letters (a random substitution, deletion,
@@ -17,6 +18,8 @@ insertion or swap of adjacent letters). A hit is the target article, or one with
 Latency is time.perf_counter around each call, after one warm-up query. The BBC database, and one
 of 100,000 generated articles (bench.generate, unless --generated is given), are built in the work
 folder (a temp dir unless --workdir is given); loading them is not timed here (see bench.ingest).
+With --postgres, our pipeline also runs the same queries on PostgreSQL, each set loaded into a
+scratch database that is dropped after; --postgres-100k-only runs just that at 100k.
 """
 
 from __future__ import annotations
@@ -38,8 +41,10 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from bench.generate import generate
+from bench.ingest import _admin as admin
 from bench.ingest import table
 from bot.search.service import SearchService
 from bot.search.text import words
@@ -280,7 +285,8 @@ async def misses(service: SearchService, queries: Sequence[Query], outcome: Outc
     return f"{head} (first 20; rank: of the expected title in our top {TOP}):\n\n{table(rows)}"
 
 
-async def bench(args: argparse.Namespace, bbc: Path, generated: Path, work: Path) -> None:
+async def bench_bbc(args: argparse.Namespace, bbc: Path, work: Path) -> tuple[str, str]:
+    """The BBC part: the scan scorer chosen, and the report of the part."""
     db = await build(work / "search_bbc.db", bbc)
     titles, ids, texts, terms = corpus(work / "search_bbc.db")
     size = f"{len(titles):,}"
@@ -288,51 +294,65 @@ async def bench(args: argparse.Namespace, bbc: Path, generated: Path, work: Path
     scorer, scorer_rows = await choose_scorer(queries, ids, texts, titles)
     print(f"scan scorer chosen: {scorer}", file=sys.stderr, flush=True)
     service = SearchService(db)
-    bbc_outcomes = [
+    outcomes = [
         await run(ours(service), "ours (SearchService)", size, queries, titles),
         await run(plain_fts5(db), "plain FTS5 bm25", size, queries, titles),
         await run(full_scan(ids, texts, SCORERS[scorer]), f"scan {scorer}", size, queries, titles),
     ]
-    missed = await misses(service, queries, bbc_outcomes[0])
+    missed = await misses(service, queries, outcomes[0])
     await db.dispose()
-    bbc_terms = terms
     del texts
     if args.postgres:
-        bbc_outcomes.insert(1, await on_postgres(args.postgres, bbc, queries, titles))
-    if args.bbc_only:
-        print(table(quality_rows(bbc_outcomes)))
-        print(f"\n{missed}")
-        return
+        outcomes.insert(1, await on_postgres(args.postgres, bbc, queries, titles))
+    report = (
+        f"scan scorer trial (BBC, first {SCORER_TRIAL} queries; best hit@1 is used):\n\n"
+        f"{table(scorer_rows)}\n\nBBC set ({terms:,} index terms), quality and speed:\n\n"
+        f"{table(quality_rows(outcomes))}\n\n{missed}"
+    )
+    return scorer, report
 
+
+async def bench(args: argparse.Namespace, bbc: Path, generated: Path, work: Path) -> None:
+    only_pg = args.postgres_100k_only
+    if not only_pg:
+        scorer, bbc_report = await bench_bbc(args, bbc, work)
+        if args.bbc_only:
+            print(bbc_report)
+            return
+
+    # The SQLite database is built even for the PostgreSQL row alone: the queries are made
+    # from its titles, so both rows time the same ones (with --workdir it is only reloaded).
     db = await build(work / "search_big.db", generated)
     titles, ids, texts, terms = corpus(work / "search_big.db")
     size = f"{len(titles):,}"
     queries = make_queries(titles, args.queries, args.seed)
-    service = SearchService(db)
-    big = [
-        await run(ours(service), "ours (SearchService)", size, queries, titles),
-        await run(plain_fts5(db), "plain FTS5 bm25", size, queries, titles),
-        await run(
-            full_scan(ids, texts, SCORERS[scorer]),
-            f"scan {scorer}",
-            size,
-            queries[: args.scan_sample],
-            titles,
-        ),
-    ]
+    big: list[Outcome] = []
+    if not only_pg:
+        service = SearchService(db)
+        big = [
+            await run(ours(service), "ours (SearchService)", size, queries, titles),
+            await run(plain_fts5(db), "plain FTS5 bm25", size, queries, titles),
+            await run(
+                full_scan(ids, texts, SCORERS[scorer]),
+                f"scan {scorer}",
+                size,
+                queries[: args.scan_sample],
+                titles,
+            ),
+        ]
     await db.dispose()
+    del texts
+    ratios = [big[2].percentile(q) / big[0].percentile(q) for q in (0.5, 0.95)] if big else []
+    if args.postgres:
+        big.insert(min(1, len(big)), await on_postgres(args.postgres, generated, queries, titles))
 
-    print(f"scan scorer trial (BBC, first {SCORER_TRIAL} queries; best hit@1 is used):\n")
-    print(table(scorer_rows))
-    print(f"\nBBC set ({bbc_terms:,} index terms), quality and speed:\n")
-    print(table(quality_rows(bbc_outcomes)))
-    print(f"\n{missed}")
-    print(f"\ngenerated set ({terms:,} index terms), speed only:\n")
+    if not only_pg:
+        print(bbc_report)
+    print(f"\ngenerated set ({terms:,} SQLite index terms), speed only:\n")
     print(table(speed_rows(big)))
-    for q in (0.5, 0.95):
-        ratio = big[2].percentile(q) / big[0].percentile(q)
+    for q, ratio in zip((50, 95), ratios, strict=False):
         print(
-            f"\nscan / ours at p{int(q * 100)}, {size} articles: {ratio:,.0f}x "
+            f"\nscan / ours at p{q}, {size} articles: {ratio:,.0f}x "
             f"(target >= 10x: {met(ratio >= 10)})",
             end="",
         )
@@ -340,21 +360,17 @@ async def bench(args: argparse.Namespace, bbc: Path, generated: Path, work: Path
 
 
 async def on_postgres(
-    server: str, bbc: Path, queries: Sequence[Query], titles: dict[int, str]
+    server: str, folder: Path, queries: Sequence[Query], titles: dict[int, str]
 ) -> Outcome:
-    """The same queries through our pipeline on PostgreSQL (a scratch database, dropped after).
+    """The same queries through our pipeline on PostgreSQL: the folder loaded into a scratch
+    database (created and dropped as bench.ingest does).
 
     Article ids differ between the two databases, so a hit is judged by title, as on SQLite."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.ext.asyncio import create_async_engine
-
     name = f"newsbot_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    await admin(server, f'CREATE DATABASE "{name}"')
     try:
         url = make_url(server).set(database=name).render_as_string(hide_password=False)
-        db = await build(url, bbc)
+        db = await build(url, folder)
         async with db.read() as session:
             rows = await session.execute(text("SELECT id, title FROM articles"))
             pg_titles = {int(i): t for i, t in rows}
@@ -364,9 +380,7 @@ async def on_postgres(
         await db.dispose()
         return outcome
     finally:
-        async with admin.connect() as connection:
-            await connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.dispose()
+        await admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -378,9 +392,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scan-sample", type=int, default=50, help="scan queries at 100k")
     parser.add_argument("--count", type=int, default=100_000, help="articles to generate")
     parser.add_argument("--workdir", type=Path, help="keep work files here (default: temp)")
-    parser.add_argument("--postgres", help="also run the BBC queries on PostgreSQL (server URL)")
+    parser.add_argument("--postgres", help="also run our queries on PostgreSQL (server URL)")
     parser.add_argument("--bbc-only", action="store_true", help="skip the 100k speed part")
+    parser.add_argument(
+        "--postgres-100k-only",
+        action="store_true",
+        help="only the PostgreSQL row at 100k (needs --postgres; skips BBC and SQLite timings)",
+    )
     args = parser.parse_args(argv)
+    if args.postgres_100k_only and (not args.postgres or args.bbc_only):
+        parser.error("--postgres-100k-only needs --postgres, and not --bbc-only")
     with tempfile.TemporaryDirectory(prefix="bench_search_") as temp:
         work = args.workdir or Path(temp)
         work.mkdir(parents=True, exist_ok=True)
