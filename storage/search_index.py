@@ -172,11 +172,13 @@ class PostgresIndex:
             )
             return [int(row[0]) for row in rows]
         # Newer first among equal ranks: the reranker prefers them too.
+        # The candidates drive the join (an index lookup each): as `id IN (subquery)` the
+        # planner scanned every article to keep the few hundred candidates.
         rows = await session.execute(
             text(
-                "SELECT a.id FROM articles AS a "
-                "CROSS JOIN (SELECT CAST(:expression AS tsquery) AS q) AS query "
-                "WHERE a.id IN (SELECT newsbot_candidates(query.q, :pool)) "
+                "SELECT a.id FROM (SELECT CAST(:expression AS tsquery) AS q) AS query "
+                "CROSS JOIN LATERAL newsbot_candidates(query.q, :pool) AS c(id) "
+                "JOIN articles AS a ON a.id = c.id "
                 f"ORDER BY ts_rank('{self.WEIGHTS}', a.search_vector, query.q, "
                 f"{self.NORMALISATION}) DESC, a.sort_at DESC, a.id DESC "
                 "LIMIT :limit"
