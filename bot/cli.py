@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import shutil
 import sys
 import uuid
@@ -84,17 +85,26 @@ def main(register: Register, argv: Sequence[str] | None = None) -> int:
         level = "WARNING"
     secret = settings.WEBHOOK_SECRET.get_secret_value() if settings.WEBHOOK_SECRET else ""
     setup_logging(level, [settings.token or "", secret])
+    if args.command is not None:
+        try:
+            return _run_command(args, settings)
+        except BrokenPipeError:
+            # The reader went away (`seeds check seeds/* | head`): not a failure of ours.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+    if args.webhook:
+        return run_webhook(settings, register)
+    return run_bot(settings, register)
+
+
+def _run_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "seeds":
         if args.seeds_command == "check":
             return check_seeds(args.files)
         return asyncio.run(load_seed_folder(settings, args.dir or settings.SEEDS_DIR))
     if args.command == "stats":
         return asyncio.run(print_stats(settings))
-    if args.command == "digests":
-        return asyncio.run(send_digests(settings))
-    if args.webhook:
-        return run_webhook(settings, register)
-    return run_bot(settings, register)
+    return asyncio.run(send_digests(settings))  # digests send
 
 
 def run_webhook(settings: Settings, register: Register) -> int:

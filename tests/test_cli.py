@@ -95,3 +95,20 @@ def test_seeds_check_shows_the_parse_without_a_database(tmp_path: Path) -> None:
     assert "1. The U.N. Syria envoy has called on" in out
     assert "bad.txt: REJECTED:" in out
     assert not (tmp_path / "never.sqlite3").exists()
+
+
+def test_output_piped_into_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
+    # `python run_bot.py seeds check seeds/* | head -2`
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE"))}
+    clean_env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path}/never.sqlite3"
+    process = subprocess.Popen(
+        [sys.executable, str(PROJECT / "run_bot.py"), "seeds", "check", *[str(SHIPPED_SEED)] * 400],
+        env=clean_env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()  # the reader leaves
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 0
+    assert first.rstrip().endswith(b"000_e65de5108a7689b8.txt: ok")
+    assert "Traceback" not in errors and "BrokenPipe" not in errors
