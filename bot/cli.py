@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from telegram.error import InvalidToken
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import ExtBot
 from tqdm import tqdm
 
@@ -72,6 +72,16 @@ def _fail(message: str) -> int:
     return EXIT_USAGE
 
 
+def _unreachable(settings: Settings, exc: NetworkError) -> int:
+    """Telegram could not be reached at start-up: one line, and a failure exit so that a
+    supervisor (systemd's Restart=on-failure) tries again. The base URL holds no token."""
+    print(
+        f"run_bot.py: cannot reach Telegram at {settings.TELEGRAM_API_BASE_URL}: {exc.message}",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def main(register: Register, argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -127,6 +137,8 @@ def run_webhook(settings: Settings, register: Register) -> int:
         asyncio.run(serve_webhook(application, settings))
     except InvalidToken:
         return _fail("Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather.")
+    except NetworkError as exc:
+        return _unreachable(settings, exc)
     return 0
 
 
@@ -215,6 +227,8 @@ async def send_digests(settings: Settings) -> int:
             await runner.stop()  # leave the sending budget to the running bots
     except InvalidToken:
         return _fail("Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather.")
+    except NetworkError as exc:  # from the start (getMe): each digest handles its own
+        return _unreachable(settings, exc)
     finally:
         await summaries.close()
         await db.dispose()
@@ -245,4 +259,6 @@ def run_bot(settings: Settings, register: Register) -> int:
     except InvalidToken:
         # PTB's message quotes the token: say it in our words instead.
         return _fail("Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather.")
+    except NetworkError as exc:
+        return _unreachable(settings, exc)
     return 0

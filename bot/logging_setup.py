@@ -33,9 +33,18 @@ class RedactFilter(logging.Filter):
         return True
 
 
+class StartFailureFilter(logging.Filter):
+    """Drops PTB's traceback for a failed start-up getMe: run_bot.py says it in one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not ("Bootstrap Initialize Application" in message and "Aborting" in message)
+
+
 def setup_logging(level: str, secrets: list[str]) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(StartFailureFilter())
     handler.addFilter(RedactFilter(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]

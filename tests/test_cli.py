@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -112,3 +113,27 @@ def test_output_piped_into_a_reader_that_stops_early_is_not_an_error(tmp_path: P
     assert process.wait(timeout=60) == 0
     assert first.rstrip().endswith(b"000_e65de5108a7689b8.txt: ok")
     assert "Traceback" not in errors and "BrokenPipe" not in errors
+
+
+@pytest.mark.parametrize(
+    "args", [[], ["--webhook"], ["digests", "send"]], ids=["polling", "webhook", "digests-send"]
+)
+def test_telegram_unreachable_at_start_is_one_line_and_a_failure(
+    tmp_path: Path, args: list[str]
+) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        "TELEGRAM_BOT_TOKEN": "123456:unreachable-secret",
+        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{port}/bot",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/db.sqlite3",
+        "WEBHOOK_URL": "https://bot.example.org/hook",
+        "WEBHOOK_SECRET": "a-webhook-secret",
+        "WEBHOOK_PORT": str(port),
+    }
+    result = run_bot(*args, env=env, cwd=tmp_path)
+    assert result.returncode == 1  # a failure: a supervisor starts it again
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"run_bot.py: cannot reach Telegram at http://127.0.0.1:{port}/bot")
+    assert "unreachable-secret" not in result.stderr + result.stdout
