@@ -27,7 +27,7 @@ from bot.rendering.admin import stats_text
 from bot.rendering.reports import load_report, parse_check
 from bot.search.service import SearchService
 from bot.settings import Settings, SettingsError, load_settings
-from bot.store import open_database, sync_seeds
+from bot.store import DatabaseUnavailable, open_database, sync_seeds
 from bot.summaries.service import SummaryService
 from bot.webhook import serve as serve_webhook
 from storage.seeds.loader import Progress, SeedFolderError
@@ -95,16 +95,20 @@ def main(register: Register, argv: Sequence[str] | None = None) -> int:
         level = "WARNING"
     secret = settings.WEBHOOK_SECRET.get_secret_value() if settings.WEBHOOK_SECRET else ""
     setup_logging(level, [settings.token or "", secret])
-    if args.command is not None:
-        try:
+    try:
+        if args.command is not None:
             return _run_command(args, settings)
-        except BrokenPipeError:
-            # The reader went away (`seeds check seeds/* | head`): not a failure of ours.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            return 0
-    if args.webhook:
-        return run_webhook(settings, register)
-    return run_bot(settings, register)
+        if args.webhook:
+            return run_webhook(settings, register)
+        return run_bot(settings, register)
+    except BrokenPipeError:
+        # The reader went away (`seeds check seeds/* | head`): not a failure of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except DatabaseUnavailable as exc:
+        # A failure exit: a supervisor (systemd's Restart=on-failure) tries again.
+        print(f"run_bot.py: {exc}", file=sys.stderr)
+        return 1
 
 
 def _run_command(args: argparse.Namespace, settings: Settings) -> int:

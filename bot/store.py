@@ -6,6 +6,9 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.settings import Settings
 from storage.database import Database
 from storage.schema import upgrade_schema
@@ -14,10 +17,21 @@ from storage.seeds.loader import LoadReport, Progress, load_seeds
 log = logging.getLogger(__name__)
 
 
+class DatabaseUnavailable(Exception):
+    """The database could not be opened at start-up; the message is one line for the operator."""
+
+
 async def open_database(settings: Settings) -> Database:
     """The database with its schema brought up to date."""
     db = Database(settings.DATABASE_URL)
-    await upgrade_schema(db)
+    try:
+        await upgrade_schema(db)
+    except (OSError, SQLAlchemyError) as exc:
+        await db.dispose()
+        reason = getattr(exc, "orig", None) or exc  # the driver's words, not SQLAlchemy's wrapper
+        where = make_url(settings.DATABASE_URL).render_as_string(hide_password=True)
+        first_line = str(reason).strip().splitlines()[0] if str(reason).strip() else repr(reason)
+        raise DatabaseUnavailable(f"cannot open the database at {where}: {first_line}") from exc
     return db
 
 

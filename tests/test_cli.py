@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from fakeapi.threaded import FakeTelegramThread
 from tests.conftest import PROJECT, SHIPPED_SEED
 
 
@@ -137,3 +138,32 @@ def test_telegram_unreachable_at_start_is_one_line_and_a_failure(
     [line] = result.stderr.strip().splitlines()
     assert line.startswith(f"run_bot.py: cannot reach Telegram at http://127.0.0.1:{port}/bot")
     assert "unreachable-secret" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["stats"], ["seeds", "load"], [], ["--webhook"]],
+    ids=["stats", "load", "bot", "webhook"],
+)
+def test_database_unreachable_at_start_is_one_line_without_the_password(
+    tmp_path: Path, args: list[str]
+) -> None:
+    with socket.socket() as probe:  # a port no database listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with FakeTelegramThread() as tg:
+        env = {
+            "TELEGRAM_BOT_TOKEN": tg.token,
+            "TELEGRAM_API_BASE_URL": tg.base_url,
+            "DATABASE_URL": f"postgresql+asyncpg://newsbot:hunter2@127.0.0.1:{port}/news",
+            "WEBHOOK_URL": "https://bot.example.org/hook",
+            "WEBHOOK_SECRET": "a-webhook-secret",
+            "WEBHOOK_PORT": str(port),
+        }
+        result = run_bot(*args, env=env, cwd=tmp_path)
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(
+        f"run_bot.py: cannot open the database at postgresql+asyncpg://newsbot:***@127.0.0.1:{port}/news:"
+    )
+    assert "hunter2" not in result.stderr + result.stdout
