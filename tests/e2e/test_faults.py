@@ -1,7 +1,7 @@
 """Faults from Telegram and from the database, floods, and secrets: the bot holds.
 
 Each test prints its figures (faults injected, digests delivered, lost, doubled, time to
-recover); docs/RESILIENCE.md collects them.
+recover); docs/FIGURES.md collects them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -64,9 +67,50 @@ def bot(
         process.stop()
 
 
-# Telegram's faults are the same whatever the database; these runs also take them on
-# PostgreSQL, where the ledger and the connection pool differ (the rest would add minutes).
+# Telegram's faults run on both databases: the ledger, the claims and the pool differ.
 ON_BOTH = pytest.mark.parametrize("bot", ["sqlite", "postgres"], indirect=True)
+
+
+@dataclass
+class Rig:
+    """A fake Bot API of its own and a bot on one kind of database."""
+
+    kind: str
+    tg: FakeTelegramThread
+    bot: BotProcess
+
+
+@pytest.fixture
+def rigs(tmp_path: Path) -> Iterator[list[Rig]]:
+    """One rig per database, side by side: a fault that lasts a minute is taken on both at
+    once, for the time of one (each has its own fake, so their faults and messages never mix)."""
+    kinds = ["sqlite", "postgres"] if os.environ.get("TEST_DATABASE_URL") else ["sqlite"]
+    if len(kinds) == 1:
+        print(f"\nSQLite only: {PG_HOW}")
+    with ExitStack() as stack:
+        made = []
+        for kind in kinds:
+            tg = stack.enter_context(FakeTelegramThread())
+            env = stack.enter_context(database_env(kind))
+            bot = make_bot(tg, tmp_path / kind, **env)
+            stack.callback(bot.stop)
+            made.append(Rig(kind, tg, bot))
+        yield made
+
+
+Scenario = Callable[[BotProcess, FakeTelegramThread], str]
+
+
+def on_each(rigs: list[Rig], scenario: Scenario) -> None:
+    """Run the scenario on every rig at once; print each one's figures, raise its failure."""
+    with ThreadPoolExecutor(len(rigs)) as pool:
+        runs = [(rig.kind, pool.submit(scenario, rig.bot, rig.tg)) for rig in rigs]
+    for kind, run in runs:
+        try:
+            print(f"\n[{kind}] {run.result()}")
+        except Exception as failure:
+            failure.add_note(f"on {kind}")
+            raise
 
 
 def subscribe(tg: FakeTelegramThread, count: int) -> list[int]:
@@ -145,7 +189,7 @@ def test_digests_through_ten_percent_of_failed_calls(
         assert doubled == 0
 
 
-def test_bot_api_unreachable_for_a_minute(bot: BotProcess, tg: FakeTelegramThread) -> None:
+def bot_api_unreachable_for_a_minute(bot: BotProcess, tg: FakeTelegramThread) -> str:
     chats = subscribe(tg, 100)
     tg.set_flood_limit(True)
     mark = tg.mark()
@@ -161,16 +205,20 @@ def test_bot_api_unreachable_for_a_minute(bot: BotProcess, tg: FakeTelegramThrea
     wait_until(lambda: bool(tg.messages(waiting, after=mark)), 60, "the answer after the outage")
     answer_back = time.monotonic() - outage_end
     received = digests_by_chat(tg, mark)
-    print(
-        f"\nBot API down 60 s: all digests {digests_back:.1f} s after it came back, "
+    assert set(received) == set(chats) and set(received.values()) == {1}
+    assert bot.process is not None and bot.process.poll() is None  # never crashed
+    return (
+        f"Bot API down 60 s: all digests {digests_back:.1f} s after it came back, "
         f"a waiting message answered after {answer_back:.1f} s; "
         f"delivered {len(received)}/100, doubled {sum(n - 1 for n in received.values())}"
     )
-    assert set(received) == set(chats) and set(received.values()) == {1}
-    assert bot.process is not None and bot.process.poll() is None  # never crashed
 
 
-def test_a_storm_of_429s_with_long_retry_after(bot: BotProcess, tg: FakeTelegramThread) -> None:
+def test_bot_api_unreachable_for_a_minute(rigs: list[Rig]) -> None:
+    on_each(rigs, bot_api_unreachable_for_a_minute)
+
+
+def a_storm_of_429s_with_long_retry_after(bot: BotProcess, tg: FakeTelegramThread) -> str:
     chats = subscribe(tg, 100)
     tg.set_flood_limit(True)
     tg.fail_next("sendMessage", 429, "Too Many Requests: retry after 5", count=3, retry_after=5)
@@ -181,8 +229,12 @@ def test_a_storm_of_429s_with_long_retry_after(bot: BotProcess, tg: FakeTelegram
     took = time.monotonic() - started
     time.sleep(2)
     received = digests_by_chat(tg, mark)
-    print(f"\n429 storm (3 x retry_after 5 s): 100 digests in {took:.1f} s, none lost or doubled")
     assert set(received) == set(chats) and set(received.values()) == {1}
+    return f"429 storm (3 x retry_after 5 s): 100 digests in {took:.1f} s, none lost or doubled"
+
+
+def test_a_storm_of_429s_with_long_retry_after(rigs: list[Rig]) -> None:
+    on_each(rigs, a_storm_of_429s_with_long_retry_after)
 
 
 def test_sqlite_locked_by_another_writer_for_seconds(
@@ -266,6 +318,7 @@ def test_postgres_connections_killed_mid_run(tg: FakeTelegramThread, tmp_path: P
             bot.stop()
 
 
+@ON_BOTH
 def test_one_flooding_user_is_slowed_and_costs_others_nothing(
     bot: BotProcess, tg: FakeTelegramThread
 ) -> None:
@@ -321,30 +374,34 @@ def test_a_thousand_users_at_once_are_all_answered(bot: BotProcess, tg: FakeTele
     assert all(m.text.startswith("📰 Latest news") for m in answers)
 
 
-def test_the_token_never_appears_anywhere(tg: FakeTelegramThread, tmp_path: Path) -> None:
-    bot = make_bot(tg, tmp_path, LOG_LEVEL="DEBUG")
-    try:
-        user = next(_ids)
-        tg.ask(user, "/start")
-        tg.ask(user, "/search putin")
-        tg.fail_next("sendMessage", 400, "Bad Request: an odd failure", count=1)
-        tg.ask(user, "/help")  # fails, then "Something went wrong"
-        tg.fail_next("sendMessage", 500, "Internal Server Error", count=1)
-        tg.ask(user, "/latest")
-        tg.ask(9000, "/stats")
-    finally:
-        bot.stop()
-    outputs = [bot.log()] + [m.text for m in tg.messages()]
-    assert "DEBUG" in outputs[0]  # it really ran at DEBUG
-    assert not [text for text in outputs if tg.token in text]
-    # A token Telegram rejects: a clear line, the token nowhere.
-    wrong = f"{tg.bot_id}:AAwrongWRONGwrongWRONGwrong00000000"
-    result = subprocess.run(
-        [sys.executable, str(PROJECT / "run_bot.py")],
-        env={**bot.env(), "TELEGRAM_BOT_TOKEN": wrong, "LOG_LEVEL": "DEBUG"},
-        cwd=tmp_path, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    assert result.returncode == 2
-    assert "rejected TELEGRAM_BOT_TOKEN" in result.stderr
-    assert wrong not in result.stdout + result.stderr
-    assert wrong.split(":")[1] not in result.stdout + result.stderr
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_the_token_never_appears_anywhere(
+    tg: FakeTelegramThread, tmp_path: Path, kind: str
+) -> None:
+    with database_env(kind) as env:
+        bot = make_bot(tg, tmp_path, LOG_LEVEL="DEBUG", **env)
+        try:
+            user = next(_ids)
+            tg.ask(user, "/start")
+            tg.ask(user, "/search putin")
+            tg.fail_next("sendMessage", 400, "Bad Request: an odd failure", count=1)
+            tg.ask(user, "/help")  # fails, then "Something went wrong"
+            tg.fail_next("sendMessage", 500, "Internal Server Error", count=1)
+            tg.ask(user, "/latest")
+            tg.ask(9000, "/stats")
+        finally:
+            bot.stop()
+        outputs = [bot.log()] + [m.text for m in tg.messages()]
+        assert "DEBUG" in outputs[0]  # it really ran at DEBUG
+        assert not [text for text in outputs if tg.token in text]
+        # A token Telegram rejects: a clear line, the token nowhere.
+        wrong = f"{tg.bot_id}:AAwrongWRONGwrongWRONGwrong00000000"
+        result = subprocess.run(
+            [sys.executable, str(PROJECT / "run_bot.py")],
+            env={**bot.env(), "TELEGRAM_BOT_TOKEN": wrong, "LOG_LEVEL": "DEBUG"},
+            cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert result.returncode == 2
+        assert "rejected TELEGRAM_BOT_TOKEN" in result.stderr
+        assert wrong not in result.stdout + result.stderr
+        assert wrong.split(":")[1] not in result.stdout + result.stderr
