@@ -60,7 +60,7 @@ class Backend:
         self.updates = UpdateQueue(first_update_id)
         self.flood = FloodLimiter()
         self.faults = Faults()
-        self.webhook = WebhookSender(self.updates)
+        self.webhook = WebhookSender(self.updates, outage_left=self.faults.outage_left)
         self.calls: deque[ApiCall] = deque(maxlen=100_000)
         self.calls_changed = Notifier()
 

@@ -128,3 +128,7 @@ class Faults:
     @property
     def unreachable(self) -> bool:
         return self.clock() < self.unreachable_until
+
+    def outage_left(self) -> float:
+        """Seconds until Telegram is reachable again (0 when it is)."""
+        return max(0.0, self.unreachable_until - self.clock())

@@ -34,9 +34,16 @@ class WebhookConfig:
 
 
 class WebhookSender:
-    def __init__(self, queue: UpdateQueue, on_reply: ReplyHandler | None = None) -> None:
+    def __init__(
+        self,
+        queue: UpdateQueue,
+        on_reply: ReplyHandler | None = None,
+        outage_left: Callable[[], float] = lambda: 0.0,
+    ) -> None:
         self.queue = queue
         self.on_reply = on_reply
+        # While Telegram is down it sends nothing either: updates wait and go when it is back.
+        self.outage_left = outage_left
         self.config: WebhookConfig | None = None
         self.deliveries: list[WebhookDelivery] = []
         self.retry_delay = 0.05  # first back-off, doubled per failure ...
@@ -83,6 +90,9 @@ class WebhookSender:
             if config is None:
                 return
             if not isinstance(item, dict):
+                continue
+            if (outage := self.outage_left()) > 0:
+                await asyncio.sleep(min(outage, 0.5))  # a reset ends it early
                 continue
             if await self._deliver(item, config):
                 self.queue.drop(item["update_id"])

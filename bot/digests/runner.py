@@ -259,6 +259,8 @@ class DigestRunner:
                 subscriber, day, context = item
                 try:
                     await self._deliver(subscriber, day, context, report)
+                except SendingStopped:  # shutting down: the claim went back for the next run
+                    continue
                 except Exception as exc:  # one subscriber's trouble must not stop the run
                     log.exception("digest for subscriber %d failed", subscriber.id)
                     report.failed += 1

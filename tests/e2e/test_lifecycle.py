@@ -112,6 +112,7 @@ def test_sigterm_finishes_what_is_in_flight_and_exits_0_quickly(
     webhook_bot.set_clock(tomorrow.replace(hour=7, minute=0))  # everyone's 06:00 has passed
     wait_until(lambda: len(digests_by_chat(tg, mark)) >= 30, 60, "30 digests")
     assert webhook_bot.process is not None
+    log_before = len(webhook_bot.log())
     stopped_at = time.monotonic()
     webhook_bot.process.send_signal(signal.SIGTERM)
     code = webhook_bot.process.wait(timeout=15)
@@ -119,6 +120,8 @@ def test_sigterm_finishes_what_is_in_flight_and_exits_0_quickly(
     delivered = digests_by_chat(tg, mark)
     print(f"\nSIGTERM after {len(delivered)} digests: exit {code} in {took:.1f} s")
     assert code == 0 and took < 10
+    shutdown_log = webhook_bot.log()[log_before:]
+    assert " ERROR " not in shutdown_log and "Traceback" not in shutdown_log  # a normal stop
     # Everything Telegram accepted is recorded; nothing is left half-claimed.
     rows = dict(query_db(webhook_bot, "SELECT status, count(*) FROM deliveries GROUP BY status"))
     assert rows.get("sending", 0) == 0

@@ -113,6 +113,20 @@ async def test_unreachable_webhook_keeps_updates_pending(tg: FakeTelegram, bot: 
     assert tg.pending_updates() == []
 
 
+async def test_telegram_down_sends_no_updates_and_delivers_them_when_back(
+    tg: FakeTelegram, bot: telegram.Bot, receiver: tuple[Receiver, str]
+):
+    rec, url = receiver
+    await bot.set_webhook(url)
+    tg.unreachable(0.6)
+    tg.send_message(USER, "sent while Telegram is down")
+    await asyncio.sleep(0.3)
+    assert rec.requests == [] and tg.webhook_info()["pending_update_count"] == 1
+    await wait_until(lambda: len(rec.requests) == 1)
+    assert rec.requests[0][1]["message"]["text"] == "sent while Telegram is down"
+    assert tg.webhook_info()["pending_update_count"] == 0
+
+
 async def test_webhook_url_rules(bot: telegram.Bot):
     with pytest.raises(BadRequest, match="Bad webhook: an https url must be provided"):
         await bot.set_webhook("http://example.com/hook")
