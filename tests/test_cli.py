@@ -12,6 +12,7 @@ import pytest
 
 from fakeapi.threaded import FakeTelegramThread
 from tests.conftest import PROJECT, SHIPPED_SEED
+from tests.e2e.conftest import database_env
 
 
 def run_bot(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -63,17 +64,21 @@ def test_no_token_and_no_terminal_exits_with_a_clear_line(tmp_path: Path) -> Non
     assert "TELEGRAM_BOT_TOKEN is not set" in line
 
 
-def test_seeds_load_reports_and_is_idempotent(tmp_path: Path) -> None:
-    env = {
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/data/db.sqlite3",
-        "SEEDS_DIR": str(SHIPPED_SEED.parent),
-    }
-    first = run_bot("seeds", "load", env=env, cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
-    assert "added            1" in first.stdout
-    assert (tmp_path / "data" / "db.sqlite3").exists()  # created on first use
-    second = run_bot("seeds", "load", env=env, cwd=tmp_path)
-    assert "unchanged        1" in second.stdout and "added            0" in second.stdout
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_seeds_load_reports_and_is_idempotent(tmp_path: Path, kind: str) -> None:
+    with database_env(kind) as database:
+        env = {
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/data/db.sqlite3",
+            **database,
+            "SEEDS_DIR": str(SHIPPED_SEED.parent),
+        }
+        first = run_bot("seeds", "load", env=env, cwd=tmp_path)
+        assert first.returncode == 0, first.stderr
+        assert "added            1" in first.stdout
+        if kind == "sqlite":
+            assert (tmp_path / "data" / "db.sqlite3").exists()  # created on first use
+        second = run_bot("seeds", "load", env=env, cwd=tmp_path)
+        assert "unchanged        1" in second.stdout and "added            0" in second.stdout
 
 
 def test_seeds_load_of_a_missing_folder_fails_clearly(tmp_path: Path) -> None:

@@ -160,8 +160,13 @@ def test_chat_through_ten_percent_of_failed_calls(bot: BotProcess, tg: FakeTeleg
 
 @pytest.mark.parametrize(
     ("bot", "delivered_share"),
-    [("sqlite", 0.0), ("sqlite", 0.5), ("postgres", 0.5)],
-    ids=["answers-lost-sqlite", "sent-but-lost-sqlite", "sent-but-lost-postgres"],
+    [("sqlite", 0.0), ("postgres", 0.0), ("sqlite", 0.5), ("postgres", 0.5)],
+    ids=[
+        "answers-lost-sqlite",
+        "answers-lost-postgres",
+        "sent-but-lost-sqlite",
+        "sent-but-lost-postgres",
+    ],
     indirect=["bot"],
 )
 def test_digests_through_ten_percent_of_failed_calls(
