@@ -200,7 +200,8 @@ def _progress_bar() -> Iterator[Progress | None]:
 async def print_stats(settings: Settings) -> int:
     db = await open_database(settings)
     try:
-        print(stats_text(await gather(db, make_clock(settings).now()), html=False))
+        now = make_clock(settings).now()
+        print(stats_text(await gather(db, now, settings.DIGEST_TICK_SECONDS), html=False))
     finally:
         await db.dispose()
     return 0

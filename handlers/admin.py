@@ -102,7 +102,7 @@ async def stats_command(update: Update, context: Context) -> None:
     found = services(context)
     log.info("admin %s: /stats", _admin_id(update, context))
     stats = dataclasses.replace(
-        await gather(found.db, found.clock.now()),
+        await gather(found.db, found.clock.now(), found.settings.DIGEST_TICK_SECONDS),
         uptime=found.clock.now() - found.started_at,
         latency=found.latency.summary(),
     )

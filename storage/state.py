@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -37,6 +37,11 @@ async def bump_corpus_version(session: AsyncSession, now: datetime) -> None:
 INSTANCE_PREFIX = "instance:"
 
 
+def alive_window(tick_seconds: float) -> timedelta:
+    """An instance unheard of for three ticks is taken for dead (its heartbeat is its tick)."""
+    return timedelta(seconds=max(3 * tick_seconds, 10))
+
+
 async def heartbeat(session: AsyncSession, instance: str, now: datetime) -> None:
     """This instance is alive (several instances share Telegram's sending budget)."""
     await set_state(session, INSTANCE_PREFIX + instance, {"seen": now.isoformat()}, now)
@@ -59,3 +64,14 @@ async def last_heartbeat(session: AsyncSession, instance: str) -> datetime | Non
     return await session.scalar(
         select(AppState.updated_at).where(AppState.key == INSTANCE_PREFIX + instance)
     )
+
+
+async def heartbeats(session: AsyncSession) -> list[datetime]:
+    """When each instance the database knows was last heard from, newest first (an instance
+    that stopped cleanly has signed off; one that died stays until it is forgotten)."""
+    found = await session.scalars(
+        select(AppState.updated_at)
+        .where(AppState.key.startswith(INSTANCE_PREFIX))
+        .order_by(AppState.updated_at.desc())
+    )
+    return list(found)

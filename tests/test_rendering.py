@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,7 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot import callbacks
+from bot.admin.stats import Stats
 from bot.callbacks import Action, LatestPage, OpenFullText, OpenSummary, SearchPage
+from bot.rendering.admin import schedule_line
 from bot.rendering.cards import full_text, latest_page, summary_card, when
 from bot.rendering.markup import MAX_MESSAGE, clean, split_text, visible_length
 from storage.models import Article
@@ -115,3 +117,17 @@ def test_latest_page_has_paging_and_article_buttons() -> None:
     assert [b.text for b in rows[0]] == ["6. Summary", "6. Full text"]
     assert [b.text for b in rows[-1]] == ["◀", "2/3", "▶"]
     assert callbacks.decode(rows[-1][2].callback_data) == LatestPage(10, 0, "")  # type: ignore[arg-type]
+
+
+def test_stats_tell_whether_the_digest_schedule_runs() -> None:
+    now = datetime(2026, 11, 28, 9, 30, 0, tzinfo=UTC)
+
+    def line(*ages: float) -> str:
+        beats = [now - timedelta(seconds=age) for age in ages]
+        return schedule_line(Stats({}, {}, {}, None, now, beats, alive_window=timedelta(minutes=3)))
+
+    assert line(4, 50) == "Digest schedule: 2 instances running, last tick 4 s ago"
+    # One instance died an hour ago (its heartbeat row stays): it is not counted.
+    assert line(12, 3600) == "Digest schedule: 1 instance running, last tick 12 s ago"
+    assert line(3600) == "⚠️ Digest schedule: no tick since 2026-11-28 08:30 UTC"
+    assert line() == "Digest schedule: no instance running"

@@ -8,7 +8,7 @@ from typing import Any
 
 from storage import articles, deliveries, subscribers
 from storage.database import Database
-from storage.state import get_state
+from storage.state import alive_window, get_state, heartbeats
 
 LAST_RELOAD = "last_reload"
 
@@ -19,11 +19,14 @@ class Stats:
     subscribers: dict[str, int]
     digests_today: dict[str, int]
     last_reload: dict[str, Any] | None
+    now: datetime
+    heartbeats: list[datetime]  # each instance's last digest tick, newest first
+    alive_window: timedelta  # a tick older than this is an instance that stopped or died
     uptime: timedelta | None = None
     latency: dict[str, tuple[int, float, float]] = field(default_factory=dict)
 
 
-async def gather(db: Database, now: datetime) -> Stats:
+async def gather(db: Database, now: datetime, tick_seconds: float) -> Stats:
     """Figures from the database (shared by every instance); uptime and latency are added by the
     process that has them."""
     day_start = datetime.combine(now.date(), time(0), tzinfo=now.tzinfo)
@@ -35,4 +38,7 @@ async def gather(db: Database, now: datetime) -> Stats:
                 session, day_start, day_start + timedelta(days=1)
             ),
             last_reload=await get_state(session, LAST_RELOAD),
+            now=now,
+            heartbeats=await heartbeats(session),
+            alive_window=alive_window(tick_seconds),
         )

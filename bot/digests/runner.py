@@ -98,7 +98,7 @@ class DigestRunner:
         self.concurrency = concurrency
         self.rate = rate
         # An instance unheard of for three ticks is taken for dead: the others take its share.
-        self.heartbeat_ttl = timedelta(seconds=max(3 * tick_seconds, 10))
+        self.heartbeat_ttl = state.alive_window(tick_seconds)
         self.retry_later = timedelta(seconds=tick_seconds)
         self.share = rate  # this instance's part of the sending budget, messages a second
         self._beat: asyncio.Task[None] | None = None

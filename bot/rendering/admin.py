@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -23,6 +23,19 @@ def _duration(span: timedelta) -> str:
     return (f"{days} d " if days else "") + f"{hours} h {minutes} min"
 
 
+def schedule_line(stats: Stats) -> str:
+    """Whether digests go out: the instances that ticked lately, or when one last did."""
+    alive = [beat for beat in stats.heartbeats if stats.now - beat <= stats.alive_window]
+    if alive:
+        ago = max(0, int((stats.now - alive[0]).total_seconds()))
+        running = "1 instance" if len(alive) == 1 else f"{len(alive)} instances"
+        return f"Digest schedule: {running} running, last tick {ago} s ago"
+    if stats.heartbeats:
+        last = stats.heartbeats[0].astimezone(UTC)
+        return f"⚠️ Digest schedule: no tick since {last:%Y-%m-%d %H:%M} UTC"
+    return "Digest schedule: no instance running"
+
+
 def stats_text(stats: Stats, *, html: bool = True) -> str:
     a, s, d = stats.articles, stats.subscribers, stats.digests_today
     lines = [
@@ -30,6 +43,7 @@ def stats_text(stats: Stats, *, html: bool = True) -> str:
         f"Articles: {a['live']} live, {a['retracted']} retracted",
         f"Subscribers: {s['active']} active, {s['inactive']} inactive",
         f"Digests today (UTC): {d['sent']} sent, {d['pending']} pending, {d['failed']} failed",
+        schedule_line(stats),
     ]
     reload = stats.last_reload
     if reload:

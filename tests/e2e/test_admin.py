@@ -129,6 +129,7 @@ def test_stats_show_the_health_figures(admin_bot: BotProcess, tg: FakeTelegramTh
     assert "Articles:" in text and "live" in text and "retracted" in text
     assert "Subscribers:" in text and "Digests today (UTC):" in text
     assert "Last reload:" in text and "Uptime:" in text
+    assert "Digest schedule: 1 instance running, last tick" in text
     assert "/search" in text and "p95 ms" in text
 
 
@@ -211,6 +212,7 @@ def test_cli_stats_and_digests_send(admin_bot: BotProcess, tg: FakeTelegramThrea
     )  # fmt: skip
     assert stats.returncode == 0, stats.stderr
     assert stats.stdout.startswith("📊 Bot health") and "Subscribers:" in stats.stdout
+    assert "Digest schedule: 1 instance running" in stats.stdout  # the bot, seen from outside
     reader = next(_ids)
     tg.ask(reader, "/subscribe 23:59")
     mark = tg.mark()

@@ -11,7 +11,14 @@ import pytest
 
 from fakeapi.threaded import FakeTelegramThread
 from tests.e2e.conftest import database_env
-from tests.e2e.harness import BotProcess, digests_by_chat, e2e_corpus, query_db, wait_until
+from tests.e2e.harness import (
+    ADMIN_ID,
+    BotProcess,
+    digests_by_chat,
+    e2e_corpus,
+    query_db,
+    wait_until,
+)
 from tests.e2e.test_digests import ALL_DUE, START, average_rate, busiest, subscribe_many
 
 pytestmark = pytest.mark.e2e
@@ -65,6 +72,8 @@ def test_three_instances_deliver_each_digest_once_within_the_limit(
         f"busiest 1 s: {busiest(sends, 1.0)}, 5 s: {busiest(sends, 5.0)}"
     )
     assert len(senders) == 3  # the work was shared
+    [health] = tg.ask(ADMIN_ID, "/stats")
+    assert "Digest schedule: 3 instances running" in health.text
 
 
 def test_the_others_finish_the_work_of_a_killed_instance(
@@ -98,3 +107,5 @@ def test_the_others_finish_the_work_of_a_killed_instance(
     assert duplicates <= in_flight
     rows = dict(query_db(victim, "SELECT status, count(*) FROM deliveries GROUP BY status"))
     assert rows == {"sent": SUBSCRIBERS}
+    [health] = tg.ask(ADMIN_ID, "/stats")  # the admin sees one instance is gone
+    assert "Digest schedule: 2 instances running" in health.text
