@@ -76,6 +76,7 @@ class FakeTelegram:
         self._site: web.SockSite | None = None
         self._reopen: asyncio.TimerHandle | None = None
         self._stopping: asyncio.Task[None] | None = None
+        self._held: socket.socket | None = None  # the port, kept while refusing connections
         self.backend.webhook.on_reply = self._webhook_reply
 
     # --- lifecycle -----------------------------------------------------------------------
@@ -89,18 +90,35 @@ class FakeTelegram:
         log.debug("fake Bot API listening on %s", self.url)
         return self
 
-    async def _listen(self) -> None:
-        assert self._runner is not None
+    def _bind(self) -> socket.socket:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
         self.port = sock.getsockname()[1]
+        return sock
+
+    async def _listen(self) -> None:
+        assert self._runner is not None
+        if self._stopping is not None:
+            await self._stopping
+        sock, self._held = self._held or self._bind(), None
         self._site = web.SockSite(self._runner, sock)
         await self._site.start()
+
+    async def _refuse(self, site: web.BaseSite) -> None:
+        await site.stop()
+        # Bound but not listening: connections are refused, and the port stays ours, so
+        # nothing else on the machine (a test in another worker) takes it meanwhile.
+        self._held = self._bind()
 
     async def stop(self) -> None:
         if self._reopen is not None:
             self._reopen.cancel()
+        if self._stopping is not None:
+            await self._stopping
+        if self._held is not None:
+            self._held.close()
+            self._held = None
         await self.backend.webhook.close()
         if self._runner is not None:
             abort_connections(self._app)
@@ -514,7 +532,7 @@ class FakeTelegram:
         if mode == "refuse" and self._site is not None:
             site, self._site = self._site, None
             loop = asyncio.get_running_loop()
-            self._stopping = loop.create_task(site.stop())
+            self._stopping = loop.create_task(self._refuse(site))
             if self._reopen is not None:
                 self._reopen.cancel()
             self._reopen = loop.call_later(seconds, lambda: loop.create_task(self._listen()))

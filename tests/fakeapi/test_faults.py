@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import pytest
 import telegram
@@ -157,5 +158,8 @@ async def test_unreachable_drop_and_refuse(tg: FakeTelegram, bot: telegram.Bot):
     await asyncio.sleep(0.05)
     with pytest.raises(NetworkError):
         await bot.get_me()
+    # Refused, yet the port stays the fake's: nothing else can listen on it meanwhile.
+    with socket.socket() as other, pytest.raises(OSError, match="in use"):
+        other.bind(("127.0.0.1", tg.port))
     await asyncio.sleep(0.4)
     assert (await bot.get_me()).username == tg.bot_username
