@@ -162,10 +162,10 @@ def test_chat_through_ten_percent_of_failed_calls(bot: BotProcess, tg: FakeTeleg
     ("bot", "delivered_share"),
     [("sqlite", 0.0), ("postgres", 0.0), ("sqlite", 0.5), ("postgres", 0.5)],
     ids=[
-        "answers-lost-sqlite",
-        "answers-lost-postgres",
-        "sent-but-lost-sqlite",
-        "sent-but-lost-postgres",
+        "not-delivered-sqlite",
+        "not-delivered-postgres",
+        "delivered-answer-lost-sqlite",
+        "delivered-answer-lost-postgres",
     ],
     indirect=["bot"],
 )
