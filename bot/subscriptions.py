@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.arguments import SubscribeArgs
 from bot.clock import Clock
-from bot.digests.schedule import first_due
+from bot.digests.schedule import first_due, next_due
 from bot.timezones import EXAMPLES, match_timezone
-from storage import subscribers
+from storage import deliveries, subscribers
 from storage.database import Database
 from storage.models import Subscriber
 
@@ -75,7 +77,9 @@ class SubscriptionService:
             topics = (
                 args.topics if args.topics is not None else (existing.topics if existing else ())
             )
-            day, instant = first_due(now, minute, ZoneInfo(zone_name))
+            day, instant = await _first_digest(
+                session, existing.id if existing else None, now, minute, ZoneInfo(zone_name)
+            )
             subscriber = await subscribers.save(
                 session,
                 chat_id=chat_id,
@@ -150,9 +154,24 @@ class SubscriptionService:
             if minute is not None:
                 existing.delivery_minute = minute % (24 * 60)
             if minute is not None or zone is not None:
-                day, instant = first_due(
-                    self.clock.now(), existing.delivery_minute, ZoneInfo(existing.timezone)
+                day, instant = await _first_digest(
+                    session,
+                    existing.id,
+                    self.clock.now(),
+                    existing.delivery_minute,
+                    ZoneInfo(existing.timezone),
                 )
                 existing.next_due_date, existing.next_due_at = day, instant
             existing.updated_at = self.clock.now()
             return existing
+
+
+async def _first_digest(
+    session: AsyncSession, subscriber_id: int | None, now: datetime, minute: int, zone: ZoneInfo
+) -> tuple[date, datetime]:
+    """The next digest after a change of time or zone: today's if its time is still ahead and
+    today's has not gone out already (the ledger has one digest a local day), else tomorrow's."""
+    day, instant = first_due(now, minute, zone)
+    if subscriber_id is not None and await deliveries.status_of(session, subscriber_id, day):
+        return next_due(day, minute, zone)
+    return day, instant

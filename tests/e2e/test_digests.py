@@ -113,6 +113,28 @@ def test_subscribe_confirms_the_next_digest_in_local_time(
     assert "Status: off" in after.text and "Time: 19:00" in after.text  # settings kept
 
 
+def test_a_new_time_after_todays_digest_promises_tomorrows(
+    digest_bot: BotProcess, tg: FakeTelegramThread
+) -> None:
+    chat = next(_ids)
+    [reply] = tg.ask(chat, "/subscribe 06:00 UTC")
+    assert "Next one: Fri 27 Nov at 06:00 UTC" in reply.text
+    mark = tg.mark()
+    digest_bot.set_clock(START.replace(hour=6, minute=30))
+    wait_until(lambda: digests_by_chat(tg, mark) == {chat: 1}, 30, "today's digest")
+    # 11:00 is still ahead today, but today's digest has gone out: one a day.
+    [reply] = tg.ask(chat, "/subscribe 11:00")
+    assert "Next one: Sat 28 Nov at 11:00 UTC" in reply.text
+    [settings] = tg.ask(chat, "/settings")
+    mark = tg.mark()
+    tg.press_button(settings.message_id, settings.button("Timezone").callback_data or "",
+                    user_id=chat)  # fmt: skip
+    [question] = tg.wait_for_messages(chat, 1, after=mark)
+    tg.ask(chat, "london", reply_to_message_id=question.message_id)
+    [(due,)] = query_db(digest_bot, "SELECT next_due_date FROM subscribers WHERE chat_id = ?", chat)
+    assert str(due) == "2026-11-28"
+
+
 def test_two_hundred_subscribers_in_six_zones_get_exactly_one_digest(
     digest_bot: BotProcess, tg: FakeTelegramThread
 ) -> None:
