@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.search.ranking import plan_query
 from bot.search.service import SearchService
-from bot.search.snippets import snippet
+from bot.search.snippets import sentences, snippet
 from bot.search.text import fold, has_word, typo_budget, words
 from bot.search.vocabulary import Vocabulary
 from storage.database import Database
@@ -143,3 +145,44 @@ def test_snippet_marks_matched_words_in_the_best_sentence() -> None:
     segments = snippet(paragraphs, {"putin", "syria"})
     assert "".join(text for text, _ in segments).startswith("Then Putin spoke")
     assert [text for text, hit in segments if hit] == ["Putin", "Syria", "Syria"]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        (
+            "The U.N. Syria envoy has called on Putin. He said so.",
+            ["The U.N. Syria envoy has called on Putin. ", "He said so."],
+        ),
+        (
+            "Dr. Smith met Mr. Jones in St. Louis. Then they left!",
+            ["Dr. Smith met Mr. Jones in St. Louis. ", "Then they left!"],
+        ),
+        (
+            'John F. Kennedy spoke. "No!" she said. (Really.) Prices rose 2.5% in Jan. It ended.',
+            [
+                "John F. Kennedy spoke. ",
+                '"No!" she said. ',
+                "(Really.) ",
+                "Prices rose 2.5% in Jan. ",
+                "It ended.",
+            ],
+        ),
+        ("It ended, e.g. here. Вчера. Сегодня.", ["It ended, e.g. here. ", "Вчера. ", "Сегодня."]),
+    ],
+)
+def test_snippet_sentences_end_at_sentence_ends_only(paragraph: str, expected: list[str]) -> None:
+    assert sentences(paragraph) == expected
+
+
+def test_snippet_is_the_whole_sentence_not_a_cut_at_an_abbreviation() -> None:
+    paragraphs = ["Dr. Smith of the U.S. team says the vaccine works. Others disagree."]
+    text = "".join(t for t, _ in snippet(paragraphs, {"smith"}))
+    assert text == "Dr. Smith of the U.S. team says the vaccine works."
+
+
+@given(
+    st.text(alphabet=st.sampled_from("aA .!?\"')Dr.U.S e\n"), max_size=60) | st.text(max_size=60)
+)
+def test_snippet_sentences_keep_every_character(paragraph: str) -> None:
+    assert "".join(sentences(paragraph)) == paragraph

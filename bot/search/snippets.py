@@ -8,7 +8,16 @@ from collections.abc import Collection
 from bot.search.text import fold
 
 _WORD = re.compile(r"[^\W_]+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# A sentence ends at . ! or ? (closing quotes or brackets may follow), then space, then what can
+# start a sentence: not a lower-case letter. pysbd (the summaries' splitter) costs milliseconds
+# a paragraph, too much for every search result; this is the cheap rule plus the commonest
+# exceptions: a period after a title, an initial or a dotted abbreviation ends no sentence.
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?![a-z])")
+_NOT_AN_END = re.compile(
+    r"(?:\b(?:mr|mrs|ms|dr|prof|st|sr|jr|gen|gov|sen|rep|pres|lt|col|sgt|capt|adm|rev|hon|"
+    r"vs|etc|inc|ltd|corp|dept|mt|ft|approx|fig)|(?<![^\W_])[^\W\d_](?:\.[^\W\d_])*)\.$",
+    re.IGNORECASE,
+)
 
 Segments = list[tuple[str, bool]]  # (text, is a matched word)
 
@@ -29,6 +38,19 @@ def _mark(text: str, terms: Collection[str]) -> tuple[Segments, int]:
     if last < len(text):
         segments.append((text[last:], False))
     return segments, len(seen)
+
+
+def sentences(paragraph: str) -> list[str]:
+    """The paragraph cut into sentences (cheaply: see _SENTENCE_END), every character kept."""
+    found: list[str] = []
+    start = 0
+    for end in _SENTENCE_END.finditer(paragraph):
+        if paragraph[end.start()] == "." and _NOT_AN_END.search(paragraph, start, end.start() + 1):
+            continue
+        found.append(paragraph[start : end.end()])
+        start = end.end()
+    found.append(paragraph[start:])
+    return found
 
 
 def _clip(text: str, terms: Collection[str], width: int) -> str:
@@ -53,7 +75,7 @@ def snippet(paragraphs: list[str], terms: Collection[str], width: int = 160) -> 
     best_text = ""
     best_count = -1
     for paragraph in paragraphs:
-        for sentence in _SENTENCE_END.split(paragraph):
+        for sentence in sentences(paragraph):
             _, count = _mark(sentence, terms)
             if count > best_count:
                 best_text, best_count = sentence, count
