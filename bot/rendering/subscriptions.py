@@ -12,6 +12,7 @@ from bot.callbacks import SettingsChange
 from bot.digests.schedule import format_minute
 from bot.rendering.cards import Reply
 from bot.rendering.markup import clean
+from bot.timezones import zone_label
 from storage.models import Subscriber
 
 
@@ -24,9 +25,10 @@ def subscribed(subscriber: Subscriber, next_at: datetime, *, was_active: bool) -
     zone = ZoneInfo(subscriber.timezone)
     verb = "Updated" if was_active else "Subscribed"
     topics = f"\nTopics: {clean(', '.join(subscriber.topics))}" if subscriber.topics else ""
+    label = clean(zone_label(subscriber.timezone))
     return Reply(
         f"🔔 {verb}! Your digest comes every day at "
-        f"<b>{format_minute(subscriber.delivery_minute)}</b> ({clean(subscriber.timezone)}), "
+        f"<b>{format_minute(subscriber.delivery_minute)}</b> ({label}), "
         f"up to {subscriber.digest_size} stories.{topics}\n"
         f"Next one: <b>{_local(next_at, zone)}</b>.\n\n"
         "/settings to change it, /digest for a preview, /unsubscribe to stop."
@@ -45,7 +47,7 @@ def settings_card(subscriber: Subscriber | None, default_zone: str) -> Reply:
         "⚙️ <b>Your digest</b>\n"
         f"Status: <b>{state}</b>\n"
         f"Time: <b>{format_minute(subscriber.delivery_minute)}</b>\n"
-        f"Timezone: <b>{clean(subscriber.timezone)}</b>\n"
+        f"Timezone: <b>{clean(zone_label(subscriber.timezone))}</b>\n"
         f"Topics: <b>{clean(topics)}</b>\n"
         f"Stories: <b>{subscriber.digest_size}</b>\n\n"
         "Change the zone or topics with "

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from bot.arguments import SubscribeArgs, parse_subscribe, parse_time
 from bot.subscriptions import zone_problem
-from bot.timezones import match_timezone
+from bot.timezones import match_timezone, zone_label
 
 
 @pytest.mark.parametrize(
@@ -62,6 +65,42 @@ def test_timezones_are_matched_fuzzily(typed: str, zone: str) -> None:
     assert match_timezone(typed).zone == zone
 
 
+@pytest.mark.parametrize(
+    ("typed", "zone", "label"),
+    [
+        ("+3", "Etc/GMT-3", "UTC+3"), ("UTC+3", "Etc/GMT-3", "UTC+3"),
+        ("gmt-5", "Etc/GMT+5", "UTC-5"), ("UTC -03:00", "Etc/GMT+3", "UTC-3"),
+        ("+0200", "Etc/GMT-2", "UTC+2"), ("UTC+0", "UTC", "UTC"),
+        ("Etc/GMT-3", "Etc/GMT-3", "UTC+3"),
+        ("UTC+5:30", "Asia/Kolkata", "Asia/Kolkata"), ("+5:45", "Asia/Kathmandu", "Asia/Kathmandu"),
+        ("PST", "America/Los_Angeles", "America/Los_Angeles"), ("est", "America/New_York", None),
+        ("CET", "Europe/Berlin", None), ("IST", "Asia/Kolkata", None), ("jst", "Asia/Tokyo", None),
+        ("India", "Asia/Kolkata", None), ("germany", "Europe/Berlin", None),
+        ("UK", "Europe/London", None), ("Japan", "Asia/Tokyo", None),
+        ("south korea", "Asia/Seoul", None),
+    ],
+)  # fmt: skip
+def test_offsets_abbreviations_and_countries_are_zones(
+    typed: str, zone: str, label: str | None
+) -> None:
+    assert match_timezone(typed).zone == zone
+    assert zone_label(zone) == (label or zone)
+    assert datetime(2026, 1, 1, tzinfo=UTC).astimezone(ZoneInfo(zone))  # a zone the bot can use
+
+
+@pytest.mark.parametrize(
+    ("typed", "some"),
+    [
+        ("USA", {"America/New_York", "America/Chicago", "America/Los_Angeles"}),
+        ("Korea", {"Asia/Seoul", "Asia/Pyongyang"}),
+        ("Spain", {"Europe/Madrid", "Atlantic/Canary"}),
+    ],
+)
+def test_a_country_with_several_clocks_lists_them(typed: str, some: set[str]) -> None:
+    found = match_timezone(typed)
+    assert found.zone is None and some <= set(found.candidates)
+
+
 def test_an_ambiguous_timezone_lists_the_candidates() -> None:
     found = match_timezone("nissau")  # one letter from Bissau and from Nassau
     assert found.zone is None and set(found.candidates) == {"Africa/Bissau", "America/Nassau"}
@@ -69,7 +108,7 @@ def test_an_ambiguous_timezone_lists_the_candidates() -> None:
     assert problem is not None and "Africa/Bissau" in problem and "Which one" in problem
 
 
-@pytest.mark.parametrize("typed", ["Mars/Olympus", "xyz", "EST", "<script>", "🙂"])
+@pytest.mark.parametrize("typed", ["Mars/Olympus", "xyz", "+15", "UTC+5:15", "<script>", "🙂"])
 def test_an_unknown_timezone_gets_examples(typed: str) -> None:
     problem = zone_problem(typed)
     assert problem is not None and "Europe/Berlin" in problem

@@ -82,6 +82,10 @@ def test_subscribe_confirms_the_next_digest_in_local_time(
     assert "Africa/Bissau" in ambiguous.text and "America/Nassau" in ambiguous.text
     [unknown] = tg.ask(chat, "/subscribe 8:00 Mars/Base")
     assert "I don't know the timezone" in unknown.text and "Europe/Berlin" in unknown.text
+    [offset] = tg.ask(chat, "/subscribe 19:00 UTC+3")  # an offset, shown the way it was meant
+    assert "every day at 19:00 (UTC+3)" in offset.text and "Fri 27 Nov at 19:00 +03" in offset.text
+    [country] = tg.ask(chat, "/subscribe 19:00 germany")
+    assert "(Europe/Berlin)" in country.text
     [settings] = tg.ask(chat, "/settings")
     assert "Time: 19:00" in settings.text and "Timezone: Europe/Berlin" in settings.text
     mark = tg.mark()
