@@ -59,6 +59,8 @@ class Console:
     colour: bool = True
     buttons: dict[int, tuple[int, str]] = field(default_factory=dict)  # number -> (msg, data)
     results: dict[str, tuple[str, str]] = field(default_factory=dict)  # r1 -> (query, result)
+    # A question asked with force_reply: like Telegram's app, the next line answers it.
+    replying_to: int | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _shown: threading.Event = field(default_factory=threading.Event)
 
@@ -80,6 +82,9 @@ class Console:
                     cells.append(f"[link] {button.text}: {button.url}")
             row_texts.append("   ".join(cells))
         lines.extend(row_texts)
+        if (message.reply_markup or {}).get("force_reply"):
+            self.replying_to = message.message_id
+            lines.append("↩️  (your next line answers this)")
         self.write("\n".join(lines) + "\n")
         self._shown.set()
 
@@ -113,7 +118,8 @@ class Console:
             query_id, result_id = self.results[line]
             self.tg.choose_inline_result(USER_ID, query_id, result_id, chat_id=USER_ID)
         else:
-            self.tg.send_message(USER_ID, line, first_name="You")
+            answering, self.replying_to = self.replying_to, None
+            self.tg.send_message(USER_ID, line, first_name="You", reply_to_message_id=answering)
         self._wait_for_reply()
         return True
 

@@ -71,6 +71,19 @@ def test_console_chat_answers_commands_buttons_and_inline_queries(tmp_path: Path
     assert "Traceback" not in shown
 
 
+def test_a_question_asked_for_a_reply_is_answered_by_the_next_line(tmp_path: Path) -> None:
+    # Button 3 of the settings card is 🌍 Timezone: the bot asks, and the next line answers
+    # it, as Telegram's app makes the next message a reply (force_reply).
+    typed = ["/subscribe 7:30 berlin", "/settings", "3", "tokio", "/quit"]
+    code, shown = on_a_terminal([], typed, tmp_path, PROJECT / "seeds")
+    assert code == 0
+    assert "[3] 🌍 Timezone" in shown
+    asked = shown.index("Which timezone?")
+    assert "(your next line answers this)" in shown[asked:]
+    assert "Timezone: Asia/Tokyo" in shown[asked:]
+    assert "Nothing found" not in shown
+
+
 def test_seeds_load_on_a_terminal_shows_a_progress_bar(tmp_path: Path) -> None:
     seeds = tmp_path / "seeds"
     seeds.mkdir()
