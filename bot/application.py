@@ -101,7 +101,7 @@ def build_application(
         db = await open_database(settings)
         # Sync seeds before the first update is fetched: nobody is answered from a stale store.
         try:
-            await sync_seeds(db, settings.SEEDS_DIR, clock.now())
+            await sync_seeds(db, settings.SEEDS_DIR, clock.now(), by="start-up")
         except SeedFolderError as exc:
             log.error("%s; serving the articles already stored", exc)
         search = SearchService(db)

@@ -167,7 +167,7 @@ async def load_seed_folder(settings: Settings, folder: Path) -> int:
     db = await open_database(settings)
     try:
         with _progress_bar() as progress:
-            report = await sync_seeds(db, folder, datetime.now(UTC), progress)
+            report = await sync_seeds(db, folder, datetime.now(UTC), progress, by="command line")
     except SeedFolderError as exc:
         return _fail(str(exc))
     finally:

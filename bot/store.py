@@ -13,6 +13,7 @@ from bot.settings import Settings
 from storage.database import Database
 from storage.schema import upgrade_schema
 from storage.seeds.loader import LoadReport, Progress, load_seeds
+from storage.state import LAST_RELOAD, set_state
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +37,16 @@ async def open_database(settings: Settings) -> Database:
 
 
 async def sync_seeds(
-    db: Database, folder: Path, now: datetime, progress: Progress | None = None
+    db: Database, folder: Path, now: datetime, progress: Progress | None = None, *, by: str
 ) -> LoadReport:
+    """Load the seed folder and record it for /stats: `by` says who or what asked."""
     report = await load_seeds(db, folder, now=now, progress=progress)
     counts = ", ".join(f"{name} {number}" for name, number in report.counts().items())
     log.info("seeds from %s: %s (%.2f s)", report.folder, counts, report.seconds)
     for path, reason in report.rejected:
         log.warning("seed rejected: %s: %s", path, reason)
+    record = {"at": now.isoformat(), "by": by, "counts": report.counts(),
+              "seconds": round(report.seconds, 2)}  # fmt: skip
+    async with db.write() as session:
+        await set_state(session, LAST_RELOAD, record, now)
     return report

@@ -13,6 +13,7 @@ from storage.models import AppState
 from storage.upsert import upsert_rows
 
 CORPUS = "corpus"
+LAST_RELOAD = "last_reload"  # the last seeds load: when, by whom or what, its counts
 
 
 async def get_state(session: AsyncSession, key: str) -> dict[str, Any] | None:

@@ -79,6 +79,8 @@ def test_seeds_load_reports_and_is_idempotent(tmp_path: Path, kind: str) -> None
             assert (tmp_path / "data" / "db.sqlite3").exists()  # created on first use
         second = run_bot("seeds", "load", env=env, cwd=tmp_path)
         assert "unchanged        1" in second.stdout and "added            0" in second.stdout
+        stats = run_bot("stats", env=env, cwd=tmp_path)
+        assert "(command line): added 0, updated 0, unchanged 1" in stats.stdout
 
 
 def test_seeds_load_of_a_missing_folder_fails_clearly(tmp_path: Path) -> None:

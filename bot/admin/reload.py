@@ -9,14 +9,12 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from bot.admin.stats import LAST_RELOAD
 from bot.clock import Clock
 from bot.search.service import SearchService
 from bot.store import sync_seeds
 from bot.summaries.service import SummaryService
 from storage.database import Database
 from storage.seeds.loader import LoadReport
-from storage.state import set_state
 
 log = logging.getLogger(__name__)
 
@@ -68,21 +66,15 @@ class Reloader:
                 pending.add(task)
                 task.add_done_callback(pending.discard)
 
-            report = await sync_seeds(self.db, self.seeds_dir, self.clock.now(), progress)
+            report = await sync_seeds(
+                self.db,
+                self.seeds_dir,
+                self.clock.now(),
+                progress,
+                by=f"admin {admin_id}" if admin_id is not None else "reload",
+            )
             if pending:
                 await asyncio.gather(*pending, return_exceptions=True)
-            async with self.db.write() as session:
-                await set_state(
-                    session,
-                    LAST_RELOAD,
-                    {
-                        "at": self.clock.now().isoformat(),
-                        "admin": admin_id,
-                        "counts": report.counts(),
-                        "seconds": round(report.seconds, 2),
-                    },
-                    self.clock.now(),
-                )
             # Searchable the moment the report arrives: load the new vocabulary now.
             await self.search.warm_up()
             self.summaries.start_backfill()

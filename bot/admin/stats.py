@@ -8,9 +8,7 @@ from typing import Any
 
 from storage import articles, deliveries, subscribers
 from storage.database import Database
-from storage.state import alive_window, get_state, heartbeats
-
-LAST_RELOAD = "last_reload"
+from storage.state import LAST_RELOAD, alive_window, get_state, heartbeats
 
 
 @dataclass(frozen=True, slots=True)

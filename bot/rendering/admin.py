@@ -48,8 +48,9 @@ def stats_text(stats: Stats, *, html: bool = True) -> str:
     reload = stats.last_reload
     if reload:
         counts = ", ".join(f"{k} {v}" for k, v in reload["counts"].items() if k != "files")
-        by = f" by {reload['admin']}" if reload.get("admin") else ""
-        lines.append(f"Last reload: {reload['at'][:16].replace('T', ' ')} UTC{by}: {counts}")
+        by = reload.get("by") or (f"admin {reload['admin']}" if reload.get("admin") else "")
+        at = reload["at"][:16].replace("T", " ")
+        lines.append(f"Last reload: {at} UTC" + (f" ({by})" if by else "") + f": {counts}")
     else:
         lines.append("Last reload: none since the database was made")
     if stats.uptime is not None:
