@@ -136,6 +136,8 @@ def build_application(
         summaries.start_backfill()
         await application.bot.set_my_commands(PUBLIC_COMMANDS)
         await _admin_menus(application, settings)
+        # Alive for the other instances and for /stats before the first update is answered.
+        await services.digests.share_budget()
         # Schedules live in the database; the one ticking job is made anew at every start.
         assert application.job_queue is not None
         application.job_queue.run_repeating(

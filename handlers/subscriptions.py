@@ -53,10 +53,13 @@ async def subscribe_with(update: Update, context: Context, argument: str) -> Non
 
 async def unsubscribe_command(update: Update, context: Context) -> None:
     chat_id, _ = _ids(update)
-    if await services(context).subscriptions.unsubscribe(chat_id):
+    subscriptions = services(context).subscriptions
+    if await subscriptions.unsubscribe(chat_id):
         await send(
             update, Reply("🔕 Unsubscribed. Your settings are kept: /subscribe brings it back.")
         )
+    elif await subscriptions.get(chat_id) is not None:
+        await send(update, Reply("Your digest is already off. /subscribe brings it back."))
     else:
         await send(update, Reply("You have no daily digest. /subscribe starts one."))
 

@@ -11,7 +11,7 @@ from bot.admin.broadcast import BroadcastReport
 from bot.admin.stats import Stats
 from bot.callbacks import Action
 from bot.rendering.cards import Reply, clip
-from bot.rendering.markup import clean
+from bot.rendering.markup import clean, counted
 
 FOR_ADMINS = "This command is for admins."
 
@@ -91,7 +91,7 @@ def broadcast_confirm(text: str, token: str, audience: int) -> Reply:
         ]
     )
     return Reply(
-        f"📢 Send this announcement to {audience} active subscribers?\n\n"
+        f"📢 Send this announcement to {counted(audience, 'active subscriber')}?\n\n"
         f"<blockquote>{clean(clip(text, 3500))}</blockquote>",
         keyboard,
     )

@@ -66,3 +66,8 @@ def split_text(text: str, limit: int) -> list[str]:
     if text.strip():
         pieces.append(text.strip())
     return pieces
+
+
+def counted(number: int, noun: str) -> str:
+    """`1 file`, `2 files`: the nouns we count all take a plain -s."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.rendering.markup import clean
+from bot.rendering.markup import clean, counted
 from storage.seeds.loader import LoadReport
 from storage.seeds.records import ParsedArticle, Rejection
 
@@ -17,7 +17,8 @@ def load_report(report: LoadReport, *, html: bool = False, limit: int | None = N
     With `limit`, each list is cut after that many lines with "and N more".
     """
     counts = report.counts()
-    title = f"Seeds from {report.folder}: {counts['files']} files in {report.seconds:.1f} s"
+    files = counted(counts["files"], "file")
+    title = f"Seeds from {report.folder}: {files} in {report.seconds:.1f} s"
     table = "\n".join(f"{name:<11}{counts[name]:>7}" for name in _COUNT_NAMES)
     if html:
         parts = [f"<b>{clean(title)}</b>\n<pre>{table}</pre>"]
@@ -53,7 +54,7 @@ def parse_check(name: str, parsed: ParsedArticle | Rejection) -> str:
         ("section", parsed.section or "-"),
         ("topics", ", ".join(parsed.topics) or "-"),
         ("url", parsed.url or "-"),
-        ("body", f"{len(parsed.paragraphs)} paragraphs"),
+        ("body", counted(len(parsed.paragraphs), "paragraph")),
     ]
     lines = [f"{name}: ok"] + [f"  {label + ':':<11}{value}" for label, value in fields]
     for number, paragraph in enumerate(parsed.paragraphs, 1):

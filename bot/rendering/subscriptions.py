@@ -66,7 +66,10 @@ def settings_card(subscriber: Subscriber | None, default_zone: str) -> Reply:
             button("🌍 Timezone", SettingsChange("ask_zone")),
             button("🏷 Topics", SettingsChange("ask_topics")),
         ],
-        [button(f"{n} stories", SettingsChange("size", n)) for n in (3, 5, 10)],
+        [
+            button(_size_label(n, subscriber.digest_size), SettingsChange("size", n))
+            for n in (3, 5, 10)
+        ],
     ]
     if subscriber.topics:
         rows.append([button("All topics", SettingsChange("topics"))])
@@ -81,3 +84,7 @@ def settings_card(subscriber: Subscriber | None, default_zone: str) -> Reply:
 # Questions asked with a forced reply; the answer is recognised by the question it replies to.
 ZONE_QUESTION = "🌍 Which timezone? Send a city or an IANA name, e.g. Berlin or America/New_York."
 TOPICS_QUESTION = "🏷 Which topics? Send them separated by commas, e.g. syria, elections (or: all)."
+
+
+def _size_label(size: int, chosen: int) -> str:
+    return ("✓ " if size == chosen else "") + f"{size} stories"

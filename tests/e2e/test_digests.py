@@ -91,7 +91,8 @@ def test_subscribe_confirms_the_next_digest_in_local_time(
     mark = tg.mark()
     tg.press_button(settings.message_id, settings.button("10 stories").callback_data or "",
                     user_id=chat)  # fmt: skip
-    assert "Stories: 10" in tg.wait_for_edit(chat, settings.message_id, after=mark).text
+    edited = tg.wait_for_edit(chat, settings.message_id, after=mark)
+    assert "Stories: 10" in edited.text and edited.button("✓ 10 stories")  # the choice shows
     # Timezone and topics by answering the bot's question.
     mark = tg.mark()
     tg.press_button(settings.message_id, settings.button("Timezone").callback_data or "",
@@ -113,6 +114,10 @@ def test_subscribe_confirms_the_next_digest_in_local_time(
     assert preview.text.startswith("👀 Digest preview") and "and 5 more: /latest" in preview.text
     [bye] = tg.ask(chat, "/unsubscribe")
     assert "Unsubscribed" in bye.text
+    [again] = tg.ask(chat, "/unsubscribe")
+    assert again.text == "Your digest is already off. /subscribe brings it back."
+    [never] = tg.ask(next(_ids), "/unsubscribe")
+    assert never.text == "You have no daily digest. /subscribe starts one."
     [after] = tg.ask(chat, "/settings")
     assert "Status: off" in after.text and "Time: 19:00" in after.text  # settings kept
 
