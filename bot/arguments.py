@@ -89,7 +89,11 @@ def parse_subscribe(text: str) -> SubscribeArgs | str:
     if found:
         listed = text[found.end() :]
         text = text[: found.start()]
-        topics = tuple(dict.fromkeys(t.strip() for t in listed.split(",") if t.strip()))
+        spellings: dict[str, str] = {}  # "Syria, SYRIA" is one topic: the first spelling
+        for topic in (t.strip() for t in listed.split(",")):
+            if topic:
+                spellings.setdefault(topic.casefold(), topic)
+        topics = tuple(spellings.values())
         if len(topics) > MAX_TOPICS:
             return f"At most {MAX_TOPICS} topics, please."
         if any(len(t) > 60 for t in topics):

@@ -27,7 +27,7 @@ from bot.rendering.admin import stats_text
 from bot.rendering.reports import load_report, parse_check
 from bot.search.service import SearchService
 from bot.settings import Settings, SettingsError, load_settings
-from bot.store import DatabaseUnavailable, open_database, sync_seeds
+from bot.store import DatabaseUnavailable, missing_sqlite_file, open_database, sync_seeds
 from bot.summaries.service import SummaryService
 from bot.webhook import serve as serve_webhook
 from storage.seeds.loader import Progress, SeedFolderError
@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     seeds = commands.add_parser("seeds", help="load or check seed files")
     seed_commands = seeds.add_subparsers(dest="seeds_command", required=True)
     load = seed_commands.add_parser("load", help="sync a seed folder into the database")
-    load.add_argument("--dir", type=Path, help="the folder to load (default: SEEDS_DIR)")
+    load.add_argument("--dir", type=_folder, help="the folder to load (default: SEEDS_DIR)")
     check = seed_commands.add_parser("check", help="show what the parser takes from files")
     check.add_argument("files", nargs="+", type=Path)
     commands.add_parser("stats", help="articles, subscribers, today's digests, last reload")
@@ -65,6 +65,12 @@ def _parser() -> argparse.ArgumentParser:
         "send", help="send today's digest now to every active subscriber who has not had it"
     )
     return parser
+
+
+def _folder(text: str) -> Path:
+    if not text.strip():  # Path("") is the current directory: never what was meant
+        raise argparse.ArgumentTypeError("the folder name is empty")
+    return Path(text)
 
 
 def _fail(message: str) -> int:
@@ -198,6 +204,10 @@ def _progress_bar() -> Iterator[Progress | None]:
 
 
 async def print_stats(settings: Settings) -> int:
+    if missing := missing_sqlite_file(settings.DATABASE_URL):
+        # Reading figures must not make an empty database where a path was mistyped.
+        print(f"run_bot.py: no database at {missing}", file=sys.stderr)
+        return 1
     db = await open_database(settings)
     try:
         now = make_clock(settings).now()

@@ -22,6 +22,15 @@ class DatabaseUnavailable(Exception):
     """The database could not be opened at start-up; the message is one line for the operator."""
 
 
+def missing_sqlite_file(url: str) -> Path | None:
+    """The SQLite file `url` names, when it does not exist yet (opening it would create it)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(parsed.database)
+    return None if path.exists() else path
+
+
 async def open_database(settings: Settings) -> Database:
     """The database with its schema brought up to date."""
     db = Database(settings.DATABASE_URL)

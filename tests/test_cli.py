@@ -90,6 +90,22 @@ def test_seeds_load_of_a_missing_folder_fails_clearly(tmp_path: Path) -> None:
     assert "does not exist" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_seeds_load_of_an_empty_folder_name_is_refused(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/db.sqlite3"}
+    result = run_bot("seeds", "load", "--dir", "", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "the folder name is empty" in result.stderr
+    assert not (tmp_path / "db.sqlite3").exists()  # nothing was loaded from the current folder
+
+
+def test_stats_of_a_mistyped_database_path_make_no_database(tmp_path: Path) -> None:
+    typo = tmp_path / "dtaa" / "bot.sqlite3"
+    result = run_bot("stats", env={"DATABASE_URL": f"sqlite+aiosqlite:///{typo}"}, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"run_bot.py: no database at {typo}"
+    assert not typo.parent.exists()
+
+
 def test_seeds_check_shows_the_parse_without_a_database(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_text("Only a title\n")

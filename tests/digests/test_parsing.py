@@ -40,6 +40,7 @@ def test_impossible_times_are_refused(text: str) -> None:
         ("tokyo", SubscribeArgs(None, "tokyo", None)),
         ("8:00 topics: syria, Elections", SubscribeArgs(480, "", ("syria", "Elections"))),
         ("topics: syria, syria", SubscribeArgs(None, "", ("syria",))),
+        ("topics: Syria, SYRIA, syria", SubscribeArgs(None, "", ("Syria",))),
     ],
 )
 def test_subscribe_arguments(text: str, expected: SubscribeArgs) -> None:
