@@ -24,7 +24,7 @@ from bot.rendering.admin import (
 from bot.rendering.cards import Reply
 from bot.rendering.reports import load_report
 from bot.rendering.texts import plain
-from handlers.common import Context, command_argument, send, services
+from handlers.common import Context, admin_id, command_argument, send, services
 
 log = logging.getLogger(__name__)
 
@@ -32,19 +32,12 @@ Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 REPORT_LINES = 10  # per list in the Telegram report; the log has them all
 
 
-def _admin_id(update: Update, context: Context) -> int | None:
-    user = update.effective_user
-    if user is not None and user.id in services(context).settings.ADMIN_IDS:
-        return user.id
-    return None
-
-
 def admin_only(callback: Callback) -> Callback:
     """Checked on the sender's user id, in private chats and groups alike."""
 
     @functools.wraps(callback)
     async def guarded(update: Update, context: Context) -> None:
-        if _admin_id(update, context) is None:
+        if admin_id(update, context) is None:
             if update.callback_query is not None:
                 await update.callback_query.answer(FOR_ADMINS, show_alert=True)
             else:
@@ -58,7 +51,7 @@ def admin_only(callback: Callback) -> Callback:
 @admin_only
 async def reload_command(update: Update, context: Context) -> None:
     found = services(context)
-    admin = _admin_id(update, context)
+    admin = admin_id(update, context)
     if found.reloader.running:
         await send(update, Reply("⏳ A reload is running already; its report will follow."))
         return
@@ -100,7 +93,7 @@ async def _replace(message: MaybeInaccessibleMessage | None, update: Update, tex
 @admin_only
 async def stats_command(update: Update, context: Context) -> None:
     found = services(context)
-    log.info("admin %s: /stats", _admin_id(update, context))
+    log.info("admin %s: /stats", admin_id(update, context))
     stats = dataclasses.replace(
         await gather(found.db, found.clock.now(), found.settings.DIGEST_TICK_SECONDS),
         uptime=found.clock.now() - found.started_at,
@@ -112,7 +105,7 @@ async def stats_command(update: Update, context: Context) -> None:
 @admin_only
 async def send_digests_command(update: Update, context: Context) -> None:
     found = services(context)
-    log.info("admin %s: /senddigests", _admin_id(update, context))
+    log.info("admin %s: /senddigests", admin_id(update, context))
     await send(update, Reply("📨 Sending today's digest to everyone who has not had it…"))
     report = await found.digests.run(force=True)
     await send(
@@ -131,7 +124,7 @@ async def broadcast_command(update: Update, context: Context) -> None:
     if not text:
         await send(update, Reply("What should I announce? <code>/broadcast Hello everyone</code>"))
         return
-    admin = _admin_id(update, context)
+    admin = admin_id(update, context)
     assert admin is not None
     token, audience = await services(context).broadcaster.prepare(text, admin)
     log.info("admin %s: broadcast %s prepared for %d", admin, token, audience)

@@ -22,6 +22,14 @@ def services(context: Context) -> Services:
     return found
 
 
+def admin_id(update: Update, context: Context) -> int | None:
+    """The sender's user id when they are an admin (in any chat), else None."""
+    user = update.effective_user
+    if user is not None and user.id in services(context).settings.ADMIN_IDS:
+        return user.id
+    return None
+
+
 async def reader_zone(context: Context, update: Update) -> tzinfo:
     """The reader's timezone: the one they chose, else the bot's default."""
     found = services(context)

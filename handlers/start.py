@@ -8,7 +8,7 @@ from bot.application import set_admin_menu
 from bot.callbacks import Action
 from bot.rendering import texts
 from handlers.articles import send_full_text
-from handlers.common import Context, command_argument, pressed, send, services
+from handlers.common import Context, admin_id, command_argument, pressed, send, services
 from handlers.latest import show_latest
 from handlers.subscriptions import subscribe_start
 
@@ -26,16 +26,17 @@ async def start(update: Update, context: Context) -> None:
     if chat is not None:
         # Someone who blocked the bot and comes back gets their digest back too.
         await found.subscriptions.reactivate(chat.id)
-    if user is not None and user.id in found.settings.ADMIN_IDS:
+    if (admin := admin_id(update, context)) is not None:
         # Telegram keeps no menu for a chat it does not know yet: set it on the admin's /start.
-        await set_admin_menu(context.bot, user.id)
+        await set_admin_menu(context.bot, admin)
     await send(
         update, texts.welcome(user.first_name if user else None, services(context).bot_username)
     )
 
 
 async def help_command(update: Update, context: Context) -> None:
-    await send(update, texts.help_text(services(context).bot_username))
+    admin = admin_id(update, context) is not None
+    await send(update, texts.help_text(services(context).bot_username, admin=admin))
 
 
 async def action_button(update: Update, context: Context) -> None:

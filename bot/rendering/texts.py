@@ -42,7 +42,17 @@ def welcome(first_name: str | None, bot_username: str) -> Reply:
     return Reply(text, keyboard)
 
 
-def help_text(bot_username: str) -> Reply:
+ADMIN_HELP = (
+    "\n\n<b>For admins</b>\n"
+    "/stats — articles, subscribers, digests, the schedule, answer times\n"
+    "/reload — load the seed folder again, with a report\n"
+    "/senddigests — today's digest now to everyone who has not had it\n"
+    "/broadcast — an announcement to every subscriber, after a confirm\n"
+    "   <code>/broadcast We are back after maintenance.</code>"
+)
+
+
+def help_text(bot_username: str, *, admin: bool = False) -> Reply:
     return Reply(
         "<b>What I can do</b>\n\n"
         "/latest — newest articles, 5 a page\n"
@@ -60,6 +70,7 @@ def help_text(bot_username: str) -> Reply:
         "/digest — preview your digest now\n"
         "/help — this list\n\n"
         f"Inline: type <code>@{clean(bot_username)} putin</code> in any chat."
+        + (ADMIN_HELP if admin else "")
     )
 
 

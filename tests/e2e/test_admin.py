@@ -122,6 +122,15 @@ def test_reload_with_bad_files_while_others_search(
     assert "Zeppelin returns to the skies" in found.text
 
 
+def test_help_shows_admins_their_commands_too(
+    admin_bot: BotProcess, tg: FakeTelegramThread
+) -> None:
+    [mine] = tg.ask(ADMIN_ID, "/help")
+    assert "For admins" in mine.text and "/senddigests" in mine.text and "/latest" in mine.text
+    [theirs] = tg.ask(next(_ids), "/help")
+    assert "/latest" in theirs.text and "For admins" not in theirs.text
+
+
 def test_stats_show_the_health_figures(admin_bot: BotProcess, tg: FakeTelegramThread) -> None:
     tg.ask(next(_ids), "/search markets")
     [reply] = tg.ask(ADMIN_ID, "/stats")
