@@ -20,14 +20,16 @@ async def _find(context: Context, text: str) -> Article | None:
         if not text:
             newest = await articles.latest(session, limit=1)
             return newest[0] if newest else None
-        article = await articles.by_short_id(session, text)
+        # "/summary a1b2c3" and "/summary a1b2c3 please": an id first is taken as the id.
+        article = await articles.by_short_id(session, text.split()[0])
     if article is not None:
         return article
     result = await found.search.search(text, limit=1)
     return result.hits[0].article if result.hits else None
 
 
-async def send_summary(update: Update, context: Context, text: str) -> None:
+async def _find_or_say(update: Update, context: Context, text: str) -> Article | None:
+    """`_find`, telling the user when there is nothing: no articles, no such id, no match."""
     article = await _find(context, text)
     if article is None:
         if not text:
@@ -36,6 +38,12 @@ async def send_summary(update: Update, context: Context, text: str) -> None:
             await send(update, texts.unknown_article(text))
         else:
             await send(update, no_results(text))
+    return article
+
+
+async def send_summary(update: Update, context: Context, text: str) -> None:
+    article = await _find_or_say(update, context, text)
+    if article is None:
         return
     sentences = await services(context).summaries.for_article(article)
     await send(update, summary_card(article, sentences, await reader_zone(context, update)))
@@ -47,6 +55,10 @@ async def send_full_text(update: Update, context: Context, short_id: str) -> Non
     if article is None:
         await send(update, texts.unknown_article(short_id))
         return
+    await _send_parts(update, context, article)
+
+
+async def _send_parts(update: Update, context: Context, article: Article) -> None:
     for part in full_text(article, await reader_zone(context, update)):
         await send(update, Reply(part))
 
@@ -60,7 +72,9 @@ async def article_command(update: Update, context: Context) -> None:
     if not argument:
         await send(update, Reply("Which article? Send its id, e.g. <code>/article a1b2c3</code>."))
         return
-    await send_full_text(update, context, argument.split()[0])
+    # Like /summary: an id, or words that find the article.
+    if (article := await _find_or_say(update, context, argument)) is not None:
+        await _send_parts(update, context, article)
 
 
 async def article_button(update: Update, context: Context) -> None:

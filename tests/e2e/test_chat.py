@@ -158,6 +158,11 @@ def test_summary_by_id_by_words_and_newest(
     assert by_words.text.startswith(SEED_TITLE)
     [newest] = tg.ask(user, "/summary")
     assert newest.text.startswith("Markets report number 12")
+    [id_and_more] = tg.ask(user, f"/summary {short_id} please")
+    assert id_and_more.text.startswith(SEED_TITLE)
+    [by_words_in_full] = tg.ask(user, "/article syria envoy courage")  # like /summary
+    assert by_words_in_full.text.startswith(SEED_TITLE)
+    assert "driven over 12 million from their homes." in by_words_in_full.text
     # The Full text button sends the article.
     mark = tg.mark()
     tg.press_button(by_id.message_id, by_id.button("Full text").callback_data or "", user_id=user)
