@@ -19,13 +19,22 @@ class LatestArgs:
     topic: str  # as typed; "" for every topic
 
 
-def parse_latest(text: str) -> LatestArgs:
-    """`/latest`, `/latest 10`, `/latest world`, `/latest 10 world`, `/latest world 10`."""
+_NUMBERISH = re.compile(r"[-+−]?\d+(?:[.,]\d+)?")
+
+
+def parse_latest(text: str) -> LatestArgs | str:
+    """`/latest`, `/latest 10`, `/latest world`, `/latest 10 world`, `/latest world 10`; a
+    string says what is wrong (`/latest -5`, `/latest 2.5`, `/latest 1 2`)."""
     count = 0
     topic_words = []
     for word in text.split():
-        if word.isascii() and word.isdigit() and count == 0:
-            count = max(1, min(int(word), MAX_LATEST))
+        if word.isascii() and word.isdigit() and count == 0 and int(word) > 0:
+            count = min(int(word), MAX_LATEST)
+        elif _NUMBERISH.fullmatch(word):
+            return (
+                f"“{word}” is not a number of articles I can show: "
+                f"try /latest 10 (1 to {MAX_LATEST})."
+            )
         else:
             topic_words.append(word)
     return LatestArgs(count, " ".join(topic_words))

@@ -16,12 +16,13 @@ from storage.short_ids import normalise_short_id
 async def _find(context: Context, text: str) -> Article | None:
     """An article by id; else, for words, the best search match."""
     found = services(context)
+    words = text.split()
     async with found.db.read() as session:
-        if not text:
+        if not words:
             newest = await articles.latest(session, limit=1)
             return newest[0] if newest else None
         # "/summary a1b2c3" and "/summary a1b2c3 please": an id first is taken as the id.
-        article = await articles.by_short_id(session, text.split()[0])
+        article = await articles.by_short_id(session, words[0])
     if article is not None:
         return article
     result = await found.search.search(text, limit=1)

@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.arguments import match_topic, parse_latest
 from bot.callbacks import LatestPage
+from bot.rendering import texts
 from bot.rendering.cards import PAGE_SIZE, Reply, latest_page
 from bot.rendering.markup import clean
 from handlers.common import (
@@ -47,6 +48,9 @@ async def latest_command(update: Update, context: Context) -> None:
 
 async def show_latest(update: Update, context: Context, argument: str) -> None:
     args = parse_latest(argument)
+    if isinstance(args, str):
+        await send(update, texts.plain(args))
+        return
     topic = ""
     if args.topic:
         async with services(context).db.read() as session:
