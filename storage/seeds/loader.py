@@ -412,7 +412,9 @@ class SeedLoader:
             "title": article.title,
             "body": "\n\n".join(article.paragraphs),
             "published_at": article.published_at,
-            "sort_at": article.published_at or self.now,
+            # A date in the future (a typo, a bad clock) would top /latest until it came:
+            # such an article sorts as if published when it was loaded; its own date is kept.
+            "sort_at": min(article.published_at or self.now, self.now),
             "source": article.source,
             "dateline": article.dateline,
             "section": article.section,

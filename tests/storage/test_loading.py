@@ -254,3 +254,25 @@ async def test_topics_filter_and_latest_order(db: Database, tmp_path: Path) -> N
         assert await articles.topic_names(session) == ["Elections", "Syria"]
     assert newest == ["Story 3", "Story 2", "Story 1"]
     assert syria == ["Story 2", "Story 1"]
+
+
+async def test_an_article_dated_in_the_future_does_not_top_the_list_for_years(
+    db: Database, tmp_path: Path
+) -> None:
+    folder = tmp_path / "s"
+    folder.mkdir()
+    dates = {"typo": "2099-01-01T10:00:00Z", "today": "2026-11-27T11:00:00Z"}
+    for name, published in dates.items():
+        article = {"title": f"Story {name}", "body": "Body.", "published_at": published}
+        (folder / f"{name}.json").write_text(json.dumps(article))
+    await load_seeds(db, folder, now=NOW)
+    async with db.read() as session:
+        newest = await articles.latest(session, limit=10)
+    assert [a.title for a in newest] == ["Story typo", "Story today"]  # loaded now: newest now
+    assert newest[0].published_at == datetime(2099, 1, 1, 10, 0, tzinfo=UTC)  # its date kept
+    assert newest[0].sort_at == NOW
+    # Tomorrow's news comes on top of it, as a reader expects.
+    write_article(folder, "later.txt", "Story later", "Body.")
+    await load_seeds(db, folder, now=NOW + timedelta(days=1))
+    async with db.read() as session:
+        assert (await articles.latest(session, limit=1))[0].title == "Story later"
