@@ -24,7 +24,8 @@ class SeedBytes:
 
 
 def scan_folder(root: Path) -> list[SeedStat]:
-    """Every regular file below `root` (hidden files and folders skipped), sorted by path."""
+    """Every regular file below `root` (hidden files and folders skipped), and every link that
+    leads nowhere (to be reported), sorted by path."""
     found: list[SeedStat] = []
     stack = [root]
     while stack:
@@ -42,6 +43,9 @@ def scan_folder(root: Path) -> list[SeedStat]:
                 elif entry.is_file():
                     st = entry.stat()
                     found.append(SeedStat(entry.path, st.st_size, st.st_mtime_ns))
+                elif entry.is_symlink():  # to nothing: listed, so the report says so
+                    st = entry.stat(follow_symlinks=False)
+                    found.append(SeedStat(entry.path, 0, st.st_mtime_ns))
             except OSError:
                 continue
     found.sort(key=lambda s: s.path)
@@ -57,6 +61,10 @@ def read_seed(stat: SeedStat) -> SeedBytes | str:
             data = handle.read(MAX_SEED_BYTES + 1)
     except PermissionError:
         return "cannot read file: permission denied"
+    except FileNotFoundError:
+        if os.path.islink(stat.path):
+            return f"broken link: it points to {os.readlink(stat.path)}, which does not exist"
+        return "cannot read file: it is gone"
     except OSError as exc:
         return f"cannot read file: {exc.strerror or exc.__class__.__name__}"
     if len(data) > MAX_SEED_BYTES:

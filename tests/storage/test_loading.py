@@ -158,12 +158,15 @@ async def test_bad_files_are_reported_and_the_good_ones_load(db: Database, tmp_p
         write_article(folder, "unreadable.txt", "Locked", "Body.")
         unreadable.chmod(0)
     write_article(folder, "sub/good2.txt", "Another good story", "With its own body.")
+    (folder / "gone.txt").symlink_to(folder / "deleted-long-ago.txt")
     report = await load_seeds(db, folder, now=NOW)
     reasons = dict(report.rejected)
     assert sorted(report.added) == ["good1.txt", "sub/good2.txt"]
     assert set(reasons) == {
         "empty.txt", "binary.bin", "huge.txt", "title-only.txt", "broken.json", "unreadable.txt",
+        "gone.txt",
     }  # fmt: skip
+    assert reasons["gone.txt"].startswith("broken link: it points to ")
     assert "empty" in reasons["empty.txt"]
     assert "binary" in reasons["binary.bin"]
     assert "too large" in reasons["huge.txt"]
