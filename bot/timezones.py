@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -46,7 +47,7 @@ _PART_HOUR_ZONES = {
     -570: "Pacific/Marquesas", 210: "Asia/Tehran", 270: "Asia/Kabul", 330: "Asia/Kolkata",
     345: "Asia/Kathmandu", 390: "Asia/Yangon", 525: "Australia/Eucla", 570: "Australia/Darwin",
 }  # fmt: skip
-_OFFSET = re.compile(r"(?:utc|gmt)?\s*([+-−])\s*(\d{1,2})(?:(?::|\.|h)?(\d{2}))?", re.IGNORECASE)
+_OFFSET = re.compile(r"(?:utc|gmt)?\s*([-+−])\s*(\d{1,2})(?:(?::|\.|h)?(\d{2}))?", re.IGNORECASE)
 _ETC_ZONE = re.compile(r"Etc/GMT([+-])(\d{1,2})")
 
 
@@ -82,12 +83,10 @@ class ZoneMatch:
     candidates: tuple[str, ...] = ()  # when ambiguous: the zones it could be
 
 
-def _fingerprint(name: str) -> tuple[float, ...]:
+def _fingerprint(name: str, years: Iterable[int] = range(1990, 2036)) -> tuple[float, ...]:
     """UTC offsets through the years: two names with the same one keep the same clocks."""
     zone = ZoneInfo(name)
-    moments = [
-        datetime(year, month, 1, tzinfo=UTC) for year in range(1990, 2036) for month in (1, 7)
-    ]
+    moments = [datetime(year, month, 1, tzinfo=UTC) for year in years for month in (1, 7)]
     return tuple(m.astimezone(zone).utcoffset().total_seconds() for m in moments)  # type: ignore[union-attr]
 
 
@@ -143,18 +142,12 @@ def _country(typed: str) -> ZoneMatch | None:
         return ZoneMatch(None, tuple(zones[0] for zones in countries)[:6])
     # One name per clock kept today (history aside), the main ones first as tzdata lists them.
     clocks: dict[tuple[float, ...], str] = {}
+    this_year = datetime.now(UTC).year
     for zone in countries[0]:
-        clocks.setdefault(_clock_today(zone), zone)
+        clocks.setdefault(_fingerprint(zone, (this_year, this_year + 1)), zone)
     if len(clocks) == 1:
         return ZoneMatch(countries[0][0])
     return ZoneMatch(None, tuple(clocks.values())[:6])
-
-
-def _clock_today(name: str) -> tuple[float, ...]:
-    zone = ZoneInfo(name)
-    year = datetime.now(UTC).year
-    moments = [datetime(y, m, 1, tzinfo=UTC) for y in (year, year + 1) for m in (1, 7)]
-    return tuple(m.astimezone(zone).utcoffset().total_seconds() for m in moments)  # type: ignore[union-attr]
 
 
 def _distinct(zones: tuple[str, ...]) -> tuple[str, ...]:

@@ -109,7 +109,9 @@ def test_an_ambiguous_timezone_lists_the_candidates() -> None:
     assert problem is not None and "Africa/Bissau" in problem and "Which one" in problem
 
 
-@pytest.mark.parametrize("typed", ["Mars/Olympus", "xyz", "+15", "UTC+5:15", "<script>", "🙂"])
+@pytest.mark.parametrize(
+    "typed", ["Mars/Olympus", "xyz", "+15", "UTC+5:15", "x3", "b12", "<script>", "🙂"]
+)
 def test_an_unknown_timezone_gets_examples(typed: str) -> None:
     problem = zone_problem(typed)
     assert problem is not None and "Europe/Berlin" in problem
