@@ -154,9 +154,8 @@ def _split_copyright(lines: list[str]) -> tuple[list[str], _Copyright | None]:
     """The story ends at the copyright line; what follows it is page footer."""
     for index, line in enumerate(lines):
         if match := _COPYRIGHT.fullmatch(line):
-            holder = _holder(match["holder"])
-            holder = AGENCIES.get(holder, holder) or None
-            return lines[:index], _Copyright(int(match["year"]), holder)
+            name = _holder(match["holder"])
+            return lines[:index], _Copyright(int(match["year"]), AGENCIES.get(name, name) or None)
     return lines, None
 
 
