@@ -22,6 +22,7 @@ from sqlalchemy import and_, delete, exists, func, insert, select, text, update
 
 from storage.database import Database
 from storage.models import Article, SeedFile
+from storage.seeds.lock import seed_load_lock
 from storage.seeds.names import shown
 from storage.seeds.parsing import parse_seed
 from storage.seeds.records import ParsedArticle, Rejection
@@ -488,7 +489,14 @@ class SeedLoader:
 
 
 async def load_seeds(
-    db: Database, folder: Path, *, now: datetime, progress: Progress | None = None
+    db: Database,
+    folder: Path,
+    *,
+    now: datetime,
+    progress: Progress | None = None,
+    wait: bool = True,
 ) -> LoadReport:
-    """Sync `folder` into the store and report what changed."""
-    return await SeedLoader(db, folder, now=now).run(progress)
+    """Sync `folder` into the store and report what changed; one load at a time across
+    processes (a second waits for the first, or raises LoadRunning without `wait`)."""
+    async with seed_load_lock(db, wait=wait):
+        return await SeedLoader(db, folder, now=now).run(progress)
