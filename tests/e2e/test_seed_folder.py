@@ -142,3 +142,26 @@ def test_reload_during_a_command_line_load_waits_for_it(
         assert "IntegrityError" not in bot.log()
     finally:
         bot.stop()
+
+
+def test_reload_report_with_long_file_names_fits_one_message(
+    hostile_bot: tuple[BotProcess, dict[str, str]], tg: FakeTelegramThread
+) -> None:
+    bot, _ = hostile_bot
+    long_names = bot.seeds / "long"
+    long_names.mkdir()
+    copy = (bot.seeds / "good.txt").read_bytes()
+    for i in range(24):  # the old report: "Message is too long", and no report at all
+        # Half rejected (empty), half duplicates of an article: two long lists.
+        name = long_names / f"{i:02d}-{'quarterly-fisheries-report-' * 9}.txt"
+        name.write_bytes(b"" if i % 2 else copy)
+    try:
+        report = reload(tg)
+        assert report.startswith("✅"), report
+        assert "…" in report and "more (the full list" in report
+        assert "duplicates      12" in report
+        assert len(report.encode("utf-16-le")) // 2 <= 4096
+    finally:
+        for path in long_names.iterdir():
+            path.unlink()
+        long_names.rmdir()
