@@ -37,6 +37,14 @@ class Settings(BaseSettings):
     WEBHOOK_SECRET: SecretStr | None = None  # Telegram sends it back in a header on every post
     WEBHOOK_LISTEN: str = "127.0.0.1"  # behind a reverse proxy; 0.0.0.0 to listen everywhere
     WEBHOOK_PORT: int = Field(default=8080, ge=1, le=65535)
+    # A client must send a request's headers within this many seconds of its first byte.
+    WEBHOOK_HEADER_TIMEOUT: float = Field(default=10, gt=0, le=300)
+    # ... and its body within this many seconds of the headers.
+    WEBHOOK_BODY_TIMEOUT: float = Field(default=10, gt=0, le=300)
+    # A connection with no request in progress is closed after this many seconds.
+    WEBHOOK_IDLE_TIMEOUT: float = Field(default=30, gt=0, le=3600)
+    # Connections open at once; one more is answered 503 (keep it well under `ulimit -n`).
+    WEBHOOK_MAX_CONNECTIONS: int = Field(default=200, ge=1, le=100_000)
 
     @field_validator("TELEGRAM_BOT_TOKEN", mode="before")
     @classmethod
