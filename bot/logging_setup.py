@@ -1,9 +1,40 @@
-"""Logging for the bot: one format, quiet HTTP client, and the token never written anywhere."""
+"""Logging for the bot: one record a line, quiet HTTP client, and the token never written anywhere.
+
+Log lines carry text from outside (chat text, file names, Telegram's error messages): control
+characters in a record's message are escaped (`\\n` for a newline), and the continuation lines of
+a traceback are indented, so no outside text can start a line that looks like a record of its own.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
+from typing import TextIO
+
+# C0 and C1 controls, DEL, and the Unicode line and paragraph separators: all start a new line
+# somewhere (a terminal, a log viewer, a JSON-unaware shipper) or rewrite what is shown.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+CONTINUATION = "    "
+
+
+def _escape_one(match: re.Match[str]) -> str:
+    char = match.group()
+    named = _NAMED.get(char)
+    if named is not None:
+        return named
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+
+def escape_controls(text: str) -> str:
+    """`text` on one line, every control character written as an escape."""
+    return _CONTROLS.sub(_escape_one, text)
+
+
+def indent_continuation(text: str) -> str:
+    """A traceback's lines, each escaped and indented: none can pass for a record of its own."""
+    return "\n".join(CONTINUATION + escape_controls(line) for line in text.splitlines())
 
 
 class RedactFilter(logging.Filter):
@@ -41,9 +72,32 @@ class StartFailureFilter(logging.Filter):
         return not ("Bootstrap Initialize Application" in message and "Aborting" in message)
 
 
-def setup_logging(level: str, secrets: list[str]) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+class OneLineFormatter(logging.Formatter):
+    """The usual text format, with the message (args included) escaped onto one line."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = escape_controls(record.message)
+        return super().formatMessage(record)
+
+    def formatException(self, ei: logging._SysExcInfoType) -> str:
+        return indent_continuation(super().formatException(ei))
+
+    def formatStack(self, stack_info: str) -> str:
+        return indent_continuation(stack_info)
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.exc_text and not record.exc_text.startswith(CONTINUATION):
+            # Rendered (and redacted) earlier by RedactFilter with a plain formatter.
+            record.exc_text = indent_continuation(record.exc_text)
+        return super().format(record)
+
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def setup_logging(level: str, secrets: list[str], stream: TextIO | None = None) -> None:
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(OneLineFormatter(TEXT_FORMAT))
     handler.addFilter(StartFailureFilter())
     handler.addFilter(RedactFilter(secrets))
     root = logging.getLogger()
