@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.metadata
 import logging
 import os
 import shutil
@@ -39,13 +40,21 @@ Register = Callable[[App], None]
 EXIT_USAGE = 2
 
 
-def _parser() -> argparse.ArgumentParser:
+def _version() -> str:
+    try:
+        return importlib.metadata.version("newsbot")
+    except importlib.metadata.PackageNotFoundError:  # a checkout that was never installed
+        return "unknown (not installed)"
+
+
+def _parser(prog: str = "run_bot.py") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="run_bot.py",
+        prog=prog,
         description="Run the news bot, or manage its article seeds.",
         epilog="With no command: runs the bot on Telegram when TELEGRAM_BOT_TOKEN is set, "
         "else opens a local console chat (on a terminal).",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     parser.add_argument(
         "--webhook",
         action="store_true",
@@ -88,8 +97,8 @@ def _unreachable(settings: Settings, exc: NetworkError) -> int:
     return 1
 
 
-def main(register: Register, argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def main(register: Register, argv: Sequence[str] | None = None, prog: str = "run_bot.py") -> int:
+    args = _parser(prog).parse_args(argv)
     try:
         settings = load_settings()
     except SettingsError as exc:
