@@ -171,7 +171,13 @@ def build_application(
         .defaults(bot_defaults())
         # Updates are handled concurrently: one slow search must not hold up everyone else.
         .concurrent_updates(True)
-        .rate_limiter(PacedRateLimiter(bulk_per_second=settings.DIGEST_RATE, metrics=metrics))
+        .rate_limiter(
+            PacedRateLimiter(
+                bulk_per_second=settings.DIGEST_RATE,
+                metrics=metrics,
+                paid_broadcast=settings.DIGEST_PAID_BROADCAST,
+            )
+        )
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)

@@ -237,7 +237,9 @@ async def send_digests(settings: Settings) -> int:
     bot = ExtBot(
         token,
         base_url=settings.TELEGRAM_API_BASE_URL,
-        rate_limiter=PacedRateLimiter(bulk_per_second=settings.DIGEST_RATE),
+        rate_limiter=PacedRateLimiter(
+            bulk_per_second=settings.DIGEST_RATE, paid_broadcast=settings.DIGEST_PAID_BROADCAST
+        ),
         defaults=bot_defaults(),
     )
     summaries = SummaryService(db)

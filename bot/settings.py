@@ -7,12 +7,15 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_DIR / 'data' / 'newsbot.sqlite3'}"
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+FREE_RATE = 29.0  # bulk messages a second: under Telegram's ~30 over all chats
+FREE_LIMIT = 30.0
+PAID_RATE = 1000.0  # with allow_paid_broadcast (Bot API 7.11)
 
 
 class Settings(BaseSettings):
@@ -61,10 +64,16 @@ class Settings(BaseSettings):
         default=60, gt=0, le=3600, description="How often the digest schedule is checked."
     )
     DIGEST_RATE: float = Field(
-        default=29,
+        default=FREE_RATE,
         gt=0,
-        le=30,
-        description="Digest messages a second (Telegram allows about 30 over all chats).",
+        le=PAID_RATE,
+        description="Digest messages a second (Telegram allows about 30 over all chats; at most "
+        "30 here, or 1000 with `DIGEST_PAID_BROADCAST`, which makes 1000 the default).",
+    )
+    DIGEST_PAID_BROADCAST: bool = Field(
+        default=False,
+        description="`true`: send digests and broadcasts with `allow_paid_broadcast`, up to 1000 "
+        "a second, each message paid with 0.1 Telegram Stars from the bot's balance.",
     )
     CLOCK_FILE: Path | None = Field(
         default=None,
@@ -210,6 +219,17 @@ class Settings(BaseSettings):
         if value.upper() not in _LOG_LEVELS:
             raise ValueError(f"expected one of {', '.join(_LOG_LEVELS)}, got {value!r}")
         return value.upper()
+
+    @model_validator(mode="after")
+    def _check_digest_rate(self) -> Settings:
+        if not self.DIGEST_PAID_BROADCAST and self.DIGEST_RATE > FREE_LIMIT:
+            raise ValueError(
+                f"DIGEST_RATE: {self.DIGEST_RATE:g} a second needs DIGEST_PAID_BROADCAST=true "
+                f"(Telegram allows about {FREE_LIMIT:g} a second without paying)"
+            )
+        if self.DIGEST_PAID_BROADCAST and "DIGEST_RATE" not in self.model_fields_set:
+            self.DIGEST_RATE = PAID_RATE
+        return self
 
     @property
     def token(self) -> str | None:
