@@ -46,7 +46,9 @@ async def search(db: Database, tmp_path: Path) -> SearchService:
             json.dumps({"title": title, "body": body, "published_at": day + "T12:00:00Z"})
         )
     await load_seeds(db, folder, now=NOW)
-    return SearchService(db)
+    service = SearchService(db, index_folder=tmp_path / "index")
+    await service.index_ready()
+    return service
 
 
 async def titles(service: SearchService, query: str) -> list[str]:
