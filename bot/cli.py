@@ -23,6 +23,7 @@ from bot.admin.stats import gather
 from bot.application import ALLOWED_UPDATES, App, bot_defaults, build_application, make_clock
 from bot.delivery.pacing import PacedRateLimiter
 from bot.digests.runner import DigestRunner
+from bot.health import serve_alongside_polling
 from bot.logging_setup import setup_logging
 from bot.rendering.admin import stats_text
 from bot.rendering.reports import load_report, parse_check
@@ -30,6 +31,7 @@ from bot.search.service import SearchService
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store import DatabaseUnavailable, missing_sqlite_file, open_database, sync_seeds
 from bot.summaries.service import SummaryService
+from bot.webhook import limits_from
 from bot.webhook import serve as serve_webhook
 from storage.seeds.loader import Progress, SeedFolderError
 from storage.seeds.parsing import parse_seed
@@ -109,7 +111,7 @@ def main(register: Register, argv: Sequence[str] | None = None, prog: str = "run
         # A command prints its own report, and the console is a chat: the log is for trouble.
         level = "WARNING"
     secret = settings.WEBHOOK_SECRET.get_secret_value() if settings.WEBHOOK_SECRET else ""
-    setup_logging(level, [settings.token or "", secret])
+    setup_logging(level, [settings.token or "", secret], log_format=settings.LOG_FORMAT)
     try:
         if args.command is not None:
             return _run_command(args, settings)
@@ -278,6 +280,8 @@ def run_bot(settings: Settings, register: Register) -> int:
     application = build_application(
         settings, register, token=token, base_url=settings.TELEGRAM_API_BASE_URL
     )
+    if settings.METRICS_PORT is not None:
+        serve_alongside_polling(application, settings, limits_from(settings))
     try:
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
     except InvalidToken:

@@ -10,7 +10,10 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from typing import TextIO
+from contextvars import ContextVar
+from typing import Any, TextIO
+
+from pythonjsonlogger.json import JsonFormatter as _LibraryJsonFormatter
 
 # C0 and C1 controls, DEL, and the Unicode line and paragraph separators: all start a new line
 # somewhere (a terminal, a log viewer, a JSON-unaware shipper) or rewrite what is shown.
@@ -94,10 +97,60 @@ class OneLineFormatter(logging.Formatter):
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
+# The update being handled, for the log records written while it is: PTB handles each update in
+# its own task (concurrent_updates), and a task's context variables are its own.
+_UPDATE: ContextVar[dict[str, Any] | None] = ContextVar("update", default=None)
 
-def setup_logging(level: str, secrets: list[str], stream: TextIO | None = None) -> None:
+
+def bind_update(update_id: int, chat_id: int | None, command: str | None) -> None:
+    """Tag every record the current task logs from now on with this update's ids."""
+    fields: dict[str, Any] = {"update_id": update_id}
+    if chat_id is not None:
+        fields["chat_id"] = chat_id
+    if command:
+        fields["command"] = command
+    _UPDATE.set(fields)
+
+
+class UpdateFilter(logging.Filter):
+    """Copies the bound update's ids onto each record (JSON logs show them as fields)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for key, value in (_UPDATE.get() or {}).items():
+            setattr(record, key, value)
+        return True
+
+
+class JsonFormatter(_LibraryJsonFormatter):
+    """One JSON object a line: time, level, logger, message, the update's ids, the traceback."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "%(asctime)s %(levelname)s %(name)s %(message)s",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        )
+
+    def format(self, record: logging.LogRecord) -> str:
+        if not record.exc_text:
+            return super().format(record)
+        # RedactFilter left a scrubbed traceback in exc_text: use it, never a fresh one.
+        saved, record.exc_info = record.exc_info, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info = saved
+
+
+def make_formatter(log_format: str) -> logging.Formatter:
+    return JsonFormatter() if log_format == "json" else OneLineFormatter(TEXT_FORMAT)
+
+
+def setup_logging(
+    level: str, secrets: list[str], stream: TextIO | None = None, log_format: str = "text"
+) -> None:
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(OneLineFormatter(TEXT_FORMAT))
+    handler.setFormatter(make_formatter(log_format))
+    handler.addFilter(UpdateFilter())
     handler.addFilter(StartFailureFilter())
     handler.addFilter(RedactFilter(secrets))
     root = logging.getLogger()

@@ -20,7 +20,7 @@ from telegram import Update
 
 from bot.admin.notices import ErrorThrottle
 from bot.application import ALLOWED_UPDATES, App, start, stop
-from bot.health import health
+from bot.health import health, operations_routes
 from bot.settings import Settings
 from bot.web import Limits, Routes, start_server
 
@@ -45,14 +45,6 @@ def _secret_matches(given: str, secret: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), secret.encode())
 
 
-def health_routes(application: App) -> Routes:
-    async def healthz(_: web.BaseRequest) -> web.StreamResponse:
-        healthy, body = await health(application)
-        return web.json_response(body, status=200 if healthy else 503)
-
-    return {("GET", "/healthz"): healthz}
-
-
 def webhook_routes(application: App, path: str, secret: str) -> Routes:
     # A scanner or a misconfigured proxy can post thousands of times: one line a minute says so.
     wrong_secret = ErrorThrottle()
@@ -74,7 +66,7 @@ def webhook_routes(application: App, path: str, secret: str) -> Routes:
         await application.update_queue.put(update)
         return web.Response(text="ok")
 
-    return {("POST", path): receive, **health_routes(application)}
+    return {("POST", path): receive, **operations_routes(application)}
 
 
 async def serve(application: App, settings: Settings) -> None:

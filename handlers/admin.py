@@ -25,6 +25,7 @@ from bot.rendering.cards import Reply
 from bot.rendering.reports import load_report
 from bot.rendering.texts import plain
 from handlers.common import Context, admin_id, command_argument, send, services
+from handlers.flood import metrics as counters_of
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,7 @@ async def stats_command(update: Update, context: Context) -> None:
         await gather(found.db, found.clock.now(), found.settings.DIGEST_TICK_SECONDS),
         uptime=found.clock.now() - found.started_at,
         latency=found.latency.summary(),
+        counters=metrics.since_start() if (metrics := counters_of(context)) else {},
     )
     await send(update, Reply(stats_text(stats)))
 

@@ -217,3 +217,5 @@ async def test_unknown_paths_and_methods(server: tuple[GuardedServer, int]) -> N
                            .encode())).startswith(b"HTTP/1.1 405")  # fmt: skip
     health = await exchange(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     assert health.startswith(b"HTTP/1.1 503") and b"starting" in health
+    metrics = await exchange(port, b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert metrics.startswith(b"HTTP/1.1 200") and b"newsbot_updates_total" in metrics

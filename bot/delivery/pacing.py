@@ -19,10 +19,11 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import BaseRateLimiter
 
-from bot.delivery.errors import retry_seconds
+from bot.delivery.errors import error_code, retry_seconds
+from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,9 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
         chat_interval: float = 1.0,
         group_interval: float = 3.0,
         clock: Callable[[], float] = time.monotonic,
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics or Metrics()  # every request to Telegram passes here
         self.overall = overall_per_second
         self.bulk_interval = 1.0 / bulk_per_second
         self.chat_interval = chat_interval
@@ -88,6 +91,13 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
 
     async def _bulk_slot(self, chat_id: int | str | None) -> None:
         """Wait for this bulk send's turn: even spacing, room in the overall budget, chat pace."""
+        self.metrics.pacing_queue.inc()
+        try:
+            await self._take_bulk_slot(chat_id)
+        finally:
+            self.metrics.pacing_queue.dec()
+
+    async def _take_bulk_slot(self, chat_id: int | str | None) -> None:
         async with self._lock:  # slots are handed out one at a time, in order
             while True:
                 if self._closed.is_set():
@@ -136,7 +146,11 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
             elif chat_id is not None:
                 self._sent.append(self._now())
             try:
-                return await callback(*args, **kwargs)
+                try:
+                    return await callback(*args, **kwargs)
+                except TelegramError as exc:
+                    self.metrics.telegram_error(error_code(exc))
+                    raise
             except RetryAfter as exc:
                 if waits_429 >= priority.max_retries:
                     raise

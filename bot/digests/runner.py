@@ -117,6 +117,7 @@ class DigestRunner:
         # A fresh instance counts as having ticked when it started: its first tick is due.
         self.last_tick_monotonic = time.monotonic()
         self.last_report: RunReport | None = None
+        self.on_report: Callable[[RunReport], None] | None = None  # metrics, told of each run
         self._stopping = False
         self._stopped = asyncio.Event()
         self._stop_deadline = math.inf
@@ -198,6 +199,8 @@ class DigestRunner:
             finally:
                 report.seconds = time.perf_counter() - started
                 self.last_report = report
+                if self.on_report is not None:
+                    self.on_report(report)
             if report.due:
                 log.info(
                     "digests: %d due, %d sent, %d empty, %d failed, %d deactivated in %.1f s",
