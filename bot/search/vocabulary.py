@@ -64,6 +64,11 @@ class Vocabulary:
                 kept.append(rare)
         return kept
 
+    def common_terms(self, terms: Iterable[str]) -> frozenset[str]:
+        """Those of the terms in a large share of all articles (see `telling`)."""
+        limit = max(COMMON_MIN_DOCS, COMMON_SHARE * self.documents)
+        return frozenset(t for t in terms if self.doc_counts.get(t, 0) > limit)
+
     def __len__(self) -> int:
         return len(self.doc_counts)
 
