@@ -114,10 +114,15 @@ class SearchEngine:
         async with self._sync_lock:
             try:
                 await self._sync(db)
-            except Exception:
-                # Whatever broke (a folder deleted or damaged under us), the next sync starts over.
+            except Exception as exc:
+                # Whatever broke (a folder deleted or damaged under us): start over, once.
+                log.warning("search index at %s failed (%s): rebuilding it", self.folder, exc)
                 self._discard()
-                raise
+                try:
+                    await self._sync(db)
+                except Exception:
+                    self._discard()
+                    raise
 
     async def _sync(self, db: Database) -> None:
         if self._index is None:

@@ -34,6 +34,7 @@ CORPUS = [
     ("Flood warning issued", "Rivers rise in the north.", "2017-01-01"),
     ("Flood warning lifted", "Rivers fall again.", "2017-01-05"),
     ("Warning about rivers", "No word of water rising.", "2017-02-01"),
+    ("Refugees in numbers", "Some 12 million people have fled the war.", "2016-06-01"),
 ]
 
 
@@ -188,3 +189,53 @@ def test_snippet_is_the_whole_sentence_not_a_cut_at_an_abbreviation() -> None:
 )
 def test_snippet_sentences_keep_every_character(paragraph: str) -> None:
     assert "".join(sentences(paragraph)) == paragraph
+
+
+@BOTH_DATABASES
+@pytest.mark.parametrize(
+    "query", ["bananas p", "p", "4", "' OR 1=1 --", "<script>alert(1)</script>"]
+)
+async def test_a_single_trailing_letter_or_digit_is_no_prefix(
+    search: SearchService, query: str
+) -> None:
+    # "p" would complete to "putin" and "parliament", "1" to "12": nothing here holds the words.
+    assert await titles(search, query) == []
+
+
+@BOTH_DATABASES
+async def test_words_nothing_matched_are_named_not_shown_as_understood(
+    search: SearchService,
+) -> None:
+    result = await search.search("puttin sirya")
+    assert result.hits[0].article.title == "Putin visits Syrian air base"
+    assert result.corrected == "putin"  # "sirya" was neither corrected nor matched
+    assert result.ignored == ["sirya"]
+    result = await search.search("putin bananas")
+    assert result.hits[0].article.title == "Putin visits Syrian air base"
+    assert result.ignored == ["bananas"]
+    assert (await search.search("putin syria")).ignored == []
+
+
+def test_ignored_words_are_shown_in_the_heading() -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.rendering.cards import search_page
+
+    page = search_page("putin bananas", None, [], page=0, total=0, zone=ZoneInfo("UTC"),
+                       ignored=["bananas"])  # fmt: skip
+    assert "No match for: bananas" in page.text
+
+
+@BOTH_DATABASES
+async def test_a_long_query_of_unrelated_words_finds_each_story(search: SearchService) -> None:
+    query = "putin parliament germany zurich football telecommunications geneva rivers"
+    found = await titles(search, query)
+    for title in [
+        "Putin visits Syrian air base",
+        "Parliament debates the budget",
+        "Elections in Germany",
+        "Zürich bank scandal",
+        "Football final tonight",
+        "Telecommunications merger approved",
+    ]:
+        assert title in found
