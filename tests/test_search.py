@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.search.ranking import plan_query
@@ -239,3 +239,34 @@ async def test_a_long_query_of_unrelated_words_finds_each_story(search: SearchSe
         "Telecommunications merger approved",
     ]:
         assert title in found
+
+
+def test_the_prefix_cache_is_bounded() -> None:
+    from bot.search.vocabulary import MAX_CACHED_PREFIXES
+
+    vocabulary = Vocabulary([("putin", 3), ("syria", 2)])
+    for code in range(0x4E00, 0x4E00 + 3 * MAX_CACHED_PREFIXES):  # distinct CJK "words"
+        vocabulary.completions(chr(code) * 2)
+    assert vocabulary.completions("pu")[0].term == "putin"
+    assert len(vocabulary._short_prefixes) <= MAX_CACHED_PREFIXES
+
+
+MEGABYTE = 1_000_000
+_ADVERSARIAL_PIECES = ["A. ", "Dr. ", "U.S. ", "e.g. ", ". ", "x", " ", "A.B.C.", "!", "’ "]
+
+
+def test_snippet_of_a_megabyte_of_initials() -> None:
+    # The paragraph, at 1 MB: the scan restarted at each initial (22 s at 24 kB).
+    paragraph = "Zebracorn report. " + "A. " * (MEGABYTE // 3)
+    assert "".join(sentences(paragraph)) == paragraph
+    segments = snippet([paragraph], {"zebracorn"})
+    assert ("Zebracorn", True) in segments
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.lists(st.sampled_from(_ADVERSARIAL_PIECES), min_size=1, max_size=12), st.integers(1, 3))
+def test_snippet_sentences_of_adversarial_megabytes(pieces: list[str], extra: int) -> None:
+    unit = "".join(pieces)
+    paragraph = "Zebracorn report. " + unit * (MEGABYTE // len(unit)) + "end" * extra
+    assert "".join(sentences(paragraph)) == paragraph
+    snippet([paragraph], {"zebracorn"})
