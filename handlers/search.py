@@ -34,6 +34,7 @@ async def _page(update: Update, context: Context, query: str, page: int) -> Repl
         page=page,
         total=len(result.hits),
         zone=await reader_zone(context, update),
+        ignored=result.ignored,
     )
 
 

@@ -43,6 +43,7 @@ FETCH_CHUNK = 500
 BUILD_HEAP = 64_000_000
 UPDATE_HEAP = 15_000_000
 TITLE_BOOST = 10.0
+DETAIL_TITLE_BOOST = 1.5
 
 
 def _schema() -> tantivy.Schema:
@@ -59,8 +60,8 @@ SCHEMA = _schema()
 
 @dataclass(frozen=True, slots=True)
 class WordQuery:
-    """What one query word may match: exact corpus terms with a weight each, and a fuzzy term
-    (the typed word within `distance` edits) for terms the vocabulary did not offer."""
+    """What one query word may match: exact corpus terms with a weight each, and the typed word
+    itself within `distance` edits (a swap is one)."""
 
     terms: tuple[tuple[str, float], ...]
     fuzzy: str | None = None
@@ -113,10 +114,15 @@ class SearchEngine:
         async with self._sync_lock:
             try:
                 await self._sync(db)
-            except Exception:
-                # Whatever broke (a folder deleted or damaged under us), the next sync starts over.
+            except Exception as exc:
+                # Whatever broke (a folder deleted or damaged under us): start over, once.
+                log.warning("search index at %s failed (%s): rebuilding it", self.folder, exc)
                 self._discard()
-                raise
+                try:
+                    await self._sync(db)
+                except Exception:
+                    self._discard()
+                    raise
 
     async def _sync(self, db: Database) -> None:
         if self._index is None:
@@ -223,44 +229,79 @@ class SearchEngine:
 
     # --- searching -------------------------------------------------------------------------
 
-    def search(self, query: Sequence[WordQuery], limit: int) -> list[int] | None:
-        """Article ids best first by bm25 (titles weighted above bodies); None when the index
-        is not ready or fails (the caller searches the database, and a rebuild is due)."""
+    def search(self, query: Sequence[WordQuery], limit: int) -> list[tuple[int, float]] | None:
+        """(article id, relevance 0-1); None when the index is not ready or fails (the caller
+        searches the database, and a rebuild is due).
+
+        Two rankings share the places: one with titles weighted far above bodies (headlines),
+        one with bodies counting nearly as much (a detail of the story), so that neither kind
+        of query fills the candidates with the other's."""
         if not self.ready or self._index is None:
             return None
-        clauses = [(tantivy.Occur.Should, q) for q in map(_word_query, query) if q is not None]
-        if not clauses:
-            return []
         try:
             searcher = self._index.searcher()
-            found = searcher.search(tantivy.Query.boolean_query(clauses), limit)
-            return [int(searcher.doc(address)["id"][0]) for _, address in found.hits]
+            found: dict[int, float] = {}
+            headline = 1.0
+            for make in (_headline_query, _detail_query):
+                clauses = [(tantivy.Occur.Should, q) for q in map(make, query) if q is not None]
+                if not clauses:
+                    continue
+                hits = searcher.search(tantivy.Query.boolean_query(clauses), limit).hits
+                top = max((score for score, _ in hits), default=1.0) or 1.0
+                if make is _headline_query:
+                    # About the share of the words the best title holds: a headline query
+                    # is judged by titles, a detail (few words in any title) by bodies.
+                    headline = min(1.0, top / ((TITLE_BOOST + 1) * len(query)))
+                    weight = headline
+                else:
+                    weight = 1.0 - headline
+                for score, address in hits:
+                    article_id = int(searcher.doc(address)["id"][0])
+                    found[article_id] = found.get(article_id, 0.0) + weight * score / top
+            return list(found.items())
         except Exception:
             log.exception("search index failed; searching the database and rebuilding it")
             self._discard()
             return None
 
 
-def _word_query(word: WordQuery) -> tantivy.Query | None:
+def _headline_query(word: WordQuery) -> tantivy.Query | None:
+    """Headline ranking: how many words stand in the title (within their typos), then in the
+    body; every fuzzy match scores alike, so the exact terms' bm25 adds a little to tell
+    equal counts apart."""
+    Query = tantivy.Query
+    parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
+    if word.fuzzy:
+        for field, boost in (("title", TITLE_BOOST), ("body", 1.0)):
+            fuzzy = Query.fuzzy_term_query(SCHEMA, field, word.fuzzy, word.distance, True, False)
+            parts.append((tantivy.Occur.Should, Query.boost_query(fuzzy, boost)))
+    for term, weight in word.terms:
+        for field, boost in (("title", TIE_BREAK * TITLE_BOOST), ("body", TIE_BREAK)):
+            exact = Query.term_query(SCHEMA, field, term)
+            parts.append((tantivy.Occur.Should, Query.boost_query(exact, boost * weight)))
+    return Query.boolean_query(parts) if parts else None
+
+
+def _detail_query(word: WordQuery) -> tantivy.Query | None:
+    """Detail ranking: bm25 of the corpus terms the word may be, bodies counting nearly as
+    much as titles, and a small constant for a fuzzy body match the vocabulary missed."""
     Query = tantivy.Query
     parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
     for term, weight in word.terms:
-        title = Query.term_query(SCHEMA, "title", term)
-        parts.append((tantivy.Occur.Should, Query.boost_query(title, TITLE_BOOST * weight)))
-        body = Query.term_query(SCHEMA, "body", term)
-        parts.append((tantivy.Occur.Should, Query.boost_query(body, weight)))
+        for field, boost in (("title", DETAIL_TITLE_BOOST), ("body", 1.0)):
+            exact = Query.term_query(SCHEMA, field, term)
+            parts.append((tantivy.Occur.Should, Query.boost_query(exact, boost * weight)))
     if word.fuzzy and word.distance > 0:
-        # Every fuzzy match scores alike: a small constant under the bm25 of exact terms, so it
-        # finds terms the vocabulary left out without outranking what matched exactly.
-        for field, boost in (("title", FUZZY_TITLE_BOOST), ("body", FUZZY_BODY_BOOST)):
-            fuzzy = Query.fuzzy_term_query(SCHEMA, field, word.fuzzy, word.distance, True, False)
-            parts.append((tantivy.Occur.Should, Query.boost_query(fuzzy, boost)))
-    if not parts:
-        return None
-    return Query.boolean_query(parts)
+        fuzzy = Query.fuzzy_term_query(SCHEMA, "body", word.fuzzy, word.distance, True, False)
+        parts.append((tantivy.Occur.Should, Query.boost_query(fuzzy, FUZZY_BODY_BOOST)))
+    # The best of the word's terms, not their sum: "for" and its dozen completions are one word.
+    return Query.disjunction_max_query([q for _, q in parts], DETAIL_TIE) if parts else None
 
 
-FUZZY_TITLE_BOOST = 3.0
+DETAIL_TIE = 0.2
+
+
+TIE_BREAK = 0.05
 FUZZY_BODY_BOOST = 0.3
 
 

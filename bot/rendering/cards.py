@@ -124,6 +124,7 @@ def search_page(
     page: int,
     total: int,
     zone: tzinfo,
+    ignored: Sequence[str] = (),
 ) -> Reply:
     """A page of search results with snippets whose matched words are bold."""
     heading = f"🔎 Results for “{clean(clip(query, MAX_QUERY_SHOWN))}”"
@@ -131,6 +132,8 @@ def search_page(
         heading += f"\nShowing results for <b>{clean(corrected)}</b>"
     first = page * PAGE_SIZE
     heading += f" ({first + 1}–{first + len(results)} of {total})"
+    if ignored:
+        heading += f"\nNo match for: {clean(clip(', '.join(ignored), MAX_QUERY_SHOWN))}"
     entries = [
         f"{first + i + 1}. {bold(a.title)}\n{byline(a, zone)}\n<i>{marked(snippet)}</i>"
         for i, (a, snippet) in enumerate(results)

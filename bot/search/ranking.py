@@ -7,7 +7,7 @@ then words found in the title over the body, then how close together they stand 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +19,11 @@ from bot.search.vocabulary import Alternative, Vocabulary
 
 MAX_QUERY_WORDS = 12
 MIN_PREFIX = 2
+# With the index's relevance (two rankings, each 0-1 of its best): what a tenth of title
+# closeness, a typo and a word between matched title words add or take away.
+CLOSENESS_WEIGHT = 0.01
+TYPO_WEIGHT = 0.02
+GAP_WEIGHT = 0.02
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,22 +187,48 @@ def _gaps(candidate: Candidate, terms: set[str]) -> int:
     return positions[-1] - positions[0] + 1 - len(positions)
 
 
-def rank(plan: QueryPlan, candidates: Sequence[Candidate]) -> list[Match]:
-    """The candidates that match at least one word, best first."""
+def rank(
+    plan: QueryPlan,
+    candidates: Sequence[Candidate],
+    *,
+    common: Collection[str] = frozenset(),
+    scores: Mapping[int, float] | None = None,
+) -> list[Match]:
+    """The candidates that match at least one word, best first.
+
+    `common`: terms in a large share of all articles ("the", "said"); matching one tells
+    little, so they count only when every word is one. `scores`: the index's relevance (bm25),
+    which orders articles alike in everything else (as details from a body usually are).
+    """
     scored = []
+    scores = scores or {}
     for candidate in candidates:
         m = match(plan, candidate)
         if m.matched == 0:
             continue
-        key = (
-            -m.matched,
-            m.typos,
-            -m.in_title,
-            m.title_gaps,
-            -_title_closeness(plan, candidate.title),
-            -candidate.sort_at.timestamp(),
-            candidate.article_id,
-        )
+        telling = [t for t in m.held if t is not None and t not in common]
+        title_words = set(candidate.title_words) if telling else set()
+        closeness = _title_closeness(plan, candidate.title)
+        key: tuple[float, ...]
+        if scores:
+            key = (
+                -(scores.get(candidate.article_id, 0.0) + CLOSENESS_WEIGHT * closeness
+                  - TYPO_WEIGHT * m.typos - GAP_WEIGHT * m.title_gaps),
+                -candidate.sort_at.timestamp(),
+                candidate.article_id,
+            )  # fmt: skip
+        else:
+            key = (
+                -len(telling),
+                -m.matched,
+                m.typos,
+                -sum(t in title_words for t in telling),
+                -m.in_title,
+                m.title_gaps,
+                -closeness,
+                -candidate.sort_at.timestamp(),
+                candidate.article_id,
+            )
         scored.append((key, m))
     scored.sort(key=lambda pair: pair[0])
     return [m for _, m in scored]

@@ -21,6 +21,7 @@ from storage.search_index import FullTextIndex, index_for
 from storage.state import corpus_version
 
 CANDIDATES = 50
+RERANKED = 30  # from each of the index's two rankings
 MAX_QUERY_CHARS = 200
 VERSION_CHECK_SECONDS = 1.0
 
@@ -102,14 +103,22 @@ class SearchService:
             groups = plan.groups()
             wanted = max(CANDIDATES, limit)
             ids = None
+            scores: dict[int, float] = {}
             if self.engine is not None and plan.words:
-                ids = self.engine.search(_word_queries(plan, vocabulary), wanted)
+                hits = self.engine.search(_word_queries(plan, vocabulary), RERANKED)
+                if hits is not None:
+                    scores = dict(hits)
+                    ids = list(scores)
             if ids is None:
                 if not groups:
                     return SearchResult(query, None, [])
                 ids = await self._database_candidates(session, vocabulary, groups, wanted)
             found = await articles.by_ids(session, ids)
-        ranked = rank(plan, [_candidate(found[i]) for i in ids if i in found])[:limit]
+        common = vocabulary.common_terms(
+            t for w in plan.words for t in (a.term for a in w.alternatives)
+        )
+        candidates = [_candidate(found[i]) for i in ids if i in found]
+        ranked = rank(plan, candidates, common=common, scores=scores)[:limit]
         held = ranked[0].held if ranked else tuple(None for _ in plan.words)
         return SearchResult(
             query,
@@ -157,14 +166,13 @@ PREFIX_WEIGHT = 0.4
 def _word_queries(plan: QueryPlan, vocabulary: Vocabulary) -> list[WordQuery]:
     queries = []
     for word in plan.words:
+        # A whole word typed last is likelier meant as it is than as the start of another.
+        prefix = PREFIX_WEIGHT if word.typed not in vocabulary else PREFIX_WEIGHT / 4
         terms = tuple(
-            (a.term, PREFIX_WEIGHT if a.prefix else WEIGHT_BY_TYPOS[min(a.typos, 2)])
+            (a.term, prefix if a.prefix else WEIGHT_BY_TYPOS[min(a.typos, 2)])
             for a in word.alternatives
         )
-        # A word the corpus does not hold may still be a typo of a term too rare for the
-        # vocabulary's correction (a name seen once): the index looks for it fuzzily.
-        fuzzy = word.typed if word.typed not in vocabulary else None
-        queries.append(WordQuery(terms, fuzzy, typo_budget(word.typed)))
+        queries.append(WordQuery(terms, word.typed, typo_budget(word.typed)))
     return queries
 
 
