@@ -22,6 +22,7 @@ from sqlalchemy import and_, delete, exists, func, insert, select, text, update
 
 from storage.database import Database
 from storage.models import Article, SeedFile
+from storage.seeds.names import shown
 from storage.seeds.parsing import parse_seed
 from storage.seeds.records import ParsedArticle, Rejection
 from storage.seeds.scanning import SeedBytes, SeedStat, read_seed, scan_folder
@@ -101,10 +102,16 @@ def content_hash(article: ParsedArticle) -> str:
 
 
 def _relative(path: str, root: Path) -> str:
+    """The path within the seed folder, as stored and as keyed."""
     try:
-        return str(Path(path).relative_to(root))
+        return Path(path).relative_to(root).as_posix()
     except ValueError:
         return path
+
+
+def _shown(path: str, root: Path) -> str:
+    """The path within the seed folder as reports and logs show it (odd characters escaped)."""
+    return shown(_relative(path, root))
 
 
 def _with_folder_section(article: ParsedArticle, path: str, root: Path) -> ParsedArticle:
@@ -123,7 +130,7 @@ def _read_and_parse(
     """Read and parse one batch; a file whose bytes did not change comes back as its SeedStat."""
     out: list[_Parsed | _Bad | SeedStat] = []
     for stat in stats:
-        read = read_seed(stat)
+        read = read_seed(stat, root)
         if isinstance(read, str):
             out.append(_Bad(stat, "", read))
             continue
@@ -157,7 +164,7 @@ class SeedLoader:
         self.db = db
         self.root = root.resolve()
         self.now = now
-        self.report = LoadReport(folder=str(self.root))
+        self.report = LoadReport(folder=shown(str(self.root)))
         self._taken: set[str] | None = None  # every short id in use, read once per load
         self._pending: list[dict[str, Any]] = []  # new articles of the batch being stored
         self._pending_short_ids: dict[str, str] = {}
@@ -175,7 +182,9 @@ class SeedLoader:
         to_read: list[SeedStat] = []
         for stat in stats:
             previous = known.get(stat.path)
-            if previous and (previous.size, previous.mtime_ns) == (stat.size, stat.mtime_ns):
+            if stat.problem is not None:
+                to_read.append(stat)  # reported every time, without reading
+            elif previous and (previous.size, previous.mtime_ns) == (stat.size, stat.mtime_ns):
                 self._count_unchanged(stat.path, previous)
             else:
                 to_read.append(stat)
@@ -193,6 +202,9 @@ class SeedLoader:
             if progress:
                 progress(done, len(stats))
         seen = {stat.path for stat in stats}
+        # A folder that cannot be read now still holds its files: keep their articles.
+        for folder in (stat.path.rstrip("/") + "/" for stat in stats if stat.folder):
+            seen.update(path for path in known if path.startswith(folder))
         await self._retire_missing(known, seen)
         if len(self.report.added) + len(self.report.updated) >= ANALYZE_AFTER:
             await self._analyze()
@@ -216,7 +228,7 @@ class SeedLoader:
 
     def _count_unchanged(self, path: str, previous: _Known) -> None:
         if previous.status == "rejected":
-            self.report.rejected.append((_relative(path, self.root), previous.reason or "rejected"))
+            self.report.rejected.append((_shown(path, self.root), previous.reason or "rejected"))
         else:
             self.report.unchanged += 1
 
@@ -285,7 +297,7 @@ class SeedLoader:
                 await bump_corpus_version(session, self.now)
 
     def _bad_file_row(self, bad: _Bad, previous: _Known | None) -> dict[str, Any]:
-        rel = _relative(bad.stat.path, self.root)
+        rel = _shown(bad.stat.path, self.root)
         kept = previous.article_id if previous else None
         reason = bad.reason + (" (the previous version stays)" if kept is not None else "")
         self.report.rejected.append((rel, reason))
@@ -356,7 +368,7 @@ class SeedLoader:
         inserts them all at once: one statement per article costs four times the database's
         own time).
         """
-        rel = _relative(parsed.stat.path, self.root)
+        rel = _shown(parsed.stat.path, self.root)
         prev_id = previous.article_id if previous else None
         existing = by_hash.get(parsed.content_hash)
         if existing is not None:
