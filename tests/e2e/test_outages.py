@@ -28,7 +28,7 @@ from tests.e2e.harness import (
     wait_until,
 )
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]  # a database outage of 45 s: minutes
 
 _ids = itertools.count(3_000_000)
 OUTAGE_SECONDS = 45  # longer than the half minute the old retry schedule lasted
