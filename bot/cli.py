@@ -31,6 +31,7 @@ from bot.search.service import SearchService
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store import DatabaseUnavailable, missing_sqlite_file, open_database, sync_seeds
 from bot.summaries.service import SummaryService
+from bot.web import ListenError
 from bot.webhook import limits_from
 from bot.webhook import serve as serve_webhook
 from storage.seeds.loader import Progress, SeedFolderError
@@ -122,7 +123,7 @@ def main(register: Register, argv: Sequence[str] | None = None, prog: str = "run
         # The reader went away (`seeds check seeds/* | head`): not a failure of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except DatabaseUnavailable as exc:
+    except (DatabaseUnavailable, ListenError) as exc:
         # A failure exit: a supervisor (systemd's Restart=on-failure) tries again.
         print(f"run_bot.py: {exc}", file=sys.stderr)
         return 1

@@ -87,19 +87,21 @@ def operations_routes(application: App) -> Routes:
 
 def serve_alongside_polling(application: App, settings: Settings, limits: Limits) -> None:
     """In polling mode, serve /healthz and /metrics on METRICS_PORT for the Application's life:
-    started after post_init (the services exist), stopped before post_shutdown."""
+    started before post_init, stopped before post_shutdown."""
     assert settings.METRICS_PORT is not None
     port = settings.METRICS_PORT
     runners: list[web.BaseRunner] = []
     ready, done = application.post_init, application.post_shutdown
 
     async def post_init(app: App) -> None:
-        if ready is not None:
-            await ready(app)
+        # First: a taken port stops start-up before anything else is opened, and /healthz
+        # says "starting" while the seeds load.
         runners.append(
             await start_server(operations_routes(app), settings.WEBHOOK_LISTEN, port, limits)
         )
         log.info("metrics and health on %s:%d", settings.WEBHOOK_LISTEN, port)
+        if ready is not None:
+            await ready(app)
 
     async def post_shutdown(app: App) -> None:
         while runners:

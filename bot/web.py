@@ -134,10 +134,18 @@ class GuardedServer(web.Server):
                 connection.request_finished()
 
 
+class ListenError(Exception):
+    """The server cannot listen where it was told to (a port in use, an address not ours)."""
+
+
 async def start_server(routes: Routes, host: str, port: int, limits: Limits) -> web.BaseRunner:
     """Serve `routes` on host:port until the returned runner's `cleanup()`."""
     server = GuardedServer(routes, limits)
     runner = web.ServerRunner(server, shutdown_timeout=5.0)
     await runner.setup()
-    await web.TCPSite(runner, host, port, backlog=128).start()
+    try:
+        await web.TCPSite(runner, host, port, backlog=128).start()
+    except OSError as exc:
+        await runner.cleanup()
+        raise ListenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
     return runner

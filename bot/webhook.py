@@ -82,17 +82,19 @@ async def serve(application: App, settings: Settings) -> None:
     await application.bot.set_webhook(
         settings.WEBHOOK_URL, secret_token=secret, allowed_updates=ALLOWED_UPDATES
     )
-    runner = await start_server(
-        webhook_routes(application, path, secret),
-        settings.WEBHOOK_LISTEN,
-        settings.WEBHOOK_PORT,
-        limits_from(settings),
-    )
-    log.info("webhook mode: listening on %s:%d%s", settings.WEBHOOK_LISTEN,
-             settings.WEBHOOK_PORT, path)  # fmt: skip
+    runner = None
     try:
+        runner = await start_server(
+            webhook_routes(application, path, secret),
+            settings.WEBHOOK_LISTEN,
+            settings.WEBHOOK_PORT,
+            limits_from(settings),
+        )
+        log.info("webhook mode: listening on %s:%d%s", settings.WEBHOOK_LISTEN,
+                 settings.WEBHOOK_PORT, path)  # fmt: skip
         await stopping.wait()
     finally:
         log.info("stopping: no new updates; finishing what is in flight")
-        await runner.cleanup()  # take no more updates
+        if runner is not None:
+            await runner.cleanup()  # take no more updates
         await stop(application)
