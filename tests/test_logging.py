@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import json
 import logging
 import re
 from collections.abc import Iterator
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.logging_setup import setup_logging
+from bot.logging_setup import bind_update, setup_logging
 from bot.store import sync_seeds
 from storage.database import Database
 
@@ -84,3 +86,35 @@ async def test_a_seed_file_named_like_a_log_line_is_logged_on_one_line(
     [rejected] = [line for line in lines if "seed rejected" in line]
     assert "x\\n2026-01-01 00:00:00,000 CRITICAL bot.admin: database dropped\\n.txt" in rejected
     assert [line.split(" ")[2] for line in lines] == ["INFO", "WARNING"]
+
+
+def test_json_logs_one_object_a_line_with_the_update_and_no_secret() -> None:
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    stream = io.StringIO()
+    setup_logging("INFO", [TOKEN], stream=stream, log_format="json")
+    try:
+
+        async def handle_update() -> None:  # each update is handled in a task of its own
+            bind_update(77, -100123, "/search")
+            logging.getLogger("handlers.search").info("search by %s: %s", 5, "a" + FORGED)
+            try:
+                raise RuntimeError(f"token {TOKEN} in an error")
+            except RuntimeError:
+                logging.getLogger("handlers.errors").exception("error while handling /search")
+
+        asyncio.run(handle_update())
+        logging.getLogger("bot").warning("outside any update")
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+    text = stream.getvalue()
+    assert TOKEN not in text
+    records = [json.loads(line) for line in text.splitlines()]
+    assert len(records) == 3
+    first, error, outside = records
+    assert first["message"] == "search by 5: a" + FORGED
+    assert (first["update_id"], first["chat_id"], first["command"]) == (77, -100123, "/search")
+    assert first["level"] == "INFO" and first["logger"] == "handlers.search" and first["time"]
+    assert "[redacted]" in error["exc_info"] and error["update_id"] == 77
+    assert "update_id" not in outside
