@@ -35,7 +35,9 @@ from bot.web import ListenError
 from bot.webhook import limits_from
 from bot.webhook import serve as serve_webhook
 from storage.seeds.loader import Progress, SeedFolderError
+from storage.seeds.names import shown
 from storage.seeds.parsing import parse_seed
+from storage.seeds.scanning import SeedBytes, read_seed, scan_folder, stat_file
 
 log = logging.getLogger(__name__)
 
@@ -165,20 +167,34 @@ def run_webhook(settings: Settings, register: Register) -> int:
 
 
 def check_seeds(files: Sequence[Path]) -> int:
-    """Print what the parser takes from each file; touches no database. Exit 1 if any is bad."""
+    """Print what the parser takes from each file (each file in a folder, too); touches no
+    database. Exit 1 if any is bad."""
     bad = 0
     now = datetime.now(UTC)
-    for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            print(f"{path}: REJECTED: cannot read file: {exc.strerror}")
+    for name, read in _checked_files(files):
+        if isinstance(read, str):
+            print(f"{shown(name)}: REJECTED: {read}")
             bad += 1
             continue
-        result = parse_seed(data, name=path.name, now=now)
-        bad += "REJECTED" in (text := parse_check(str(path), result)).split("\n", 1)[0]
+        result = parse_seed(read.data, name=Path(name).name, now=now)
+        bad += "REJECTED" in (text := parse_check(shown(name), result)).split("\n", 1)[0]
         print(text)
     return 1 if bad else 0
+
+
+def _checked_files(paths: Sequence[Path]) -> Iterator[tuple[str, SeedBytes | str]]:
+    """(name, bytes or the reason there are none) of each file, a folder's files in order.
+
+    A folder is read as a load reads it: nothing outside it, no FIFO opened (it would block).
+    """
+    for path in paths:
+        if not path.is_dir():
+            yield str(path), read_seed(stat_file(str(path)), "/")
+            continue
+        root = path.resolve()
+        for stat in scan_folder(root):
+            relative = os.path.relpath(stat.path, root) if stat.path.startswith("/") else stat.path
+            yield os.path.join(str(path), relative), read_seed(stat, root)
 
 
 async def load_seed_folder(settings: Settings, folder: Path) -> int:

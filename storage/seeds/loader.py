@@ -22,6 +22,7 @@ from sqlalchemy import and_, delete, exists, func, insert, select, text, update
 
 from storage.database import Database
 from storage.models import Article, SeedFile
+from storage.seeds.lock import seed_load_lock
 from storage.seeds.names import shown
 from storage.seeds.parsing import parse_seed
 from storage.seeds.records import ParsedArticle, Rejection
@@ -168,6 +169,7 @@ class SeedLoader:
         self._taken: set[str] | None = None  # every short id in use, read once per load
         self._pending: list[dict[str, Any]] = []  # new articles of the batch being stored
         self._pending_short_ids: dict[str, str] = {}
+        self._retracted: dict[str, int] | None = None  # seed path -> retracted article
 
     async def run(
         self, progress: Progress | None = None, batch_size: int = BATCH_SIZE
@@ -407,7 +409,17 @@ class SeedLoader:
             by_hash[parsed.content_hash] = (prev_id, False)
             self.report.updated.append(rel)
             return prev_id, "article"
-        short_id = self._new_short_id(parsed.content_hash)
+        # A new text in the place of a retracted article (the file deleted, later written anew)
+        # is that article again, under its id: the id a rebuilt database would give it.
+        if prev_id is None and (revived := await self._retracted_at(session, parsed.stat.path)):
+            await session.execute(
+                update(Article).where(Article.id == revived).values(retracted=False, **values)
+            )
+            by_hash[parsed.content_hash] = (revived, False)
+            owners[revived] = parsed.stat.path
+            self.report.added.append(rel)
+            return revived, "article"
+        short_id = self._new_short_id(_relative(parsed.stat.path, self.root))
         self._pending.append(
             {"short_id": short_id, "loaded_at": self.now, "retracted": False, **values}
         )
@@ -437,13 +449,23 @@ class SeedLoader:
             "summary": None,
         }
 
+    async def _retracted_at(self, session: Any, path: str) -> int | None:
+        """The retracted article last held by the file at `path` (read once per load: a query
+        per new file would scan the table each time)."""
+        if self._retracted is None:
+            rows = await session.execute(
+                select(Article.seed_path, Article.id).where(Article.retracted.is_(True))
+            )
+            self._retracted = dict(rows.all())
+        return self._retracted.pop(path, None)
+
     @staticmethod
     async def _short_id(session: Any, article_id: int) -> str:
         return str(await session.scalar(select(Article.short_id).where(Article.id == article_id)))
 
-    def _new_short_id(self, digest: str) -> str:
+    def _new_short_id(self, key: str) -> str:
         assert self._taken is not None
-        for candidate in short_id_candidates(digest):
+        for candidate in short_id_candidates(key):
             if candidate not in self._taken:
                 self._taken.add(candidate)
                 return candidate
@@ -488,7 +510,14 @@ class SeedLoader:
 
 
 async def load_seeds(
-    db: Database, folder: Path, *, now: datetime, progress: Progress | None = None
+    db: Database,
+    folder: Path,
+    *,
+    now: datetime,
+    progress: Progress | None = None,
+    wait: bool = True,
 ) -> LoadReport:
-    """Sync `folder` into the store and report what changed."""
-    return await SeedLoader(db, folder, now=now).run(progress)
+    """Sync `folder` into the store and report what changed; one load at a time across
+    processes (a second waits for the first, or raises LoadRunning without `wait`)."""
+    async with seed_load_lock(db, wait=wait):
+        return await SeedLoader(db, folder, now=now).run(progress)

@@ -4,6 +4,7 @@ names, and loads from two processes at once. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import subprocess
 import sys
@@ -14,8 +15,8 @@ import pytest
 
 from fakeapi.threaded import FakeTelegramThread
 from tests.conftest import PROJECT
-from tests.e2e.harness import ADMIN_ID, BotProcess, fresh_fake, wait_until
-from tests.seed_folders import FORGED_NAME, SECRET, hostile_folder
+from tests.e2e.harness import ADMIN_ID, BotProcess, fresh_fake, query_db, wait_until
+from tests.seed_folders import FORGED_NAME, SECRET, hostile_folder, write_article
 
 pytestmark = pytest.mark.e2e
 
@@ -103,3 +104,64 @@ def test_cli_load_of_a_hostile_folder(tmp_path: Path, database: dict[str, str]) 
     both = out + result.stderr
     assert SECRET not in both
     assert not any(line.startswith(FORGED_LINE) for line in both.splitlines())
+
+
+def test_reload_during_a_command_line_load_waits_for_it(
+    tg: FakeTelegramThread, tmp_path: Path, database: dict[str, str]
+) -> None:
+    bot = BotProcess(tg, tmp_path / "bot", extra_env=database)
+    write_article(bot.seeds, "first.txt", "Harbour reopens after storm", "Ships sail again.")
+    bot.start()
+    try:
+        count = 3000
+        for i in range(count):
+            (bot.seeds / f"{i:04d}.json").write_text(
+                json.dumps({"title": f"Bulk item {i} on fisheries", "body": f"Catch {i}."})
+            )
+        cli = subprocess.Popen(
+            [sys.executable, str(PROJECT / "run_bot.py"), "seeds", "load"],
+            env=bot.env(), cwd=bot.workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        # The command line has stored its first batch and is loading the rest: reload now.
+        wait_until(
+            lambda: query_db(bot, "SELECT count(*) FROM seed_files")[0][0] > 1 or cli.poll() == 0,
+            60,
+            "the command line load to begin",
+            interval=0.02,
+        )
+        report = reload(tg, timeout=120)
+        out, err = cli.communicate(timeout=120)
+        assert cli.returncode == 0, err
+        assert report.startswith("✅"), report  # the old code: "❌ Reload failed: IntegrityError"
+        assert out.startswith("Seeds from ")
+        [(articles, distinct)] = query_db(
+            bot, "SELECT count(*), count(DISTINCT title) FROM articles WHERE retracted = ?", False
+        )
+        assert articles == distinct == count + 1
+        assert "IntegrityError" not in bot.log()
+    finally:
+        bot.stop()
+
+
+def test_reload_report_with_long_file_names_fits_one_message(
+    hostile_bot: tuple[BotProcess, dict[str, str]], tg: FakeTelegramThread
+) -> None:
+    bot, _ = hostile_bot
+    long_names = bot.seeds / "long"
+    long_names.mkdir()
+    copy = (bot.seeds / "good.txt").read_bytes()
+    for i in range(24):  # the old report: "Message is too long", and no report at all
+        # Half rejected (empty), half duplicates of an article: two long lists.
+        name = long_names / f"{i:02d}-{'quarterly-fisheries-report-' * 9}.txt"
+        name.write_bytes(b"" if i % 2 else copy)
+    try:
+        report = reload(tg)
+        assert report.startswith("✅"), report
+        assert "…" in report and "more (the full list" in report
+        assert "duplicates      12" in report
+        assert len(report.encode("utf-16-le")) // 2 <= 4096
+    finally:
+        for path in long_names.iterdir():
+            path.unlink()
+        long_names.rmdir()
