@@ -104,10 +104,12 @@ class SearchService:
             wanted = max(CANDIDATES, limit)
             ids = None
             scores: dict[int, float] = {}
+            detail = 1.0
             if self.engine is not None and plan.words:
                 hits = self.engine.search(_word_queries(plan, vocabulary), RERANKED)
                 if hits is not None:
-                    scores = dict(hits)
+                    scores = dict(hits[0])
+                    detail = hits[1]
                     ids = list(scores)
             if ids is None:
                 if not groups:
@@ -118,7 +120,7 @@ class SearchService:
             t for w in plan.words for t in (a.term for a in w.alternatives)
         )
         candidates = [_candidate(found[i]) for i in ids if i in found]
-        ranked = rank(plan, candidates, common=common, scores=scores)[:limit]
+        ranked = rank(plan, candidates, common=common, scores=scores, detail=detail)[:limit]
         held = ranked[0].held if ranked else tuple(None for _ in plan.words)
         return SearchResult(
             query,
