@@ -324,9 +324,10 @@ async def reload_visible(db: Database, work: Path) -> list[float]:
         )
         for article_id, title in list(rows):
             new = f"{title} {marker}"
+            digest = hashlib.sha256(f"{article_id}:{new}".encode()).hexdigest()
             await session.execute(
                 text("UPDATE articles SET title = :t, content_hash = :h WHERE id = :i"),
-                {"t": new, "h": hashlib.sha256(new.encode()).hexdigest(), "i": article_id},
+                {"t": new, "h": digest, "i": article_id},
             )
         await bump_corpus_version(session, datetime.now(UTC))
     started = time.perf_counter()
@@ -452,7 +453,7 @@ async def bench(args: argparse.Namespace, bbc: Path, work: Path) -> None:
     await db.dispose()
     if args.postgres:
         small.append(await on_postgres(args.postgres, bbc, work, queries["title"], "bbc"))
-    print(f"BBC set:\n\n{table(quality_rows(small, '2k'))}\n")
+    print(f"BBC set:\n\n{table(quality_rows(small, '2k'))}\n", flush=True)
     for text_ in missed:
         print(text_ + "\n")
     if args.bbc_only:
@@ -466,13 +467,14 @@ async def bench(args: argparse.Namespace, bbc: Path, work: Path) -> None:
     del corpus
     big, service, built = await measure(db, "big", "100k", work, queries)
     service.close()
+    print(f"BBC + generated, SQLite:\n\n{table(quality_rows(big, '100k'))}\n", flush=True)
     first_ms = await first_search(db, work, queries["title"][0].text)
     visible = await reload_visible(db, work)
     await db.dispose()
     memory = peak_memory(url, work, queries["title"][:200])
     if args.postgres:
         big.append(await on_postgres(args.postgres, big_folder, work, queries["title"], "big"))
-    print(f"BBC + generated:\n\n{table(quality_rows(big, '100k'))}\n")
+        print(f"BBC + generated:\n\n{table(quality_rows(big, '100k'))}\n")
     extras: list[Sequence[str]] = [
         ("measure", "value", "target", "met?"),
         ("index build (SQLite)", f"{built:.1f} s", "-", "-"),
@@ -486,7 +488,7 @@ async def bench(args: argparse.Namespace, bbc: Path, work: Path) -> None:
             (f"{RELOADED:,} changed articles found, instance {n}", f"{seconds:.2f} s", "<= 2 s",
              "yes" if seconds <= 2 else "NO")
         )  # fmt: skip
-    print(table(extras))
+    print(table(extras), flush=True)
 
 
 def prepare_big(args: argparse.Namespace, bbc: Path, folder: Path) -> None:

@@ -120,7 +120,13 @@ class SearchService:
             t for w in plan.words for t in (a.term for a in w.alternatives)
         )
         candidates = [_candidate(found[i]) for i in ids if i in found]
-        ranked = rank(plan, candidates, common=common, scores=scores, detail=detail)[:limit]
+        ranked = rank(plan, candidates, common=common, scores=scores, detail=detail)
+        if ranked:
+            # An article holding under half the words the best one holds is noise beside it
+            # ("report" alone, when a dozen hold "markets report shares").
+            best = max(m.matched for m in ranked)
+            ranked = [m for m in ranked if 2 * m.matched >= best]
+        ranked = ranked[:limit]
         held = ranked[0].held if ranked else tuple(None for _ in plan.words)
         return SearchResult(
             query,
