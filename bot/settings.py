@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     TELEGRAM_API_BASE_URL: str = "https://api.telegram.org/bot"
     DATABASE_URL: str = DEFAULT_DATABASE_URL
     SEEDS_DIR: Path = PROJECT_DIR / "seeds"
+    # Where this instance keeps its search index (default: beside a SQLite file, else in /tmp).
+    SEARCH_INDEX_DIR: Path | None = None
     ADMIN_IDS: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     DEFAULT_TIMEZONE: str = "UTC"
     LOG_LEVEL: str = "INFO"
