@@ -230,9 +230,10 @@ class SearchEngine:
     # --- searching -------------------------------------------------------------------------
 
     def search(
-        self, query: Sequence[WordQuery], limit: int
+        self, query: Sequence[WordQuery], limit: int, keep: int
     ) -> tuple[list[tuple[int, float]], float] | None:
-        """(article id, relevance 0-1), and how much the query reads as a detail of a story
+        """The `keep` best (article id, relevance 0-1) of each ranking's `limit` best (a detail's
+        twice that), and how much the query reads as a detail of a story
         rather than a headline (0-1); None when the index is not ready or fails (the caller
         searches the database, and a rebuild is due).
 
@@ -266,7 +267,8 @@ class SearchEngine:
                 for score, address in hits:
                     article_id = int(searcher.doc(address)["id"][0])
                     found[article_id] = found.get(article_id, 0.0) + weight * score / top
-            return list(found.items()), 1.0 - headline
+            best = sorted(found.items(), key=lambda pair: -pair[1])[:keep]
+            return best, 1.0 - headline
         except Exception:
             log.exception("search index failed; searching the database and rebuilding it")
             self._discard()

@@ -106,7 +106,9 @@ class SearchService:
             scores: dict[int, float] = {}
             detail = 1.0
             if self.engine is not None and plan.words:
-                hits = self.engine.search(_word_queries(plan, vocabulary), RERANKED)
+                hits = self.engine.search(
+                    _word_queries(plan, vocabulary), max(RERANKED, limit), wanted
+                )
                 if hits is not None:
                     scores = dict(hits[0])
                     detail = hits[1]
