@@ -7,7 +7,8 @@ Run by hand (the data sets are not part of the project; pass their folders):
         [--postgres postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
 
 Two sizes, each measured for quality and speed in the same run: the BBC set (~2k articles) and
-the BBC set plus `--count` generated articles (bench.generate). Two kinds of query, made with
+the BBC set plus `--count` generated articles (bench.generate.generate_shuffled: titles of
+random BBC title words, bodies of random BBC paragraphs). Two kinds of query, made with
 `--seed` (tune with one seed, report with another):
 
 - title: 3-4 consecutive title words (the whole title when shorter), one typo in each word of
@@ -55,7 +56,7 @@ from rapidfuzz import fuzz, process, utils
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bench.generate import generate
+from bench.generate import generate_shuffled
 from bench.ingest import _admin as admin
 from bench.ingest import table
 from bot.search.service import SearchService
@@ -324,9 +325,10 @@ async def reload_visible(db: Database, work: Path) -> list[float]:
         )
         for article_id, title in list(rows):
             new = f"{title} {marker}"
+            digest = hashlib.sha256(f"{article_id}:{new}".encode()).hexdigest()
             await session.execute(
                 text("UPDATE articles SET title = :t, content_hash = :h WHERE id = :i"),
-                {"t": new, "h": hashlib.sha256(new.encode()).hexdigest(), "i": article_id},
+                {"t": new, "h": digest, "i": article_id},
             )
         await bump_corpus_version(session, datetime.now(UTC))
     started = time.perf_counter()
@@ -452,7 +454,7 @@ async def bench(args: argparse.Namespace, bbc: Path, work: Path) -> None:
     await db.dispose()
     if args.postgres:
         small.append(await on_postgres(args.postgres, bbc, work, queries["title"], "bbc"))
-    print(f"BBC set:\n\n{table(quality_rows(small, '2k'))}\n")
+    print(f"BBC set:\n\n{table(quality_rows(small, '2k'))}\n", flush=True)
     for text_ in missed:
         print(text_ + "\n")
     if args.bbc_only:
@@ -466,13 +468,11 @@ async def bench(args: argparse.Namespace, bbc: Path, work: Path) -> None:
     del corpus
     big, service, built = await measure(db, "big", "100k", work, queries)
     service.close()
+    print(f"BBC + generated, SQLite:\n\n{table(quality_rows(big, '100k'))}\n", flush=True)
     first_ms = await first_search(db, work, queries["title"][0].text)
     visible = await reload_visible(db, work)
     await db.dispose()
     memory = peak_memory(url, work, queries["title"][:200])
-    if args.postgres:
-        big.append(await on_postgres(args.postgres, big_folder, work, queries["title"], "big"))
-    print(f"BBC + generated:\n\n{table(quality_rows(big, '100k'))}\n")
     extras: list[Sequence[str]] = [
         ("measure", "value", "target", "met?"),
         ("index build (SQLite)", f"{built:.1f} s", "-", "-"),
@@ -486,7 +486,10 @@ async def bench(args: argparse.Namespace, bbc: Path, work: Path) -> None:
             (f"{RELOADED:,} changed articles found, instance {n}", f"{seconds:.2f} s", "<= 2 s",
              "yes" if seconds <= 2 else "NO")
         )  # fmt: skip
-    print(table(extras))
+    print(table(extras), flush=True)
+    if args.postgres:
+        big.append(await on_postgres(args.postgres, big_folder, work, queries["title"], "big"))
+        print(f"BBC + generated:\n\n{table(quality_rows(big, '100k'))}\n")
 
 
 def prepare_big(args: argparse.Namespace, bbc: Path, folder: Path) -> None:
@@ -497,7 +500,7 @@ def prepare_big(args: argparse.Namespace, bbc: Path, folder: Path) -> None:
     shutil.copytree(bbc, folder / "bbc")
     if args.generated is None:
         started = time.perf_counter()
-        generate(folder / "generated", args.count, source=bbc)
+        generate_shuffled(folder / "generated", args.count, source=bbc)
         note(f"generated in {time.perf_counter() - started:.0f} s")
     else:
         shutil.copytree(args.generated, folder / "generated")

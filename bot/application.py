@@ -106,7 +106,7 @@ def build_application(
             await sync_seeds(db, settings.SEEDS_DIR, clock.now(), by="start-up")
         except SeedFolderError as exc:
             log.error("%s; serving the articles already stored", exc)
-        search = SearchService(db)
+        search = SearchService(db, index_folder=settings.SEARCH_INDEX_DIR)
         summaries = SummaryService(db)
         services = Services(
             settings=settings,

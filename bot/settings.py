@@ -45,6 +45,12 @@ class Settings(BaseSettings):
         default=PROJECT_DIR / "seeds",
         description="The folder of seed files synced into the database at start-up.",
     )
+    SEARCH_INDEX_DIR: Path | None = Field(
+        default=None,
+        description="This instance's search index (tantivy), rebuilt from the database when "
+        "missing or damaged; each running instance claims a sub-folder of its own. Unset: beside "
+        "a SQLite file, else under `/tmp/newsbot-search/`.",
+    )
     ADMIN_IDS: Annotated[frozenset[int], NoDecode] = Field(
         default_factory=frozenset,
         description="Comma-separated Telegram user ids of the admins.",

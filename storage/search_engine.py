@@ -36,7 +36,7 @@ from storage.state import corpus_version
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SYNC_FILE = "newsbot-sync.json"
 SLOTS = 64  # instances on one machine sharing one database
 FETCH_CHUNK = 500
@@ -50,8 +50,8 @@ def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_integer_field("id", stored=True, indexed=True)
     builder.add_text_field("title", tokenizer_name="whitespace")
-    # Frequencies without positions: bm25 needs no more, and positions are most of the size.
-    builder.add_text_field("body", tokenizer_name="whitespace", index_option="freq")
+    # With positions: a detail's words stand side by side in its article (a phrase query).
+    builder.add_text_field("body", tokenizer_name="whitespace", index_option="position")
     return builder.build()
 
 
@@ -229,8 +229,12 @@ class SearchEngine:
 
     # --- searching -------------------------------------------------------------------------
 
-    def search(self, query: Sequence[WordQuery], limit: int) -> list[tuple[int, float]] | None:
-        """(article id, relevance 0-1); None when the index is not ready or fails (the caller
+    def search(
+        self, query: Sequence[WordQuery], limit: int, keep: int
+    ) -> tuple[list[tuple[int, float]], float] | None:
+        """The `keep` best (article id, relevance 0-1) of each ranking's `limit` best (a detail's
+        twice that), and how much the query reads as a detail of a story
+        rather than a headline (0-1); None when the index is not ready or fails (the caller
         searches the database, and a rebuild is due).
 
         Two rankings share the places: one with titles weighted far above bodies (headlines),
@@ -244,9 +248,14 @@ class SearchEngine:
             headline = 1.0
             for make in (_headline_query, _detail_query):
                 clauses = [(tantivy.Occur.Should, q) for q in map(make, query) if q is not None]
+                phrase = _phrase(query) if make is _detail_query else None
+                if phrase is not None:
+                    clauses.append((tantivy.Occur.Should, phrase))
                 if not clauses:
                     continue
-                hits = searcher.search(tantivy.Query.boolean_query(clauses), limit).hits
+                # A detail's words are spread over more articles: its ranking gets more places.
+                places = limit if make is _headline_query else DETAIL_PLACES * limit
+                hits = searcher.search(tantivy.Query.boolean_query(clauses), places).hits
                 top = max((score for score, _ in hits), default=1.0) or 1.0
                 if make is _headline_query:
                     # About the share of the words the best title holds: a headline query
@@ -258,7 +267,8 @@ class SearchEngine:
                 for score, address in hits:
                     article_id = int(searcher.doc(address)["id"][0])
                     found[article_id] = found.get(article_id, 0.0) + weight * score / top
-            return list(found.items())
+            best = sorted(found.items(), key=lambda pair: -pair[1])[:keep]
+            return best, 1.0 - headline
         except Exception:
             log.exception("search index failed; searching the database and rebuilding it")
             self._discard()
@@ -299,8 +309,22 @@ def _detail_query(word: WordQuery) -> tantivy.Query | None:
 
 
 DETAIL_TIE = 0.2
+DETAIL_PLACES = 2
 
 
+def _phrase(query: Sequence[WordQuery]) -> tantivy.Query | None:
+    """The words' likeliest terms in their order, a word or so apart at most, in a body."""
+    terms: list[str | tuple[int, str]] = [
+        (offset, word.terms[0][0]) for offset, word in enumerate(query) if word.terms
+    ]
+    if len(terms) < 2:
+        return None
+    phrase = tantivy.Query.phrase_query(SCHEMA, "body", terms, PHRASE_SLOP)
+    return tantivy.Query.boost_query(phrase, PHRASE_BOOST)
+
+
+PHRASE_SLOP = 1
+PHRASE_BOOST = 6.0
 TIE_BREAK = 0.05
 FUZZY_BODY_BOOST = 0.3
 

@@ -24,6 +24,10 @@ MIN_PREFIX = 2
 CLOSENESS_WEIGHT = 0.01
 TYPO_WEIGHT = 0.02
 GAP_WEIGHT = 0.02
+# For a query that reads as a detail, the share of its telling words an article holds and
+# the words it holds at all (bm25 alone lets two rare words outweigh four).
+HELD_WEIGHT = 3.0
+MATCHED_WEIGHT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +197,7 @@ def rank(
     *,
     common: Collection[str] = frozenset(),
     scores: Mapping[int, float] | None = None,
+    detail: float = 1.0,
 ) -> list[Match]:
     """The candidates that match at least one word, best first.
 
@@ -202,6 +207,9 @@ def rank(
     """
     scored = []
     scores = scores or {}
+    telling_words = max(
+        1, sum(any(a.term not in common for a in w.alternatives) for w in plan.words)
+    )
     for candidate in candidates:
         m = match(plan, candidate)
         if m.matched == 0:
@@ -213,6 +221,8 @@ def rank(
         if scores:
             key = (
                 -(scores.get(candidate.article_id, 0.0) + CLOSENESS_WEIGHT * closeness
+                  + detail * (HELD_WEIGHT * len(telling) / telling_words
+                              + MATCHED_WEIGHT * m.matched)
                   - TYPO_WEIGHT * m.typos - GAP_WEIGHT * m.title_gaps),
                 -candidate.sort_at.timestamp(),
                 candidate.article_id,

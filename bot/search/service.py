@@ -104,10 +104,14 @@ class SearchService:
             wanted = max(CANDIDATES, limit)
             ids = None
             scores: dict[int, float] = {}
+            detail = 1.0
             if self.engine is not None and plan.words:
-                hits = self.engine.search(_word_queries(plan, vocabulary), RERANKED)
+                hits = self.engine.search(
+                    _word_queries(plan, vocabulary), max(RERANKED, limit), wanted
+                )
                 if hits is not None:
-                    scores = dict(hits)
+                    scores = dict(hits[0])
+                    detail = hits[1]
                     ids = list(scores)
             if ids is None:
                 if not groups:
@@ -118,7 +122,13 @@ class SearchService:
             t for w in plan.words for t in (a.term for a in w.alternatives)
         )
         candidates = [_candidate(found[i]) for i in ids if i in found]
-        ranked = rank(plan, candidates, common=common, scores=scores)[:limit]
+        ranked = rank(plan, candidates, common=common, scores=scores, detail=detail)
+        if ranked:
+            # An article holding under half the words the best one holds is noise beside it
+            # ("report" alone, when a dozen hold "markets report shares").
+            best = max(m.matched for m in ranked)
+            ranked = [m for m in ranked if 2 * m.matched >= best]
+        ranked = ranked[:limit]
         held = ranked[0].held if ranked else tuple(None for _ in plan.words)
         return SearchResult(
             query,
