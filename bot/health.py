@@ -97,7 +97,9 @@ def serve_alongside_polling(application: App, settings: Settings, limits: Limits
         # First: a taken port stops start-up before anything else is opened, and /healthz
         # says "starting" while the seeds load.
         runners.append(
-            await start_server(operations_routes(app), settings.WEBHOOK_LISTEN, port, limits)
+            await start_server(
+                operations_routes(app), settings.WEBHOOK_LISTEN, port, limits, metrics_of(app)
+            )
         )
         log.info("metrics and health on %s:%d", settings.WEBHOOK_LISTEN, port)
         if ready is not None:

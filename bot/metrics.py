@@ -74,6 +74,14 @@ class Metrics:
             "newsbot_seed_load_files", "Files of the last seed load, by outcome (added, updated, "
             "unchanged, duplicates, retracted, rejected)", ["outcome"], registry=registry,
         )  # fmt: skip
+        self.http_open = Gauge(
+            "newsbot_http_connections", "Connections open to the webhook/metrics server",
+            registry=registry,
+        )  # fmt: skip
+        self.http_closed = Counter(
+            "newsbot_http_connections_cut", "Connections the server cut off, by reason "
+            "(over_cap, slow_headers, slow_body)", ["reason"], registry=registry,
+        )  # fmt: skip
         self.database_up = Gauge(
             "newsbot_database_up", "1 when the last scrape could read the database",
             registry=registry,

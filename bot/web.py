@@ -17,6 +17,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.metrics import Metrics
+
 Handler = Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]
 Routes = Mapping[tuple[str, str], Handler]  # (method, path) -> handler
 
@@ -46,15 +48,18 @@ class _Connection(web.RequestHandler):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._guard.open += 1
+        self._guard.metrics.http_open.inc()
         super().connection_made(transport)
         if self._guard.open > self._guard.limits.max_connections:
             self._guard.refused += 1
+            self._guard.metrics.http_closed.labels("over_cap").inc()
             assert isinstance(transport, asyncio.Transport)
             transport.write(_BUSY)
             self.force_close()
 
     def connection_lost(self, exc: BaseException | None) -> None:
         self._guard.open -= 1
+        self._guard.metrics.http_open.dec()
         self._disarm()
         super().connection_lost(exc)
 
@@ -69,6 +74,7 @@ class _Connection(web.RequestHandler):
     def _headers_too_slow(self) -> None:
         self._header_deadline = None
         self._guard.timed_out += 1
+        self._guard.metrics.http_closed.labels("slow_headers").inc()
         self.force_close()
 
     def _disarm(self) -> None:
@@ -87,9 +93,10 @@ class _Connection(web.RequestHandler):
 class GuardedServer(web.Server):
     """aiohttp's low-level server making `_Connection`s, with counts for the tests and metrics."""
 
-    def __init__(self, routes: Routes, limits: Limits) -> None:
+    def __init__(self, routes: Routes, limits: Limits, metrics: Metrics | None = None) -> None:
         self.routes = dict(routes)
         self.limits = limits
+        self.metrics = metrics or Metrics()
         self.open = 0
         self.refused = 0  # connections over the cap
         self.timed_out = 0  # connections closed for slow headers or body
@@ -121,6 +128,7 @@ class GuardedServer(web.Server):
                     body = await asyncio.wait_for(request.read(), self.limits.body_timeout)
                 except TimeoutError:
                     self.timed_out += 1
+                    self.metrics.http_closed.labels("slow_body").inc()
                     response = web.Response(status=408, text="body too slow\n")
                     response.force_close()
                     return response
@@ -138,9 +146,11 @@ class ListenError(Exception):
     """The server cannot listen where it was told to (a port in use, an address not ours)."""
 
 
-async def start_server(routes: Routes, host: str, port: int, limits: Limits) -> web.BaseRunner:
+async def start_server(
+    routes: Routes, host: str, port: int, limits: Limits, metrics: Metrics | None = None
+) -> web.BaseRunner:
     """Serve `routes` on host:port until the returned runner's `cleanup()`."""
-    server = GuardedServer(routes, limits)
+    server = GuardedServer(routes, limits, metrics)
     runner = web.ServerRunner(server, shutdown_timeout=5.0)
     await runner.setup()
     try:

@@ -20,7 +20,7 @@ from telegram import Update
 
 from bot.admin.notices import ErrorThrottle
 from bot.application import ALLOWED_UPDATES, App, start, stop
-from bot.health import health, operations_routes
+from bot.health import health, metrics_of, operations_routes
 from bot.settings import Settings
 from bot.web import Limits, Routes, start_server
 
@@ -89,6 +89,7 @@ async def serve(application: App, settings: Settings) -> None:
             settings.WEBHOOK_LISTEN,
             settings.WEBHOOK_PORT,
             limits_from(settings),
+            metrics_of(application),
         )
         log.info("webhook mode: listening on %s:%d%s", settings.WEBHOOK_LISTEN,
                  settings.WEBHOOK_PORT, path)  # fmt: skip

@@ -13,6 +13,7 @@ import pytest
 from telegram import Update
 
 from bot.application import App, build_application
+from bot.metrics import METRICS_KEY
 from bot.settings import load_settings
 from bot.web import GuardedServer, Limits, start_server
 from bot.webhook import SECRET_HEADER, webhook_routes
@@ -36,8 +37,9 @@ def application(tmp_path: Path) -> App:
 async def server(application: App) -> AsyncIterator[tuple[GuardedServer, int]]:
     port = free_port()
     runner = await start_server(
-        webhook_routes(application, PATH, SECRET), "127.0.0.1", port, LIMITS
-    )
+        webhook_routes(application, PATH, SECRET), "127.0.0.1", port, LIMITS,
+        application.bot_data[METRICS_KEY],
+    )  # fmt: skip
     assert isinstance(runner.server, GuardedServer)
     yield runner.server, port
     await runner.cleanup()
@@ -147,6 +149,8 @@ async def test_a_client_trickling_its_headers_is_cut_off(server: tuple[GuardedSe
     writer.close()
     assert seconds <= LIMITS.header_timeout + SLACK
     assert guarded.timed_out >= 1
+    metrics = await exchange(port, b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert b'newsbot_http_connections_cut_total{reason="slow_headers"} 1.0' in metrics
 
 
 async def test_idle_connections_are_closed(server: tuple[GuardedServer, int]) -> None:
@@ -189,6 +193,8 @@ async def test_connections_over_the_cap_get_503_and_the_rest_still_work(
         writer.close()
     await asyncio.sleep(0.2)
     assert (await exchange(port, post(update()))).startswith(b"HTTP/1.1 200")
+    metrics = await exchange(port, b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert b'newsbot_http_connections_cut_total{reason="over_cap"} 1.0' in metrics
 
 
 async def test_a_thousand_idle_clients_cannot_starve_the_bot(
