@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.metadata
 import logging
 import os
 import shutil
@@ -22,6 +23,7 @@ from bot.admin.stats import gather
 from bot.application import ALLOWED_UPDATES, App, bot_defaults, build_application, make_clock
 from bot.delivery.pacing import PacedRateLimiter
 from bot.digests.runner import DigestRunner
+from bot.health import serve_alongside_polling
 from bot.logging_setup import setup_logging
 from bot.rendering.admin import stats_text
 from bot.rendering.reports import load_report, parse_check
@@ -29,6 +31,8 @@ from bot.search.service import SearchService
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store import DatabaseUnavailable, missing_sqlite_file, open_database, sync_seeds
 from bot.summaries.service import SummaryService
+from bot.web import ListenError
+from bot.webhook import limits_from
 from bot.webhook import serve as serve_webhook
 from storage.seeds.loader import Progress, SeedFolderError
 from storage.seeds.names import shown
@@ -41,13 +45,21 @@ Register = Callable[[App], None]
 EXIT_USAGE = 2
 
 
-def _parser() -> argparse.ArgumentParser:
+def _version() -> str:
+    try:
+        return importlib.metadata.version("newsbot")
+    except importlib.metadata.PackageNotFoundError:  # a checkout that was never installed
+        return "unknown (not installed)"
+
+
+def _parser(prog: str = "run_bot.py") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="run_bot.py",
+        prog=prog,
         description="Run the news bot, or manage its article seeds.",
         epilog="With no command: runs the bot on Telegram when TELEGRAM_BOT_TOKEN is set, "
         "else opens a local console chat (on a terminal).",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     parser.add_argument(
         "--webhook",
         action="store_true",
@@ -90,8 +102,8 @@ def _unreachable(settings: Settings, exc: NetworkError) -> int:
     return 1
 
 
-def main(register: Register, argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def main(register: Register, argv: Sequence[str] | None = None, prog: str = "run_bot.py") -> int:
+    args = _parser(prog).parse_args(argv)
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -102,7 +114,7 @@ def main(register: Register, argv: Sequence[str] | None = None) -> int:
         # A command prints its own report, and the console is a chat: the log is for trouble.
         level = "WARNING"
     secret = settings.WEBHOOK_SECRET.get_secret_value() if settings.WEBHOOK_SECRET else ""
-    setup_logging(level, [settings.token or "", secret])
+    setup_logging(level, [settings.token or "", secret], log_format=settings.LOG_FORMAT)
     try:
         if args.command is not None:
             return _run_command(args, settings)
@@ -113,7 +125,7 @@ def main(register: Register, argv: Sequence[str] | None = None) -> int:
         # The reader went away (`seeds check seeds/* | head`): not a failure of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except DatabaseUnavailable as exc:
+    except (DatabaseUnavailable, ListenError) as exc:
         # A failure exit: a supervisor (systemd's Restart=on-failure) tries again.
         print(f"run_bot.py: {exc}", file=sys.stderr)
         return 1
@@ -242,13 +254,15 @@ async def send_digests(settings: Settings) -> int:
     bot = ExtBot(
         token,
         base_url=settings.TELEGRAM_API_BASE_URL,
-        rate_limiter=PacedRateLimiter(bulk_per_second=settings.DIGEST_RATE),
+        rate_limiter=PacedRateLimiter(
+            bulk_per_second=settings.DIGEST_RATE, paid_broadcast=settings.DIGEST_PAID_BROADCAST
+        ),
         defaults=bot_defaults(),
     )
     summaries = SummaryService(db)
     try:
         async with bot:
-            search = SearchService(db)
+            search = SearchService(db, index_folder=settings.SEARCH_INDEX_DIR)
             runner = DigestRunner(
                 db=db, bot=bot, clock=make_clock(settings), search=search, summaries=summaries,
                 instance=f"cli-{uuid.uuid4().hex[:8]}", rate=settings.DIGEST_RATE,
@@ -285,6 +299,8 @@ def run_bot(settings: Settings, register: Register) -> int:
     application = build_application(
         settings, register, token=token, base_url=settings.TELEGRAM_API_BASE_URL
     )
+    if settings.METRICS_PORT is not None:
+        serve_alongside_polling(application, settings, limits_from(settings))
     try:
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
     except InvalidToken:
