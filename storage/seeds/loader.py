@@ -27,7 +27,7 @@ from storage.seeds.names import shown
 from storage.seeds.parsing import parse_seed
 from storage.seeds.records import ParsedArticle, Rejection
 from storage.seeds.scanning import OUTSIDE, SeedBytes, SeedStat, read_seed, scan_folder
-from storage.short_ids import short_id_candidates
+from storage.short_ids import short_id_candidates, text_short_id
 from storage.state import bump_corpus_version
 from storage.upsert import upsert_rows
 
@@ -437,6 +437,7 @@ class SeedLoader:
         article = parsed.article
         return {
             "content_hash": parsed.content_hash,
+            "text_id": text_short_id(parsed.content_hash),
             "title": article.title,
             "body": "\n\n".join(article.paragraphs),
             "published_at": article.published_at,
