@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -163,7 +164,9 @@ class SeedLoader:
 
     def __init__(self, db: Database, root: Path, *, now: datetime) -> None:
         self.db = db
-        self.root = root.resolve()
+        # os.path.realpath never raises (Path.resolve does on a link loop): a folder that is a
+        # loop is then "not a folder" to run(), like a missing one.
+        self.root = Path(os.path.realpath(root))
         self.now = now
         self.report = LoadReport(folder=shown(str(self.root)))
         self._taken: set[str] | None = None  # every short id in use, read once per load
