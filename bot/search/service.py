@@ -182,7 +182,8 @@ def _word_queries(plan: QueryPlan, vocabulary: Vocabulary) -> list[WordQuery]:
             (a.term, prefix if a.prefix else WEIGHT_BY_TYPOS[min(a.typos, 2)])
             for a in word.alternatives
         )
-        queries.append(WordQuery(terms, word.typed, typo_budget(word.typed)))
+        common = vocabulary.common_terms(term for term, _ in terms)
+        queries.append(WordQuery(terms, word.typed, typo_budget(word.typed), common))
     return queries
 
 
