@@ -299,18 +299,21 @@ def queries_for(corpus: dict[int, tuple[str, str]], args: argparse.Namespace, de
 # --- the large-size extras ------------------------------------------------------------------
 
 
-async def first_search(db: Database, work: Path, query: str) -> float:
-    """A fresh start with no index on disk: the first search's time (ms)."""
+async def first_search(db: Database, work: Path, query: str) -> tuple[float, float]:
+    """The first search's time (ms, start-up's warm-up included): on a first start ever (no
+    index, no saved vocabulary), and on a restart (both kept on disk)."""
     folder = work / "index-fresh"
     shutil.rmtree(folder, ignore_errors=True)
-    service = SearchService(db, index_folder=folder)
-    started = time.perf_counter()
-    await service.warm_up()
-    await service.search(query)
-    seconds = time.perf_counter() - started
-    await service.index_ready()
-    service.close()
-    return seconds * 1000
+    times = []
+    for _ in range(2):
+        service = SearchService(db, index_folder=folder)
+        started = time.perf_counter()
+        await service.warm_up()
+        await service.search(query)
+        times.append((time.perf_counter() - started) * 1000)
+        await service.index_ready()
+        service.close()
+    return times[0], times[1]
 
 
 async def reload_visible(db: Database, work: Path) -> list[float]:
@@ -479,8 +482,10 @@ async def bench(args: argparse.Namespace, bbc: Path, work: Path) -> None:
     extras: list[Sequence[str]] = [
         ("measure", "value", "target", "met?"),
         ("index build (SQLite)", f"{built:.1f} s", "-", "-"),
-        ("first search, no index on disk", f"{first_ms:.0f} ms", "<= 1000 ms",
-         "yes" if first_ms <= 1000 else "NO"),
+        ("first search, first start (no index)", f"{first_ms[0]:.0f} ms", "<= 1000 ms",
+         "yes" if first_ms[0] <= 1000 else "NO"),
+        ("first search, restart (index kept)", f"{first_ms[1]:.0f} ms", "<= 1000 ms",
+         "yes" if first_ms[1] <= 1000 else "NO"),
         ("peak RSS: build + 200 searches", f"{memory:.0f} MB", "<= 400 MB",
          "yes" if memory <= 400 else "NO"),
     ]  # fmt: skip

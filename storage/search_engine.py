@@ -154,7 +154,9 @@ class SearchEngine:
                         )
                         texts = list(found)
                     await asyncio.to_thread(_add, writer, texts, building)
-                await asyncio.to_thread(_commit, writer)
+                # A build merges its segments now; an update leaves merging to the background,
+                # so a reload shows at once.
+                await asyncio.to_thread(_commit, writer, building)
             except BaseException:
                 with contextlib.suppress(Exception):
                     writer.rollback()
@@ -338,9 +340,10 @@ def _add(writer: Any, rows: Sequence[Any], building: bool) -> None:
         )
 
 
-def _commit(writer: Any) -> None:
+def _commit(writer: Any, merge: bool) -> None:
     writer.commit()
-    writer.wait_merging_threads()
+    if merge:
+        writer.wait_merging_threads()
 
 
 def _read_state(folder: Path) -> dict[str, Any] | None:
