@@ -11,11 +11,12 @@ from bot.callbacks import FeedButton
 from bot.feeds.manage import FeedView
 from bot.feeds.poller import PollReport
 from bot.rendering.cards import Reply
-from bot.rendering.markup import clean, clip, counted
+from bot.rendering.markup import clean, clip, counted, visible_length
 
 MAX_LISTED = 25  # feeds listed in one message (with their buttons), far under 4096 characters
 URL_CHARS = 70
 ERROR_CHARS = 90
+TEXT_BUDGET = 3700  # of Telegram's 4096, the rest for the head and foot lines
 
 
 def _ago(moment: datetime | None, now: datetime) -> str:
@@ -65,16 +66,22 @@ def feeds_reply(feeds: list[FeedView], now: datetime) -> Reply:
         return Reply(
             "📡 <b>No feeds yet.</b>\nAdd one: <code>/feeds add https://example.com/rss.xml</code>"
         )
-    shown = feeds[:MAX_LISTED]
     lines = [f"📡 <b>{counted(len(feeds), 'feed')}</b>"]
     rows = []
-    for feed in shown:
+    used = 0
+    shown = 0
+    for feed in feeds[:MAX_LISTED]:
         name = feed.title or feed.url
         icon = "⏸" if feed.paused else ("⚠️" if feed.last_status == "error" else "✅")
-        lines.append(
+        entry = (
             f"{icon} <b>#{feed.id}</b> {clean(clip(name, URL_CHARS))}\n"
             f"<i>{clean(feed_state(feed, now))}</i>"
         )
+        used += visible_length(entry) + 1
+        if used > TEXT_BUDGET:
+            break
+        shown += 1
+        lines.append(entry)
         toggle = "resume" if feed.paused else "pause"
         rows.append(
             [
@@ -88,8 +95,8 @@ def feeds_reply(feeds: list[FeedView], now: datetime) -> Reply:
                 ),
             ]
         )
-    if len(feeds) > len(shown):
-        lines.append(f"… and {len(feeds) - len(shown)} more (run_bot.py feeds list shows all)")
+    if len(feeds) > shown:
+        lines.append(f"… and {len(feeds) - shown} more (run_bot.py feeds list shows all)")
     lines.append("Add: <code>/feeds add URL</code> · remove: <code>/feeds remove #</code>")
     return Reply("\n".join(lines), InlineKeyboardMarkup(rows))
 
