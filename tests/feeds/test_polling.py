@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.admin.stats import gather
 from bot.feeds.fetching import Fetcher, HostPacer
 from bot.feeds.manage import FeedManager
 from bot.feeds.poller import FeedPoller, backoff
+from bot.rendering.admin import stats_text
 from bot.search.service import SearchService
 from storage import articles
 from storage import feeds as store
@@ -315,3 +317,18 @@ async def test_new_feed_articles_answer_search_and_top_latest_at_once(
     finally:
         await poller.stop()
         search.close()
+
+
+async def test_stats_count_feeds_and_name_the_failing_ones(
+    db: Database, poller: FeedPoller, server: FeedServer, clock: StepClock
+) -> None:
+    good = server.route("/ok", Route(rss2("Herald", "http://n.ex/", stories("k", 1))))
+    bad = server.route("/gone", Route(b"gone", status=410, content_type="text/plain"))
+    await add(db, clock, good)
+    paused = await add(db, clock, server.route("/p", Route(b"")))
+    await FeedManager(db, clock).set_paused(paused, True)
+    await add(db, clock, bad)
+    await poller.poll()
+    stats = await gather(db, clock.now(), 60)
+    text = stats_text(stats, html=False)
+    assert f"⚠️ Feeds: 3 (1 paused, 1 failing): {bad}: HTTP 410" in text
