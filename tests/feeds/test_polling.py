@@ -332,3 +332,23 @@ async def test_stats_count_feeds_and_name_the_failing_ones(
     stats = await gather(db, clock.now(), 60)
     text = stats_text(stats, html=False)
     assert f"⚠️ Feeds: 3 (1 paused, 1 failing): {bad}: HTTP 410" in text
+
+
+async def test_a_hanging_or_oversized_feed_fails_alone_and_the_others_are_stored(
+    db: Database, server: FeedServer, clock: StepClock
+) -> None:
+    hang = server.route("/hang", Route(rss2("Slow", "http://n.ex/", stories("h", 1)), hang=4))
+    huge = server.route("/huge", Route(stream_bytes=3_000_000))
+    good = server.route("/fine", Route(rss2("Herald", "http://n.ex/", stories("g", 2)), gzip=True))
+    ids = [await add(db, clock, url) for url in (hang, huge, good)]
+    fetcher = Fetcher(pacer=HostPacer(0.0), timeout=1.5, max_bytes=1_000_000)
+    poller = FeedPoller(db, clock, instance="a", poll_minutes=15, fetcher=fetcher)
+    try:
+        report = await poller.poll()
+    finally:
+        await poller.stop()
+    assert report.count("error") == 2 and len(report.added) == 2
+    errors = [(await feed_row(db, feed_id)).last_error or "" for feed_id in ids]
+    assert "no answer" in errors[0] and "MB" in errors[1] and errors[2] == ""
+    for feed_id in ids:
+        assert (await feed_row(db, feed_id)).claimed_by is None
