@@ -101,6 +101,9 @@ def test_feed_added_on_the_command_line_answers_search_and_tops_latest(
     ]  # fmt: skip
     replies = tg.ask(user, f"/article {short_id}")
     assert "Paragraph 3 about otters return to the river" in replies[0].text
+    assert "Read at the source" in replies[-1].text
+    [summary] = tg.ask(user, f"/summary {short_id}")
+    assert (summary.button("Read at the source").url or "").endswith("/news/otters")
     listed = run_cli(feed_bot, "feeds", "list")
     assert "River Gazette" in listed.stdout and "2 items" in listed.stdout
 
