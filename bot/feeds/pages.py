@@ -12,6 +12,6 @@ from storage.seeds.html_pages import page_paragraphs as _extract
 MIN_PAGE_WORDS = 60
 
 
-def page_paragraphs(html: str, url: str | None = None) -> list[str] | None:
+def page_paragraphs(html: str | bytes, url: str | None = None) -> list[str] | None:
     """The story's paragraphs, or None when the page holds no story worth the name."""
     return _extract(html, url, MIN_PAGE_WORDS) or None

@@ -229,7 +229,9 @@ class FeedPoller:
         fetched = await self.fetcher.fetch(link, accept=ACCEPT_PAGE)
         if fetched.body is None:
             return None
-        html = fetched.body.decode(_charset(fetched.content_type) or "utf-8", errors="replace")
+        charset = _charset(fetched.content_type)
+        # Without a charset in the header, trafilatura reads the page's own <meta charset>.
+        html = fetched.body.decode(charset, errors="replace") if charset else fetched.body
         paragraphs = await asyncio.to_thread(page_paragraphs, html, fetched.url)
         if paragraphs and paragraphs[0].strip().casefold() == title.strip().casefold():
             paragraphs = paragraphs[1:]  # the page repeats the headline as its first line

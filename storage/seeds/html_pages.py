@@ -25,7 +25,9 @@ def looks_like_html(text: str, name: str) -> bool:
     return head.startswith(("<!doctype html", "<html"))
 
 
-def page_paragraphs(html: str, url: str | None = None, min_words: int = MIN_WORDS) -> list[str]:
+def page_paragraphs(
+    html: str | bytes, url: str | None = None, min_words: int = MIN_WORDS
+) -> list[str]:
     """The main text of a page, a paragraph a line; [] when it holds too little to be a story."""
     try:
         text = trafilatura.extract(

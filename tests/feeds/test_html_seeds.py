@@ -56,3 +56,12 @@ async def test_html_files_load_beside_the_text_layouts(db: Database, tmp_path: P
     report = await load_seeds(db, seeds, now=NOW)
     assert sorted(report.added) == ["otters.html", "plain.txt"]
     assert [path for path, _ in report.rejected] == ["wall.htm"]
+
+
+def test_a_teasers_page_in_its_own_encoding_reads_right() -> None:
+    from bot.feeds.pages import page_paragraphs
+
+    page = PAGE.replace("<article>", "<article><p>" + "Le café du port rouvre. " * 20 + "</p>")
+    paragraphs = page_paragraphs(page.encode("cp1252"))  # no charset header: the <meta> tells
+    assert paragraphs is not None and any("café du port" in p for p in paragraphs)
+    assert page_paragraphs(LOGIN_WALL) is None
