@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.callbacks import FeedButton
 from bot.feeds.manage import BadFeedUrl
+from bot.feeds.poller import logged_url
 from bot.feeds.service import FEEDS_KEY, FeedsService
 from bot.rendering.cards import Reply
 from bot.rendering.feeds import feeds_reply
@@ -40,7 +41,7 @@ async def feeds_command(update: Update, context: Context) -> None:
         except BadFeedUrl as exc:
             await send(update, Reply(f"❌ Not added: {clean(str(exc))}."))
             return
-        url = clean(clip(added.feed.url, 200))
+        url = clean(clip(logged_url(added.feed.url), 200))
         if not added.new:
             await send(update, Reply(f"Feed #{added.feed.id} is on the list already: {url}"))
             return

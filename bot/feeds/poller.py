@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from bot.clock import Clock
 from bot.feeds.fetching import Fetched, Fetcher
@@ -206,7 +207,7 @@ class FeedPoller:
             values["title"] = parsed.title
         stored = await self._finish(feed_id, url, fetched, values, items)
         if error:
-            log.warning("feed %s: %s", url, error)
+            log.warning("feed %s: %s", logged_url(url), error)
         return FeedOutcome(feed_id, url, "ok", stored.new_items, tuple(stored.added), error)
 
     async def _expand_teasers(self, parsed: list[FeedItemParsed]) -> list[IncomingItem]:
@@ -248,7 +249,7 @@ class FeedPoller:
             "next_attempt_at": now + backoff(self.interval, failures),
         }
         await self._finish(feed_id, url, dataclasses.replace(fetched, moved_to=None), values)
-        log.warning("feed %s: %s (failure %d running)", url, error, failures)
+        log.warning("feed %s: %s (failure %d running)", logged_url(url), error, failures)
         return FeedOutcome(feed_id, url, "error", error=error)
 
     async def _finish(
@@ -270,10 +271,20 @@ class FeedPoller:
                 }
             moved = fetched.moved_to
             if moved and moved != url and not await store.url_taken(session, moved):
-                log.info("feed %s moved permanently to %s", url, moved)
+                log.info("feed %s moved permanently to %s", logged_url(url), logged_url(moved))
                 values = values | {"url": moved}
             await store.finish(session, feed_id, self.instance, values)
         return stored
+
+
+def logged_url(url: str) -> str:
+    """A feed's address for the log, without the user and password some carry
+    (https://user:secret@host/feed): the log is read by more people than the database."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc="***@" + host))
 
 
 def _charset(content_type: str | None) -> str | None:

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks
 from bot.callbacks import FeedButton
 from bot.feeds.manage import FeedView
-from bot.feeds.poller import PollReport
+from bot.feeds.poller import PollReport, logged_url
 from bot.rendering.cards import Reply
 from bot.rendering.markup import clean, clip, counted, visible_length
 
@@ -71,7 +71,7 @@ def feeds_reply(feeds: list[FeedView], now: datetime) -> Reply:
     used = 0
     shown = 0
     for feed in feeds[:MAX_LISTED]:
-        name = feed.title or feed.url
+        name = feed.title or logged_url(feed.url)  # a chat is no place for a feed's password
         icon = "⏸" if feed.paused else ("⚠️" if feed.last_status == "error" else "✅")
         entry = (
             f"{icon} <b>#{feed.id}</b> {clean(clip(name, URL_CHARS))}\n"
