@@ -91,7 +91,19 @@ class SettingsChange:
     value: int = 0
 
 
-Callback = LatestPage | SearchPage | OpenSummary | OpenFullText | Action | SettingsChange
+@dataclass(frozen=True, slots=True)
+class FeedButton:
+    """A /feeds button: pause, resume or remove feed number `feed_id`."""
+
+    action: str
+    feed_id: int
+
+
+FEED_ACTIONS = frozenset({"pause", "resume", "remove"})
+
+Callback = (
+    LatestPage | SearchPage | OpenSummary | OpenFullText | Action | SettingsChange | FeedButton
+)
 
 
 def _fit(prefix: str, text: str) -> tuple[str, bool]:
@@ -118,6 +130,8 @@ def encode(callback: Callback) -> str:
             return f"A{SEP}{name}"
         case SettingsChange(action, value):
             return f"G{SEP}{action}{SEP}{value}"
+        case FeedButton(action, feed_id):
+            return f"R{SEP}{action}{SEP}{feed_id}"
     raise TypeError(callback)
 
 
@@ -156,6 +170,12 @@ def decode(data: str | None) -> Callback | None:
         allowed = SETTINGS.get(action)
         number = None if allowed is None else _number(value, allowed)
         return None if number is None else SettingsChange(action, number)
+    if kind == "R":
+        action, _, value = rest.partition(SEP)
+        feed_id = _number(value, range(1, 10**9))
+        if action not in FEED_ACTIONS or feed_id is None:
+            return None
+        return FeedButton(action, feed_id)
     if kind in ("M", "F"):
         short_id = normalise_short_id(rest) if rest == rest.strip() else None
         if short_id is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -161,8 +162,18 @@ def summary_card(article: Article, sentences: Sequence[str], zone: tzinfo) -> Re
     sentences = list(sentences) or article.paragraphs[:1]
     body = "\n".join(f"• {clean(clip(s, MAX_SENTENCE))}" for s in sentences)
     text = "\n".join(lines) + "\n\n" + body
-    keyboard = InlineKeyboardMarkup([[_button("📄 Full text", OpenFullText(article.short_id))]])
-    return Reply(text, keyboard)
+    row = [_button("📄 Full text", OpenFullText(article.short_id))]
+    if link := source_link(article):
+        row.append(InlineKeyboardButton("🔗 Read at the source", url=link))
+    return Reply(text, InlineKeyboardMarkup([row]))
+
+
+def source_link(article: Article) -> str | None:
+    """The article's page (feeds give one, seeds may), when it is a web address a button takes."""
+    url = article.url
+    if url and len(url) <= 1000 and url.startswith(("http://", "https://")) and " " not in url:
+        return url
+    return None
 
 
 def full_text(article: Article, zone: tzinfo) -> list[str]:
@@ -176,4 +187,6 @@ def full_text(article: Article, zone: tzinfo) -> list[str]:
     blocks = [header]
     for paragraph in article.paragraphs:
         blocks.extend(clean(piece) for piece in split_text(paragraph, MAX_MESSAGE - 8))
+    if link := source_link(article):
+        blocks.append(f'<a href="{html.escape(link, quote=True)}">Read at the source</a>')
     return join_within(blocks)

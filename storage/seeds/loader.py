@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import and_, delete, exists, func, insert, select, text, update
 
 from storage.database import Database
-from storage.models import Article, SeedFile
+from storage.models import Article, FeedItem, SeedFile
 from storage.seeds.lock import seed_load_lock
 from storage.seeds.names import shown
 from storage.seeds.parsing import parse_seed
@@ -498,10 +498,13 @@ class SeedLoader:
                     .where(exists().where(SeedFile.article_id == Article.id))
                 )
             held = exists().where(SeedFile.article_id == Article.id)
+            # Articles that feeds brought (storage/feeds.py) are no seed file's to retract.
+            in_feed = exists().where(FeedItem.article_id == Article.id)
+            from_feed = Article.seed_path.startswith("feed:")
             orphans = (
                 await session.execute(
                     select(Article.id, Article.short_id, Article.title).where(
-                        and_(Article.retracted.is_(False), ~held)
+                        and_(Article.retracted.is_(False), ~held, ~in_feed, ~from_feed)
                     )
                 )
             ).all()
