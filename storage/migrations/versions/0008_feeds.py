@@ -13,7 +13,7 @@ from alembic import op
 from storage.models import UTCDateTime
 
 revision: str = "0008"
-down_revision: str | None = "0003"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
