@@ -38,7 +38,6 @@ import hashlib
 import json
 import math
 import random
-import resource
 import shutil
 import string
 import subprocess
@@ -360,7 +359,10 @@ def memory_probe(url: str, folder: Path, queries: Path) -> None:
         await db.dispose()
 
     asyncio.run(probe())
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    # VmHWM, this process's own peak: ru_maxrss would report the forking parent's if larger.
+    status = Path("/proc/self/status").read_text()
+    peak_kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
+    print(peak_kb / 1024)
 
 
 def peak_memory(url: str, work: Path, queries: list[Query]) -> float:
