@@ -132,7 +132,7 @@ def build_application(
             bot_username=application.bot.username,
         )
         application.bot_data[SERVICES_KEY] = services
-        await search.warm_up()
+        await search.warm_up(wait=False)  # nobody waits for a vocabulary or an index
         summaries.start_backfill()
         await application.bot.set_my_commands(PUBLIC_COMMANDS)
         await _admin_menus(application, settings)
