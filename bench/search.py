@@ -450,6 +450,13 @@ async def on_postgres(server: str, folder: Path, work: Path, queries, name: str)
 
 async def bench(args: argparse.Namespace, bbc: Path, work: Path) -> None:
     print(f"query seed {args.seed}, {args.queries} queries of each kind\n")
+    if not args.skip_bbc:
+        await bench_bbc(args, bbc, work)
+    if not args.bbc_only:
+        await bench_big(args, work)
+
+
+async def bench_bbc(args: argparse.Namespace, bbc: Path, work: Path) -> None:
     db = await build(f"sqlite+aiosqlite:///{work / 'bbc.db'}", bbc)
     corpus = await read_corpus(db)
     queries = queries_for(corpus, args, detail=True)
@@ -465,9 +472,9 @@ async def bench(args: argparse.Namespace, bbc: Path, work: Path) -> None:
     print(f"BBC set:\n\n{table(quality_rows(small, '2k'))}\n", flush=True)
     for text_ in missed:
         print(text_ + "\n")
-    if args.bbc_only:
-        return
 
+
+async def bench_big(args: argparse.Namespace, work: Path) -> None:
     big_folder = work / "big"
     url = f"sqlite+aiosqlite:///{work / 'big.db'}"
     db = await build(url, big_folder)
@@ -529,6 +536,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workdir", type=Path, help="keep work files here (default: temp)")
     parser.add_argument("--postgres", help="also run ours on PostgreSQL (server URL)")
     parser.add_argument("--bbc-only", action="store_true", help="skip the large size")
+    parser.add_argument("--skip-bbc", action="store_true", help="only the large size")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench_search_") as temp:
         work = args.workdir or Path(temp)
