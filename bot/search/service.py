@@ -30,7 +30,7 @@ VOCABULARY_FILE = "vocabulary.json"
 START_WAIT_SECONDS = 1.0
 RERANKED = 30  # from each of the index's two rankings
 MAX_QUERY_CHARS = 200
-VERSION_CHECK_SECONDS = 1.0
+VERSION_CHECK_SECONDS = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,7 @@ class SearchService:
 
     async def vocabulary(self, session: AsyncSession) -> Vocabulary:
         """The vocabulary of the current corpus; whether it changed is asked at most once a
-        second (a reload in another instance shows within that), not on every search. A new
+        half second (a reload in another instance shows within that), not on every search. A new
         one loads in the background while the last one serves (at 100k articles SQLite takes
         seconds to count its terms). Until the first one is in, words are taken as typed."""
         if self._version is not None and time.monotonic() - self._checked < VERSION_CHECK_SECONDS:
