@@ -221,7 +221,7 @@ class SearchService:
         if len(ids) < wanted and len(telling) > 1:
             # Too few hold them all: add those holding the two rarest. Any article that
             # misses at most one word holds one of them, and rare words match few.
-            rarest = sorted(telling, key=lambda g: sum(vocabulary.doc_counts[t] for t in g))
+            rarest = sorted(telling, key=lambda g: sum(vocabulary.doc_counts.get(t, 0) for t in g))
             more = await self.index.match(session, rarest[:2], require_all=False, limit=wanted)
             seen = set(ids)
             ids += [i for i in more if i not in seen]
