@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from bot.rendering.markup import echo
 from bot.search.text import fold
 
 MAX_LATEST = 50
@@ -32,7 +33,7 @@ def parse_latest(text: str) -> LatestArgs | str:
             count = min(int(word), MAX_LATEST)
         elif _NUMBERISH.fullmatch(word):
             return (
-                f"“{word}” is not a number of articles I can show: "
+                f"“{echo(word)}” is not a number of articles I can show: "
                 f"try /latest 10 (1 to {MAX_LATEST})."
             )
         else:
@@ -116,5 +117,5 @@ def parse_subscribe(text: str) -> SubscribeArgs | str:
             break
     else:
         if words and any(ch.isdigit() for ch in words[0]):
-            return f"“{words[0]}” is not a time I can read. Try 7:30, 19:00 or 7am."
+            return f"“{echo(words[0])}” is not a time I can read. Try 7:30, 19:00 or 7am."
     return SubscribeArgs(minute, " ".join(words), topics)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.arguments import SubscribeArgs
 from bot.clock import Clock
 from bot.digests.schedule import first_due, next_due
+from bot.rendering.markup import echo
 from bot.timezones import EXAMPLES, match_timezone
 from storage import deliveries, subscribers
 from storage.database import Database
@@ -35,8 +36,9 @@ def zone_problem(typed: str) -> str | None:
     if found.zone:
         return None
     if found.candidates:
-        return f"“{typed}” could be {', '.join(found.candidates)}. Which one? Send the full name."
-    return f"I don't know the timezone “{typed}”. Try a city or an IANA name: {EXAMPLES}."
+        choices = ", ".join(found.candidates)
+        return f"“{echo(typed)}” could be {choices}. Which one? Send the full name."
+    return f"I don't know the timezone “{echo(typed)}”. Try a city or an IANA name: {EXAMPLES}."
 
 
 class SubscriptionService:

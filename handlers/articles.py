@@ -4,29 +4,17 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.callbacks import OpenFullText, OpenSummary
+from bot import library
 from bot.rendering import texts
 from bot.rendering.cards import Reply, full_text, no_results, summary_card
-from handlers.common import Context, command_argument, pressed, reader_zone, send, services
-from storage import articles
+from handlers.common import Context, command_argument, reader_zone, send, services
 from storage.models import Article
 from storage.short_ids import normalise_short_id
 
 
 async def _find(context: Context, text: str) -> Article | None:
-    """An article by id; else, for words, the best search match."""
     found = services(context)
-    words = text.split()
-    async with found.db.read() as session:
-        if not words:
-            newest = await articles.latest(session, limit=1)
-            return newest[0] if newest else None
-        # "/summary a1b2c3" and "/summary a1b2c3 please": an id first is taken as the id.
-        article = await articles.by_short_id(session, words[0])
-    if article is not None:
-        return article
-    result = await found.search.search(text, limit=1)
-    return result.hits[0].article if result.hits else None
+    return await library.find(found.db, found.search, text)
 
 
 async def _find_or_say(update: Update, context: Context, text: str) -> Article | None:
@@ -51,8 +39,7 @@ async def send_summary(update: Update, context: Context, text: str) -> None:
 
 
 async def send_full_text(update: Update, context: Context, short_id: str) -> None:
-    async with services(context).db.read() as session:
-        article = await articles.by_short_id(session, short_id)
+    article = await library.by_short_id(services(context).db, short_id)
     if article is None:
         await send(update, texts.unknown_article(short_id))
         return
@@ -76,11 +63,3 @@ async def article_command(update: Update, context: Context) -> None:
     # Like /summary: an id, or words that find the article.
     if (article := await _find_or_say(update, context, argument)) is not None:
         await _send_parts(update, context, article)
-
-
-async def article_button(update: Update, context: Context) -> None:
-    callback = await pressed(update)
-    if isinstance(callback, OpenSummary):
-        await send_summary(update, context, callback.short_id)
-    elif isinstance(callback, OpenFullText):
-        await send_full_text(update, context, callback.short_id)

@@ -6,7 +6,7 @@ from telegram import ForceReply, Message, Update
 from telegram.ext import filters
 
 from bot.arguments import parse_subscribe
-from bot.callbacks import SettingsChange, decode
+from bot.callbacks import SettingsChange
 from bot.rendering.cards import Reply
 from bot.rendering.subscriptions import (
     TOPICS_QUESTION,
@@ -73,13 +73,9 @@ async def settings_command(update: Update, context: Context) -> None:
     )
 
 
-async def settings_button(update: Update, context: Context) -> None:
+async def settings_button(update: Update, context: Context, change: SettingsChange) -> None:
     query = update.callback_query
     assert query is not None
-    change = decode(query.data)
-    if not isinstance(change, SettingsChange):
-        await query.answer()
-        return
     chat_id, _ = _ids(update)
     found = services(context)
     subscriptions = found.subscriptions

@@ -19,11 +19,16 @@ def _topic_filter(topic: str | None):  # type: ignore[no-untyped-def]
     if topic is None:
         return LIVE
     # JSON lists are stored as text on SQLite and cast to text on PostgreSQL: a quoted LIKE
-    # matches one whole element.
-    quoted = '"' + topic.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # matches one whole element. The driver writes them with json.dumps, which escapes every
+    # non-ASCII character (`"\u041f..."`): the element is looked for in that form, and as
+    # written unescaped (a row stored by another writer, or JSONB's text).
+    forms = {json.dumps(topic), json.dumps(topic, ensure_ascii=False)}
+    as_text = cast(Article.topics, String)
     return LIVE & or_(
+        # SQLite's lower() folds ASCII only: the name as stored is matched as it is, too.
+        Article.section == topic,
         func.lower(Article.section) == topic.lower(),
-        cast(Article.topics, String).contains(quoted, autoescape=True),
+        *(as_text.contains(form, autoescape=True) for form in sorted(forms)),
     )
 
 
@@ -32,7 +37,12 @@ async def by_short_id(session: AsyncSession, text: str) -> Article | None:
     short_id = normalise_short_id(text)
     if short_id is None:
         return None
-    return await session.scalar(select(Article).where(Article.short_id == short_id, LIVE))
+    found = await session.scalar(select(Article).where(Article.short_id == short_id, LIVE))
+    if found is None:  # a link from when ids came from the text: the article that text is now
+        found = await session.scalar(
+            select(Article).where(Article.text_id == short_id, LIVE).order_by(Article.id).limit(1)
+        )
+    return found
 
 
 async def by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, Article]:
@@ -76,14 +86,28 @@ async def topic_names(session: AsyncSession) -> list[str]:
     return sorted(names)
 
 
-async def loaded_since(session: AsyncSession, since: datetime, *, limit: int) -> list[Article]:
-    rows = await session.scalars(
-        select(Article)
-        .where(LIVE, Article.loaded_at > since)
+def _fresh(since: datetime, until: datetime | None):  # type: ignore[no-untyped-def]
+    loaded = LIVE & (Article.loaded_at > since)
+    return loaded if until is None else loaded & (Article.loaded_at <= until)
+
+
+async def fresh_since(
+    session: AsyncSession, since: datetime, *, until: datetime | None = None, limit: int
+) -> list[tuple[int, datetime]]:
+    """(id, loaded at) of the live articles loaded after `since` (up to `until`), newest first:
+    what a digest chooses from, without their text (the few it shows are read by id)."""
+    rows = await session.execute(
+        select(Article.id, Article.loaded_at)
+        .where(_fresh(since, until))
         .order_by(Article.sort_at.desc(), Article.id.desc())
         .limit(limit)
     )
-    return list(rows)
+    return [(article_id, loaded_at) for article_id, loaded_at in rows]
+
+
+async def count_fresh(session: AsyncSession, since: datetime, *, until: datetime) -> int:
+    """How many live articles were loaded in (since, until]."""
+    return int(await session.scalar(select(func.count()).where(_fresh(since, until))) or 0)
 
 
 async def missing_summaries(session: AsyncSession, *, limit: int) -> list[tuple[int, str, str]]:

@@ -55,6 +55,9 @@ class Article(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     short_id: Mapped[str] = mapped_column(String(16), unique=True)
+    # The id this text had when ids came from the text (before migration 0005): links shared
+    # then still open the article after the database is rebuilt.
+    text_id: Mapped[str | None] = mapped_column(String(16), index=True)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)

@@ -10,6 +10,7 @@ that were in flight; nothing is skipped, and a restart never replays past days.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import time
@@ -19,7 +20,7 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -29,7 +30,7 @@ from telegram.ext import ExtBot
 from bot.clock import Clock
 from bot.delivery.errors import judge
 from bot.delivery.pacing import BULK, PacedRateLimiter, Priority, SendingStopped
-from bot.digests.compose import Selection, select_articles
+from bot.digests.compose import Candidate, select_articles
 from bot.digests.schedule import catch_up, local_date, next_due
 from bot.rendering.cards import Reply
 from bot.rendering.digest import digest_message
@@ -48,7 +49,15 @@ TOPIC_RESULTS = 200
 SUMMARY_SENTENCES = 2
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 CLAIM_AHEAD_SECONDS = 4
-DB_BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+# Pauses between tries of a write while the database is away, the last repeated for as long as
+# it takes: short, so a digest sent meanwhile is recorded soon after the database is back.
+DB_BACKOFF = (0.5, 1.0, 2.0, 4.0, 5.0)
+# Stopping while the database is away: how long the records of sent digests are still tried.
+STOP_GRACE_SECONDS = 5.0
+# While a write keeps failing, one warning a minute says so (not one per try and per digest).
+OUTAGE_LOG_EVERY = 60.0
+# Errors a retry cannot mend: everything else from the database is taken for an outage.
+PERMANENT = (IntegrityError, ProgrammingError, DataError)
 
 Write = Callable[[AsyncSession], Awaitable[None]]
 NextBatch = Callable[[AsyncSession, int], Awaitable[list[tuple[Subscriber, date]] | None]]
@@ -68,11 +77,16 @@ class RunReport:
 
 @dataclass
 class _RunContext:
-    """What one run shares across subscribers: the article pool and topic matches."""
+    """What one batch shares across subscribers: the candidates (ids and load times), topic
+    matches, and the few articles shown so far, read whole once."""
 
     now: datetime
-    pool: list[Article]
+    pool: list[Candidate]
     topic_hits: dict[tuple[str, ...], dict[int, int]] = field(default_factory=dict)
+    shown: dict[int, Article] = field(default_factory=dict)
+    # New articles past the end of `pool`, counted but not fetched (a preview without topics
+    # fetches only the ones it shows): they go in "and N more".
+    beyond: int = 0
 
 
 class DigestRunner:
@@ -108,7 +122,13 @@ class DigestRunner:
         # A fresh instance counts as having ticked when it started: its first tick is due.
         self.last_tick_monotonic = time.monotonic()
         self.last_report: RunReport | None = None
+        self.on_report: Callable[[RunReport], None] | None = None  # metrics, told of each run
         self._stopping = False
+        self._stopped = asyncio.Event()
+        self._stop_deadline = math.inf
+        # Digests Telegram accepted whose record is not written yet: never claimed (nor sent)
+        # again while they are here, and written first thing on every run until they are.
+        self._unrecorded: dict[tuple[int, date], Write] = {}
 
     def tick(self) -> None:
         """Called by the JobQueue every minute: start a run unless one is going."""
@@ -151,6 +171,8 @@ class DigestRunner:
         next start (or another instance) sends them at once.
         """
         self._stopping = True
+        self._stop_deadline = time.monotonic() + STOP_GRACE_SECONDS
+        self._stopped.set()
         limiter = self.bot.rate_limiter
         if isinstance(limiter, PacedRateLimiter):
             limiter.close()
@@ -171,6 +193,7 @@ class DigestRunner:
             now = self.clock.now()
             await self.share_budget()  # heartbeat first: our claims must read as alive
             try:
+                await self._record_unrecorded()
                 if force:
                     await self._run_all_today(now, report)
                 else:
@@ -181,6 +204,8 @@ class DigestRunner:
             finally:
                 report.seconds = time.perf_counter() - started
                 self.last_report = report
+                if self.on_report is not None:
+                    self.on_report(report)
             if report.due:
                 log.info(
                     "digests: %d due, %d sent, %d empty, %d failed, %d deactivated in %.1f s",
@@ -266,7 +291,13 @@ class DigestRunner:
                     report.failed += 1
                     report.errors.append(f"{exc.__class__.__name__}: {exc}")
 
-        await asyncio.gather(produce(), *(deliver() for _ in range(workers)))
+        # A producer stopped by the database must not end the run while digests it handed
+        # out are still being sent and recorded: the run (and its lock) lasts until they are.
+        delivering = [asyncio.create_task(deliver()) for _ in range(workers)]
+        try:
+            await produce()
+        finally:
+            await asyncio.gather(*delivering)
 
     async def _claim(
         self,
@@ -291,6 +322,9 @@ class DigestRunner:
                     # Days were missed (the bot was down): today's is not due yet; no replay.
                     await subscribers.reschedule(session, subscriber.id, (day, instant))
                     continue
+            if (subscriber.id, day) in self._unrecorded:
+                report.skipped += 1  # sent, its record not written yet: never again
+                continue
             alive_since = now - self.heartbeat_ttl
             if await deliveries.claim(session, subscriber.id, day, now, self.instance, alive_since):
                 claimed.append((subscriber, day))
@@ -305,8 +339,16 @@ class DigestRunner:
     async def _context(self, now: datetime, batch: Sequence[Subscriber]) -> _RunContext:
         since = min((s.last_digest_at or now - FIRST_DIGEST_WINDOW) for s in batch)
         async with self.db.read() as session:
-            pool = await articles.loaded_since(session, since, limit=POOL_LIMIT)
+            pool = await articles.fresh_since(session, since, limit=POOL_LIMIT)
         return _RunContext(now, pool)
+
+    async def _read(self, context: _RunContext, ids: Sequence[int]) -> list[Article]:
+        """The chosen articles, read whole once per batch (one retracted meanwhile is left out)."""
+        missing = [i for i in ids if i not in context.shown]
+        if missing:
+            async with self.db.read() as session:
+                context.shown.update(await articles.by_ids(session, missing))
+        return [context.shown[i] for i in ids if i in context.shown]
 
     async def _topic_hits(self, context: _RunContext, topics: tuple[str, ...]) -> dict[int, int]:
         key = tuple(sorted(t.lower() for t in topics))
@@ -321,8 +363,9 @@ class DigestRunner:
 
     async def compose(
         self, subscriber: Subscriber, context: _RunContext, day: date, *, preview: bool = False
-    ) -> tuple[Reply, Selection]:
-        """The digest message for one subscriber (also used for /digest previews)."""
+    ) -> tuple[Reply, int]:
+        """The digest message for one subscriber (also used for /digest previews), and how
+        many articles it shows."""
         since = subscriber.last_digest_at or context.now - FIRST_DIGEST_WINDOW
         hits = (
             await self._topic_hits(context, tuple(subscriber.topics)) if subscriber.topics else None
@@ -333,38 +376,88 @@ class DigestRunner:
         )  # fmt: skip
         items = [
             (a, (await self.summaries.for_article(a))[:SUMMARY_SENTENCES])
-            for a in selection.articles
+            for a in await self._read(context, selection.ids)
         ]
+        more = selection.more + (context.beyond if hits is None else 0)
         zone = ZoneInfo(subscriber.timezone)
-        return digest_message(items, selection.more, day, zone, preview=preview), selection
+        return digest_message(items, more, day, zone, preview=preview), len(items)
 
     async def preview(self, subscriber: Subscriber) -> Reply | None:
         """Today's digest as it would look now, sent as a reply; it records nothing."""
         now = self.clock.now()
-        context = await self._context(now, [subscriber])
-        reply, selection = await self.compose(
+        if subscriber.topics:  # matched against the new articles' ids
+            context = await self._context(now, [subscriber])
+        else:  # the newest few, and a count
+            since = subscriber.last_digest_at or now - FIRST_DIGEST_WINDOW
+            size = subscriber.digest_size
+            async with self.db.read() as session:
+                pool = await articles.fresh_since(session, since, until=now, limit=size)
+                total = await articles.count_fresh(session, since, until=now)
+            context = _RunContext(now, pool, beyond=max(0, total - len(pool)))
+        reply, shown = await self.compose(
             subscriber, context, local_date(now, ZoneInfo(subscriber.timezone)), preview=True
         )
-        return reply if selection.articles else None
+        return reply if shown else None
 
     async def _durably(self, what: str, write: Write) -> None:
-        """One write transaction, retried while the database is away (a restart, a lock).
+        """One write transaction, tried until the database takes it (a restart, a lock, an
+        outage of any length).
 
         What must not be lost is the record of a message Telegram accepted: without it the
-        digest would go again. A database that comes back within half a minute loses nothing.
+        digest would go again. Only a stopping process gives up, after STOP_GRACE_SECONDS.
         """
-        for pause in (*DB_BACKOFF, None):
+        pauses = iter(DB_BACKOFF)
+        failing_since: float | None = None
+        last_warning = -math.inf
+        while True:
             try:
                 async with self.db.write() as session:
                     await write(session)
-                return
             except (DBAPIError, OSError) as exc:
-                if pause is None:
-                    log.error("could not record %s: database still failing (%s)", what, exc)
+                if isinstance(exc, PERMANENT):  # the same write would fail again
                     raise
-                log.warning("database write for %s failed (%s); retrying in %.1f s",
-                            what, exc.__class__.__name__, pause)  # fmt: skip
-                await asyncio.sleep(pause)
+                now = time.monotonic()
+                failing_since = now if failing_since is None else failing_since
+                if now >= self._stop_deadline:
+                    log.error("could not record %s before stopping: database still failing "
+                              "(%s)", what, exc.__class__.__name__)  # fmt: skip
+                    raise
+                if now - last_warning >= OUTAGE_LOG_EVERY:
+                    last_warning = now
+                    log.warning(
+                        "database write for %s failed (%s) for %.0f s; retrying until it answers",
+                        what, exc.__class__.__name__, now - failing_since,
+                    )  # fmt: skip
+                pause = next(pauses, DB_BACKOFF[-1])
+                if self._stopping:
+                    pause = min(pause, max(0.0, self._stop_deadline - now))
+                await self._pause(pause)
+                continue
+            if failing_since is not None:
+                log.info("recorded %s after the database failed for %.0f s",
+                         what, time.monotonic() - failing_since)  # fmt: skip
+            return
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, but wake at once when the process starts stopping (its deadline is shorter)."""
+        if self._stopping:
+            await asyncio.sleep(seconds)
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopped.wait(), seconds)
+
+    async def _record_unrecorded(self) -> None:
+        """Write the records a past run could not (it stopped on the database)."""
+        for key, write in list(self._unrecorded.items()):
+            try:
+                await self._durably(f"the digest of subscriber {key[0]}", write)
+            except (DBAPIError, OSError):
+                if self._stopping:
+                    raise
+                # Kept: that digest stays unsent and unclaimed here; the others go on.
+                log.exception("could not record the digest of subscriber %d", key[0])
+                continue
+            self._unrecorded.pop(key, None)
 
     async def _deliver(
         self, subscriber: Subscriber, day: date, context: _RunContext, report: RunReport
@@ -376,13 +469,13 @@ class DigestRunner:
         try:
             if self._stopping:
                 raise SendingStopped
-            reply, selection = await self.compose(subscriber, context, day)
+            reply, shown = await self.compose(subscriber, context, day)
         except BaseException:
             # Claimed but never sent: give the claim back so the next run sends it at once.
             await self._durably(what, lambda s: deliveries.release(s, sid, day))
             report.skipped += 1
             raise
-        if not selection.articles:
+        if not shown:
             now = self.clock.now()
 
             async def empty(session: AsyncSession) -> None:
@@ -414,11 +507,14 @@ class DigestRunner:
             async def sent(session: AsyncSession, message_id: int = message_id) -> None:
                 await deliveries.finish(
                     session, sid, day, status="sent", now=self.clock.now(),
-                    message_id=message_id, article_count=len(selection.articles),
+                    message_id=message_id, article_count=shown,
                 )  # fmt: skip
                 await subscribers.reschedule(session, sid, tomorrow, last_digest_at=context.now)
 
+            # Kept until written: a failure here must not let this digest be claimed again.
+            self._unrecorded[(sid, day)] = sent
             await self._durably(what, sent)
+            self._unrecorded.pop((sid, day), None)
             report.sent += 1
             return
         await self._record_failure(subscriber, day, "retry", "chat moved twice", tomorrow, report)
