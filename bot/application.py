@@ -161,7 +161,7 @@ def build_application(
             ),
         )
         services.digests.on_report = metrics.digest_run
-        await search.warm_up()
+        await search.warm_up(wait=False)  # nobody waits for a vocabulary or an index
         summaries.start_backfill()
         await application.bot.set_my_commands(PUBLIC_COMMANDS)
         await _admin_menus(application, settings)

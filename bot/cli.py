@@ -266,7 +266,7 @@ async def send_digests(settings: Settings) -> int:
     summaries = SummaryService(db)
     try:
         async with bot:
-            search = SearchService(db, index_folder=settings.SEARCH_INDEX_DIR)
+            search = SearchService(db, engine=False)  # one run: no index worth building
             runner = DigestRunner(
                 db=db, bot=bot, clock=make_clock(settings), search=search, summaries=summaries,
                 instance=f"cli-{uuid.uuid4().hex[:8]}", rate=settings.DIGEST_RATE,
