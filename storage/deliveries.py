@@ -30,10 +30,14 @@ async def claim(
     now: datetime,
     owner: str,
     alive_since: datetime,
+    *,
+    take_over: bool = True,
 ) -> bool:
     """Take the (subscriber, day) digest for sending; False if it is done or someone has it.
 
     `alive_since`: an instance whose last heartbeat is older than this is taken for dead.
+    `take_over=False`: no holder with a heartbeat is taken for dead, however old it is (the
+    caller's own database was just away, so every heartbeat it reads is stale by that long).
     """
     row = await session.scalar(
         select(Delivery).where(Delivery.subscriber_id == subscriber_id, Delivery.local_date == day)
@@ -56,8 +60,8 @@ async def claim(
         return False
     if row.status == "sending" and row.claimed_at > now - LEASE_MAX:
         holder_seen = await state.last_heartbeat(session, row.claimed_by or "")
-        if holder_seen is not None and holder_seen >= alive_since:
-            return False  # its holder lives: it is being sent
+        if holder_seen is not None and (holder_seen >= alive_since or not take_over):
+            return False  # its holder lives (or may): it is being sent
     row.status, row.claimed_at, row.claimed_by = "sending", now, owner
     row.attempts += 1
     return True

@@ -129,6 +129,10 @@ class DigestRunner:
         # Digests Telegram accepted whose record is not written yet: never claimed (nor sent)
         # again while they are here, and written first thing on every run until they are.
         self._unrecorded: dict[tuple[int, date], Write] = {}
+        # Whether this instance's last database write failed, and when one next succeeded
+        # (monotonic): see `_may_take_over`.
+        self._db_failing = False
+        self._db_back_at = -math.inf
 
     def tick(self) -> None:
         """Called by the JobQueue every minute: start a run unless one is going."""
@@ -153,8 +157,10 @@ class DigestRunner:
                 await state.heartbeat(session, self.instance, now)
                 alive = await state.live_instances(session, now - self.heartbeat_ttl)
         except Exception:  # the budget is re-read every batch; one miss is harmless
+            self._db_failed()
             log.warning("could not share the sending budget", exc_info=True)
             return
+        self._db_answered()
         self.share = self.rate / max(1, alive)
         limiter = self.bot.rate_limiter
         if isinstance(limiter, PacedRateLimiter):
@@ -184,6 +190,24 @@ class DigestRunner:
                 await state.forget_instance(session, self.instance)
         except Exception:  # the database may be what is failing; the heartbeat will lapse
             log.warning("could not sign this instance off", exc_info=True)
+
+    def _db_failed(self) -> None:
+        self._db_failing = True
+
+    def _db_answered(self) -> None:
+        if self._db_failing:
+            self._db_failing = False
+            self._db_back_at = time.monotonic()
+
+    def _may_take_over(self) -> bool:
+        """Whether claims of instances whose heartbeat looks stale may be taken over.
+
+        Not for three ticks after this instance's own database came back: the outage stopped
+        every instance's heartbeat, so a live holder looks dead until it has had a tick to say
+        otherwise (and to write the records of what it sent meanwhile). A holder that really
+        died has its digests sent three ticks late, never twice.
+        """
+        return time.monotonic() - self._db_back_at >= self.heartbeat_ttl.total_seconds()
 
     async def run(self, *, force: bool = False) -> RunReport:
         """Deliver every due digest (with `force`, today's to every active subscriber)."""
@@ -326,7 +350,10 @@ class DigestRunner:
                 report.skipped += 1  # sent, its record not written yet: never again
                 continue
             alive_since = now - self.heartbeat_ttl
-            if await deliveries.claim(session, subscriber.id, day, now, self.instance, alive_since):
+            take_over = self._may_take_over()
+            if await deliveries.claim(
+                session, subscriber.id, day, now, self.instance, alive_since, take_over=take_over
+            ):
                 claimed.append((subscriber, day))
                 continue
             report.skipped += 1
@@ -411,11 +438,17 @@ class DigestRunner:
         last_warning = -math.inf
         while True:
             try:
+                if failing_since is not None:
+                    # Back from a failure: say this instance is alive before writing, so the
+                    # others read the claims whose records are still pending as held.
+                    async with self.db.write() as session:
+                        await state.heartbeat(session, self.instance, self.clock.now())
                 async with self.db.write() as session:
                     await write(session)
             except (DBAPIError, OSError) as exc:
                 if isinstance(exc, PERMANENT):  # the same write would fail again
                     raise
+                self._db_failed()
                 now = time.monotonic()
                 failing_since = now if failing_since is None else failing_since
                 if now >= self._stop_deadline:
@@ -433,6 +466,7 @@ class DigestRunner:
                     pause = min(pause, max(0.0, self._stop_deadline - now))
                 await self._pause(pause)
                 continue
+            self._db_answered()
             if failing_since is not None:
                 log.info("recorded %s after the database failed for %.0f s",
                          what, time.monotonic() - failing_since)  # fmt: skip
