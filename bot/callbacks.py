@@ -52,7 +52,16 @@ class SettingsChange:
     value: int = 0
 
 
-Callback = LatestPage | SearchPage | OpenSummary | OpenFullText | Action | SettingsChange
+@dataclass(frozen=True, slots=True)
+class ZoneChoice:
+    """A button offering one timezone (an IANA name is at most 32 bytes)."""
+
+    zone: str
+
+
+Callback = (
+    LatestPage | SearchPage | OpenSummary | OpenFullText | Action | SettingsChange | ZoneChoice
+)
 
 
 def _fit(prefix: str, text: str) -> tuple[str, bool]:
@@ -79,6 +88,8 @@ def encode(callback: Callback) -> str:
             return f"A{SEP}{name}"
         case SettingsChange(action, value):
             return f"G{SEP}{action}{SEP}{value}"
+        case ZoneChoice(zone):
+            return f"Z{SEP}{zone}"
     raise TypeError(callback)
 
 
@@ -106,4 +117,6 @@ def decode(data: str | None) -> Callback | None:
         return OpenFullText(rest)
     if kind == "A" and rest:
         return Action(rest)
+    if kind == "Z" and rest:
+        return ZoneChoice(rest)
     return None

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -102,13 +102,18 @@ class Settings(BaseSettings):
     @field_validator("DEFAULT_TIMEZONE")
     @classmethod
     def _check_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown timezone {value!r} (use an IANA name like Europe/Berlin)"
-            ) from None
-        return value
+        # Read the way users' zones are (`berlin`, `UTC+3`, `india`), stored as the zone found.
+        from bot.timezones import is_zone, match_timezone
+
+        if is_zone(value):
+            return value
+        found = match_timezone(value)
+        if found.zone is not None:
+            return found.zone
+        could = f": could be {', '.join(found.candidates)}" if found.candidates else ""
+        raise ValueError(
+            f"unknown timezone {value!r}{could} (use a city or an IANA name like Europe/Berlin)"
+        )
 
     @field_validator("LOG_LEVEL")
     @classmethod
@@ -122,8 +127,10 @@ class Settings(BaseSettings):
         return self.TELEGRAM_BOT_TOKEN.get_secret_value() if self.TELEGRAM_BOT_TOKEN else None
 
     @property
-    def timezone(self) -> ZoneInfo:
-        return ZoneInfo(self.DEFAULT_TIMEZONE)
+    def timezone(self) -> tzinfo:
+        from bot.timezones import zone_info
+
+        return zone_info(self.DEFAULT_TIMEZONE)
 
 
 class SettingsError(Exception):

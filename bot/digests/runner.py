@@ -17,7 +17,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +34,7 @@ from bot.rendering.cards import Reply
 from bot.rendering.digest import digest_message
 from bot.search.service import SearchService
 from bot.summaries.service import SummaryService
+from bot.timezones import zone_info
 from storage import articles, deliveries, state, subscribers
 from storage.database import Database
 from storage.models import Article, Subscriber
@@ -280,7 +280,7 @@ class DigestRunner:
         """Claim today's ledger row of each subscriber in the batch that is due (or forced)."""
         claimed: list[tuple[Subscriber, date]] = []
         for subscriber in batch:
-            zone = ZoneInfo(subscriber.timezone)
+            zone = zone_info(subscriber.timezone)
             if force:
                 day = local_date(now, zone)
             else:
@@ -335,7 +335,7 @@ class DigestRunner:
             (a, (await self.summaries.for_article(a))[:SUMMARY_SENTENCES])
             for a in selection.articles
         ]
-        zone = ZoneInfo(subscriber.timezone)
+        zone = zone_info(subscriber.timezone)
         return digest_message(items, selection.more, day, zone, preview=preview), selection
 
     async def preview(self, subscriber: Subscriber) -> Reply | None:
@@ -343,7 +343,7 @@ class DigestRunner:
         now = self.clock.now()
         context = await self._context(now, [subscriber])
         reply, selection = await self.compose(
-            subscriber, context, local_date(now, ZoneInfo(subscriber.timezone)), preview=True
+            subscriber, context, local_date(now, zone_info(subscriber.timezone)), preview=True
         )
         return reply if selection.articles else None
 
@@ -371,7 +371,7 @@ class DigestRunner:
     ) -> None:
         sid = subscriber.id
         what = f"the digest of subscriber {sid}"
-        zone = ZoneInfo(subscriber.timezone)
+        zone = zone_info(subscriber.timezone)
         tomorrow = next_due(day, subscriber.delivery_minute, zone)
         try:
             if self._stopping:
