@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     @field_validator("DATABASE_URL")
     @classmethod
     def _check_database_url(cls, value: str) -> str:
+        from storage.database import async_url
+
+        value = async_url(value.strip())
         scheme = value.split("://", 1)[0] if "://" in value else ""
         if scheme not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
             raise ValueError(

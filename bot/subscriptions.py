@@ -245,6 +245,11 @@ class SubscriptionService:
         async with self.db.write() as session:
             await questions.ask(session, chat_id, message_id, kind, pending or {}, self.clock.now())
 
+    async def asked_in(self, chat_id: int, kind: str, message_id: int) -> None:
+        """The question opened with `ask(chat_id, 0, ...)` went out as `message_id`."""
+        async with self.db.write() as session:
+            await questions.asked_in(session, chat_id, kind, message_id)
+
     async def question(self, chat_id: int) -> Question | None:
         """The chat's open question, if it has one that is not too old."""
         async with self.db.read() as session:

@@ -52,7 +52,7 @@ async def _ask(
         sent = await message.reply_text(ask.text, reply_markup=ask.markup)
     else:
         sent = await context.bot.send_message(chat_id, ask.text, reply_markup=ask.markup)
-    await subscriptions.ask(chat_id, sent.message_id, kind, pending)
+    await subscriptions.asked_in(chat_id, kind, sent.message_id)
 
 
 def _pending(args: SubscribeArgs) -> dict[str, Any]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Question
+from storage.upsert import upsert_rows
 
 
 async def open_question(session: AsyncSession, chat_id: int) -> Question | None:
@@ -23,22 +24,25 @@ async def ask(
     pending: dict[str, Any],
     now: datetime,
 ) -> None:
-    """Record the question (it replaces any the chat had open)."""
-    found = await open_question(session, chat_id)
-    if found is None:
-        session.add(
-            Question(
-                chat_id=chat_id, message_id=message_id, kind=kind, pending=pending, asked_at=now
-            )
-        )
-    else:
-        found.message_id, found.kind, found.pending, found.asked_at = (
-            message_id,
-            kind,
-            pending,
-            now,
-        )
-    await session.flush()
+    """Open the question (it replaces any the chat had open); one statement, so two handlers
+    of the same chat at once cannot both insert."""
+    row = {
+        "chat_id": chat_id,
+        "message_id": message_id,
+        "kind": kind,
+        "pending": pending,
+        "asked_at": now,
+    }
+    await upsert_rows(session, Question, [row], ["chat_id"])
+
+
+async def asked_in(session: AsyncSession, chat_id: int, kind: str, message_id: int) -> None:
+    """The question went out as `message_id`; if it was answered meanwhile, nothing to do."""
+    await session.execute(
+        update(Question)
+        .where(Question.chat_id == chat_id, Question.kind == kind, Question.message_id == 0)
+        .values(message_id=message_id)
+    )
 
 
 async def close(session: AsyncSession, chat_id: int) -> bool:
