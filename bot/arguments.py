@@ -28,8 +28,10 @@ def parse_latest(text: str) -> LatestArgs | str:
     count = 0
     topic_words = []
     for word in text.split():
+        if word.isascii() and word.isdigit() and count == 0 and int(word) > MAX_LATEST:
+            return f"I list at most {MAX_LATEST} articles: try /latest {MAX_LATEST}."
         if word.isascii() and word.isdigit() and count == 0 and int(word) > 0:
-            count = min(int(word), MAX_LATEST)
+            count = int(word)
         elif _NUMBERISH.fullmatch(word):
             return (
                 f"“{word}” is not a number of articles I can show: "

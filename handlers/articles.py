@@ -29,11 +29,16 @@ async def _find(context: Context, text: str) -> Article | None:
     return result.hits[0].article if result.hits else None
 
 
-async def _find_or_say(update: Update, context: Context, text: str) -> Article | None:
-    """`_find`, telling the user when there is nothing: no articles, no such id, no match."""
+async def _find_or_say(
+    update: Update, context: Context, text: str, *, linked: bool = False
+) -> Article | None:
+    """`_find`, telling the user when there is nothing: no articles, no such id, no match;
+    `linked`: the id came from a button or link, not typed."""
     article = await _find(context, text)
     if article is None:
-        if not text:
+        if linked:
+            await send(update, texts.withdrawn_article())
+        elif not text:
             await send(update, Reply("There are no articles yet."))
         elif normalise_short_id(text) is not None:
             await send(update, texts.unknown_article(text))
@@ -42,19 +47,24 @@ async def _find_or_say(update: Update, context: Context, text: str) -> Article |
     return article
 
 
-async def send_summary(update: Update, context: Context, text: str) -> None:
-    article = await _find_or_say(update, context, text)
+async def send_summary(
+    update: Update, context: Context, text: str, *, linked: bool = False
+) -> None:
+    article = await _find_or_say(update, context, text, linked=linked)
     if article is None:
         return
     sentences = await services(context).summaries.for_article(article)
     await send(update, summary_card(article, sentences, await reader_zone(context, update)))
 
 
-async def send_full_text(update: Update, context: Context, short_id: str) -> None:
+async def send_full_text(
+    update: Update, context: Context, short_id: str, *, linked: bool = False
+) -> None:
     async with services(context).db.read() as session:
         article = await articles.by_short_id(session, short_id)
     if article is None:
-        await send(update, texts.unknown_article(short_id))
+        reply = texts.withdrawn_article() if linked else texts.unknown_article(short_id)
+        await send(update, reply)
         return
     await _send_parts(update, context, article)
 
@@ -71,7 +81,10 @@ async def summary_command(update: Update, context: Context) -> None:
 async def article_command(update: Update, context: Context) -> None:
     argument = command_argument(update)
     if not argument:
-        await send(update, Reply("Which article? Send its id, e.g. <code>/article a1b2c3</code>."))
+        await send(
+            update,
+            Reply(f"Which article? Send its id, e.g. <code>/article {texts.EXAMPLE_ID}</code>."),
+        )
         return
     # Like /summary: an id, or words that find the article.
     if (article := await _find_or_say(update, context, argument)) is not None:
@@ -81,6 +94,6 @@ async def article_command(update: Update, context: Context) -> None:
 async def article_button(update: Update, context: Context) -> None:
     callback = await pressed(update)
     if isinstance(callback, OpenSummary):
-        await send_summary(update, context, callback.short_id)
+        await send_summary(update, context, callback.short_id, linked=True)
     elif isinstance(callback, OpenFullText):
-        await send_full_text(update, context, callback.short_id)
+        await send_full_text(update, context, callback.short_id, linked=True)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from urllib.parse import urlsplit
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -130,6 +132,21 @@ def no_results(query: str) -> Reply:
     )
 
 
+def source_link(article: Article) -> str:
+    """A "Read at the source" link to the article's own page, when its seed gave a web address
+    Telegram will take (anything else would fail the whole message)."""
+    url = (article.url or "").strip()
+    parts = urlsplit(url)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or len(url) > 2048
+        or any(ch.isspace() or ord(ch) < 32 for ch in url)
+    ):
+        return ""
+    return f'🔗 <a href="{html.escape(url, quote=True)}">Read at the source</a>'
+
+
 def summary_card(article: Article, sentences: Sequence[str], zone: tzinfo) -> Reply:
     """Title, date, source and the summary, with a button for the full text."""
     lines = [bold(article.title), byline(article, zone)]
@@ -138,6 +155,8 @@ def summary_card(article: Article, sentences: Sequence[str], zone: tzinfo) -> Re
     sentences = list(sentences) or article.paragraphs[:1]
     body = "\n".join(f"• {clean(clip(s, MAX_SENTENCE))}" for s in sentences)
     text = "\n".join(lines) + "\n\n" + body
+    if link := source_link(article):
+        text += "\n\n" + link
     keyboard = InlineKeyboardMarkup([[_button("📄 Full text", OpenFullText(article.short_id))]])
     return Reply(text, keyboard)
 
@@ -158,6 +177,8 @@ def full_text(article: Article, zone: tzinfo) -> list[str]:
     header = bold(article.title) + "\n" + byline(article, zone)
     if article.dateline:
         header += f" · {clean(article.dateline)}"
+    if link := source_link(article):
+        header += "\n" + link
     blocks = [header]
     for paragraph in article.paragraphs:
         blocks.extend(clean(piece) for piece in split_text(paragraph, MAX_MESSAGE - 8))

@@ -3,12 +3,14 @@ people type, the day kept across a change of zone, and commands meant for other 
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
 
 from fakeapi.models import SentMessage
 from fakeapi.threaded import FakeTelegramThread
+from storage.short_ids import ALPHABET
 from tests.e2e.harness import BotProcess
 
 pytestmark = pytest.mark.e2e
@@ -138,3 +140,19 @@ def test_commands_for_other_bots_are_left_alone(
     assert mine.text.startswith("📰 Latest news")
     time.sleep(0.5)
     assert [m.text[:10] for m in tg.messages(user, after=mark)] == [mine.text[:10]]
+
+
+def test_help_latest_and_the_digest_button_say_what_they_mean(
+    chat_bot: BotProcess, tg: FakeTelegramThread, user: int
+) -> None:
+    [help_text] = tg.ask(user, "/help")
+    example = re.search(r"/summary ([0-9a-z]{6})\b", help_text.text)
+    assert example and set(example.group(1)) <= set(ALPHABET)  # an id that could be real
+    [capped] = tg.ask(user, "/latest 1000000")
+    assert "at most 50" in capped.text and "/latest 50" in capped.text
+    [start] = tg.ask(user, "/start")
+    mark = tg.mark()
+    press(tg, user, start, "🔔 Daily digest")
+    [subscribed] = tg.wait_for_messages(user, 1, after=mark)
+    assert "every day at 08:00 (UTC)" in subscribed.text and "Next one:" in subscribed.text
+    assert subscribed.button("Timezone") and subscribed.button("+ 1 hour")  # to change it

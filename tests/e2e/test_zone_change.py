@@ -1,5 +1,5 @@
 """A change of timezone keeps the one-digest-a-day rule per local date of the zone the digest
-is for, and an empty digest says why."""
+is for, an empty digest says why; an article's source link, and one withdrawn meanwhile."""
 
 from __future__ import annotations
 
@@ -9,7 +9,15 @@ from datetime import UTC, datetime
 import pytest
 
 from fakeapi.threaded import FakeTelegramThread
-from tests.e2e.harness import BotProcess, e2e_corpus, fresh_fake, query_db, wait_until
+from tests.e2e.harness import (
+    ADMIN_ID,
+    BotProcess,
+    e2e_corpus,
+    fresh_fake,
+    query_db,
+    wait_until,
+    write_json_article,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -25,6 +33,15 @@ def clock_bot(
 ) -> Iterator[BotProcess]:
     bot = BotProcess(tg, tmp_path_factory.mktemp("new-user-bot"), extra_env=database)
     e2e_corpus(bot.seeds)
+    write_json_article(
+        bot.seeds,
+        "sourced",
+        title="Zeppelin lands in the harbour",
+        body="A zeppelin landed in the harbour on Sunday.\n\nCrowds watched it.",
+        published_at="2026-11-28T09:00:00Z",
+        source="Harbour Times",
+        url="https://news.example.org/zeppelin?id=1&x=2",
+    )
     bot.set_clock(SUNDAY)
     bot.start()
     yield bot
@@ -61,3 +78,38 @@ def test_a_change_of_zone_skips_no_day(clock_bot: BotProcess, tg: FakeTelegramTh
     clock_bot.set_clock(datetime(2026, 12, 3, 12, 0, tzinfo=UTC))
     [empty] = tg.ask(710_002, "/digest")
     assert "no articles were added in the last 24 hours" in empty.text
+
+
+def test_the_source_link_and_a_withdrawn_article(
+    clock_bot: BotProcess, tg: FakeTelegramThread
+) -> None:
+    chat = 710_003
+    [found] = tg.ask(chat, "/search zeppelin harbour")
+    mark = tg.mark()
+    tg.press_button(found.message_id, found.button("1. Summary").callback_data or "", user_id=chat)
+    [summary] = tg.wait_for_messages(chat, 1, after=mark)
+    assert "Read at the source" in summary.text
+    links = [e.get("url") for e in summary.entities if e["type"] == "text_link"]
+    assert links == ["https://news.example.org/zeppelin?id=1&x=2"]
+    [full] = tg.ask(chat, "/article zeppelin harbour")
+    assert "Read at the source" in full.text
+    # The seed goes, a reload retracts it: its old button says so, not that an id was typed.
+    (clock_bot.seeds / "sourced.json").unlink()
+    mark = tg.mark()
+    tg.send_message(ADMIN_ID, "/reload")
+    wait_until(
+        lambda: (
+            any(m.text.startswith("✅") for m in tg.messages(ADMIN_ID, after=mark))
+            or any(
+                v.text.startswith("✅")
+                for m in tg.messages(ADMIN_ID, after=mark)
+                for v in [tg.message(ADMIN_ID, m.message_id)]
+            )
+        ),
+        60,
+        "the reload report",
+    )
+    mark = tg.mark()
+    tg.press_button(found.message_id, found.button("1. Summary").callback_data or "", user_id=chat)
+    [gone] = tg.wait_for_messages(chat, 1, after=mark)
+    assert gone.text == "This article has been withdrawn. /latest shows the newest ones."
