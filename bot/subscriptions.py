@@ -3,6 +3,7 @@ the questions the bot asks along the way (a timezone, topics) until they are ans
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.arguments import SubscribeArgs, match_topic
 from bot.clock import Clock
 from bot.digests.schedule import day_start, first_due, next_due
-from bot.timezones import ZoneMatch, match_timezone, zone_info
+from bot.timezones import ZoneMatch, match_timezone, warm, zone_info
 from storage import articles, deliveries, questions, subscribers
 from storage.database import Database
 from storage.models import Question, Subscriber
@@ -79,6 +80,8 @@ class SubscriptionService:
         self.db = db
         self.clock = clock
         self.default_zone = default_zone
+        # The city index takes a second or two to build: off the event loop, from the start.
+        threading.Thread(target=warm, name="timezone-index", daemon=True).start()
 
     async def get(self, chat_id: int) -> Subscriber | None:
         async with self.db.read() as session:

@@ -319,6 +319,13 @@ def _country(typed: str) -> ZoneMatch | None:
     return _answer(choices) if choices else None
 
 
+def warm() -> None:
+    """Build the indexes now (a second or two), so no reader's first zone waits for them."""
+    _index()
+    _countries()
+    _cities()
+
+
 def _distinct(zones: Iterable[str]) -> tuple[str, ...]:
     """One name per set of zones that keep the same clocks (America/Buenos_Aires is an alias)."""
     best: dict[tuple[float, ...], str] = {}
