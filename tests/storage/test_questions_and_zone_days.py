@@ -16,7 +16,7 @@ NOW = datetime(2026, 11, 29, 15, 0, tzinfo=UTC)
 
 
 async def _upgrade_to(db: Database, revision: str) -> None:
-    def run(connection):  # type: ignore[no-untyped-def]
+    def run(connection):
         command.upgrade(_alembic_config(connection), revision)
 
     async with db.write_engine.begin() as connection:
