@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
@@ -255,6 +255,17 @@ async def _set_topics(
     await send(update, settings_card(changed, found.settings.DEFAULT_TIMEZONE, note))
 
 
+def _replies_to(message: Message, question_id: int, context: Context) -> bool:
+    """Whether a group message replies to the question (id 0: its id is being recorded, the
+    moment after it was sent; a reply to one of ours then is taken for it)."""
+    replied = message.reply_to_message
+    if replied is None:
+        return False
+    if question_id:
+        return replied.message_id == question_id
+    return replied.from_user is not None and replied.from_user.id == context.bot.id
+
+
 async def question_answer(update: Update, context: Context) -> None:
     """Text that answers the chat's open question is taken as the answer (and goes no
     further: it is not a search). In a group only a reply to the question counts."""
@@ -265,10 +276,7 @@ async def question_answer(update: Update, context: Context) -> None:
     question = await services(context).subscriptions.question(chat.id)
     if question is None:
         return
-    if chat.type != ChatType.PRIVATE and (
-        message.reply_to_message is None
-        or message.reply_to_message.message_id != question.message_id
-    ):
+    if chat.type != ChatType.PRIVATE and not _replies_to(message, question.message_id, context):
         return
     typed = message.text.strip()
     pending = dict(question.pending or {})

@@ -267,3 +267,19 @@ def test_ctrl_c_stops_the_bot_without_a_traceback(tmp_path: Path) -> None:
                 process.wait()
     output = (tmp_path / "out.log").read_text(errors="replace")
     assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
+
+
+def test_default_timezone_is_read_as_users_type_zones(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    env = {
+        "DEFAULT_TIMEZONE": "berlin",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/db.sqlite3",
+        "SEEDS_DIR": str(seeds),
+    }
+    result = run_bot("seeds", "load", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    from bot.settings import load_settings
+
+    assert load_settings(DEFAULT_TIMEZONE="berlin").DEFAULT_TIMEZONE == "Europe/Berlin"
+    assert load_settings(DEFAULT_TIMEZONE="UTC+5:30").DEFAULT_TIMEZONE == "UTC+5:30"

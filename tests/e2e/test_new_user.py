@@ -156,3 +156,22 @@ def test_help_latest_and_the_digest_button_say_what_they_mean(
     [subscribed] = tg.wait_for_messages(user, 1, after=mark)
     assert "every day at 08:00 (UTC)" in subscribed.text and "Next one:" in subscribed.text
     assert subscribed.button("Timezone") and subscribed.button("+ 1 hour")  # to change it
+
+
+def test_in_a_group_a_reply_to_the_question_answers_it(
+    chat_bot: BotProcess, tg: FakeTelegramThread, user: int
+) -> None:
+    group = tg.add_group(title="Readers of the news")["id"]
+    mark = tg.mark()
+    tg.send_group_message(group, user, "/subscribe 7:30 usa")
+    [choices] = tg.wait_for_messages(group, 1, after=mark)
+    assert "could be one of these" in choices.text
+    # Other bots' commands, and unknown ones nobody addressed to us, get no answer here.
+    tg.send_group_message(group, user, "/latest@otherbot")
+    tg.send_group_message(group, user, "/frobnicate")
+    mark = tg.mark()
+    tg.send_group_message(group, user, "denver", reply_to_message_id=choices.message_id)
+    [done] = tg.wait_for_messages(group, 1, after=mark)
+    assert "every day at 07:30 (America/Denver)" in done.text
+    time.sleep(0.5)
+    assert len(tg.messages(group, after=mark)) == 1
