@@ -75,6 +75,24 @@ def resolve_topics(typed: Sequence[str], known: Sequence[str]) -> Topics:
     return Topics(tuple(matched), tuple(unknown))
 
 
+def zone_after_topics(args: SubscribeArgs, known: Sequence[str]) -> SubscribeArgs:
+    """`topics: syria berlin`: a zone typed after the topics, when no zone came before them and
+    the last topic is no topic with it but is one without it."""
+    if args.zone or not args.topics:
+        return args
+    last = args.topics[-1]
+    words = last.split()
+    if match_topic(last, known) is not None:
+        return args
+    for size in (1, 2, 3):  # "berlin", "new york", "rio de janeiro"
+        if len(words) <= size:
+            break
+        head, tail = " ".join(words[:-size]), " ".join(words[-size:])
+        if match_topic(head, known) is not None and match_timezone(tail).zone is not None:
+            return SubscribeArgs(args.minute, tail, (*args.topics[:-1], head))
+    return args
+
+
 class SubscriptionService:
     def __init__(self, db: Database, clock: Clock, default_zone: str) -> None:
         self.db = db
@@ -109,6 +127,8 @@ class SubscriptionService:
         self, chat_id: int, user_id: int | None, args: SubscribeArgs
     ) -> Subscribed | ZoneUnclear | TopicsUnknown:
         """Subscribe or change the subscription; otherwise what must be asked first."""
+        if args.topics and not args.zone:
+            args = zone_after_topics(args, await self.known_topics())
         zone_name: str | None = None
         if args.zone:
             found = match_timezone(args.zone)

@@ -25,7 +25,7 @@ from bot.rendering.subscriptions import (
 )
 from bot.rendering.texts import plain
 from bot.subscriptions import SIZES, Subscribed, TopicsUnknown, ZoneUnclear
-from bot.timezones import match_timezone
+from bot.timezones import is_zone, match_timezone
 from handlers.common import Context, command_argument, edit_or_send, send, services
 
 ZONE, TOPICS = "zone", "topics"
@@ -297,7 +297,7 @@ async def zone_button(update: Update, context: Context) -> None:
     assert query is not None
     choice = decode(query.data)
     # The zone comes from the button: take it only if it is one we would have offered.
-    if not isinstance(choice, ZoneChoice) or match_timezone(choice.zone).zone != choice.zone:
+    if not isinstance(choice, ZoneChoice) or not is_zone(choice.zone):
         await query.answer("This button has expired. Try /settings.", show_alert=True)
         return
     await query.answer("Saved")

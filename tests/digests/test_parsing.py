@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.arguments import SubscribeArgs, parse_subscribe, parse_time
+from bot.subscriptions import zone_after_topics
 from bot.timezones import MAX_CHOICES, match_timezone, zone_info, zone_label
 
 
@@ -161,3 +162,20 @@ def test_an_ambiguous_timezone_lists_the_candidates() -> None:
 def test_an_unknown_timezone_is_none(typed: str) -> None:
     found = match_timezone(typed)
     assert found.zone is None and not found.choices
+
+
+@pytest.mark.parametrize(
+    ("topics", "zone", "kept"),
+    [
+        (("syria berlin",), "berlin", ("syria",)),
+        (("markets", "syria new york"), "new york", ("markets", "syria")),
+        (("syria",), "", ("syria",)),
+        (("north korea",), "", ("north korea",)),  # a topic of two words stays whole
+    ],
+)
+def test_a_zone_typed_after_the_topics_is_the_zone(
+    topics: tuple[str, ...], zone: str, kept: tuple[str, ...]
+) -> None:
+    known = ["Syria", "Markets", "North Korea"]
+    found = zone_after_topics(SubscribeArgs(450, "", topics), known)
+    assert (found.zone, found.topics) == (zone, kept)

@@ -123,6 +123,9 @@ def test_digest_topics_are_checked(chat_bot: BotProcess, tg: FakeTelegramThread,
     assert "every day at 07:30 (Europe/Berlin)" in reply.text and "Topics: Syria" in reply.text
     [settings] = tg.ask(user, "/settings")
     assert "Topics: Syria\n" in settings.text and "Next digest:" in settings.text
+    [reply] = tg.ask(user, "/subscribe 6:45 topics: markets, syria tokyo")
+    assert "every day at 06:45 (Asia/Tokyo)" in reply.text
+    assert "Topics: Markets, Syria" in reply.text
     # None known: asked again, and the answer is taken.
     [question] = tg.ask(user, "/subscribe topics: astrology")
     assert "No articles have the topic “astrology”" in question.text and "Markets" in question.text
