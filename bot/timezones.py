@@ -86,7 +86,16 @@ def zone_info(name: str) -> tzinfo:
         sign, hours, minutes = found.groups()
         delta = timedelta(hours=int(hours), minutes=int(minutes))
         return timezone(delta if sign == "+" else -delta, name)
+    if _ETC_ZONE.fullmatch(name) and name in _etc_zones():
+        # The same fixed offset, named as people write it: dates read "08:20 UTC+3", not "+03".
+        offset = ZoneInfo(name).utcoffset(None)
+        return timezone(offset or timedelta(0), zone_label(name))
     return ZoneInfo(name)
+
+
+@functools.cache
+def _etc_zones() -> frozenset[str]:
+    return frozenset(name for name in available_timezones() if name.startswith("Etc/GMT"))
 
 
 def is_zone(name: str) -> bool:
