@@ -189,6 +189,39 @@ def generate(out_dir: Path, count: int, *, seed: int = 1, source: Path = DEFAULT
         return sum(pool.imap_unordered(_write_folder, tasks))
 
 
+def _write_shuffled(task: tuple[str, int, int, int, list[str], list[str]]) -> int:
+    out_dir, seed, folder, count, title_words, paragraphs = task
+    rng = random.Random(f"shuffled:{seed}:{folder}")
+    directory = Path(out_dir) / f"{folder:05d}"
+    directory.mkdir(parents=True, exist_ok=True)
+    written = 0
+    start = folder * PER_FOLDER
+    for number in range(start, min(start + PER_FOLDER, count)):
+        title = " ".join(rng.choices(title_words, k=rng.randint(4, 9)))
+        body = "\n\n".join(rng.sample(paragraphs, rng.randint(4, 10)))
+        data = f"{title}\n\n{body}\n".encode()
+        (directory / f"{number:08d}.txt").write_bytes(data)
+        written += len(data)
+    return written
+
+
+def generate_shuffled(
+    out_dir: Path, count: int, *, seed: int = 1, source: Path = DEFAULT_SOURCE
+) -> int:
+    """Articles for the search benchmark: titles of random BBC title words (drawn as often as
+    they occur), bodies of 4-10 random BBC paragraphs. Unlike the Markov titles, whose runs of
+    three or four words recur across thousands of titles, a title's words here name it, as a
+    real headline's do; so a headline query has one right answer at any size."""
+    articles = _articles(source)
+    title_words = [w for headline, _ in articles for w in headline.split()]
+    paragraphs = [p for _, body in articles for p in body]
+    folders = (count + PER_FOLDER - 1) // PER_FOLDER
+    return sum(
+        _write_shuffled((str(out_dir), seed, f, count, title_words, paragraphs))
+        for f in range(folders)
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path)

@@ -20,6 +20,7 @@ from bot.clock import Clock, FileClock, SystemClock
 from bot.delivery.pacing import PacedRateLimiter
 from bot.digests.runner import DigestRunner
 from bot.flood import FloodGuard
+from bot.metrics import METRICS_KEY, Metrics
 from bot.search.service import SearchService
 from bot.services import SERVICES_KEY, Services
 from bot.settings import Settings
@@ -96,6 +97,7 @@ def build_application(
 ) -> App:
     """The bot, ready for `run_polling`; nothing touches the network or the database until then."""
     clock = clock or make_clock(settings)
+    metrics = Metrics()
 
     async def post_init(application: App) -> None:
         db = await open_database(settings)
@@ -104,7 +106,7 @@ def build_application(
             await sync_seeds(db, settings.SEEDS_DIR, clock.now(), by="start-up")
         except SeedFolderError as exc:
             log.error("%s; serving the articles already stored", exc)
-        search = SearchService(db)
+        search = SearchService(db, index_folder=settings.SEARCH_INDEX_DIR)
         summaries = SummaryService(db)
         services = Services(
             settings=settings,
@@ -132,6 +134,7 @@ def build_application(
             bot_username=application.bot.username,
         )
         application.bot_data[SERVICES_KEY] = services
+        services.digests.on_report = metrics.digest_run
         await search.warm_up()
         summaries.start_backfill()
         await application.bot.set_my_commands(PUBLIC_COMMANDS)
@@ -168,12 +171,19 @@ def build_application(
         .defaults(bot_defaults())
         # Updates are handled concurrently: one slow search must not hold up everyone else.
         .concurrent_updates(True)
-        .rate_limiter(PacedRateLimiter(bulk_per_second=settings.DIGEST_RATE))
+        .rate_limiter(
+            PacedRateLimiter(
+                bulk_per_second=settings.DIGEST_RATE,
+                metrics=metrics,
+                paid_broadcast=settings.DIGEST_PAID_BROADCAST,
+            )
+        )
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .build()
     )
+    application.bot_data[METRICS_KEY] = metrics
     register_handlers(application)
     return application
 

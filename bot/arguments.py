@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from bot.rendering.markup import echo
 from bot.search.text import fold
 
 MAX_LATEST = 50
@@ -34,7 +35,7 @@ def parse_latest(text: str) -> LatestArgs | str:
             count = int(word)
         elif _NUMBERISH.fullmatch(word):
             return (
-                f"“{word}” is not a number of articles I can show: "
+                f"“{echo(word)}” is not a number of articles I can show: "
                 f"try /latest 10 (1 to {MAX_LATEST})."
             )
         else:
@@ -171,5 +172,5 @@ def parse_subscribe(text: str) -> SubscribeArgs | str:
         )
     for word in words:
         if any(ch.isdigit() for ch in word) and not _offsetish(word):
-            return f"“{word}” is not a time I can read. Try 7:30, 19:00, 0730 or 7am."
+            return f"“{echo(word)}” is not a time I can read. Try 7:30, 19:00, 0730 or 7am."
     return SubscribeArgs(times[0][0] if times else None, " ".join(words), topics)

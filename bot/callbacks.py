@@ -1,22 +1,61 @@
 """Callback data for inline buttons: self-contained, at most 64 bytes, valid across restarts.
 
 Every button says everything its press needs (which page of what, which article), so a button
-on a message sent before a restart, or by another instance, still works.
+on a message sent before a restart, or by another instance, still works. Button data comes from
+the user's client and can be anything: `decode` is the one place that reads it, and it takes
+only what `encode` could have made (numbers in range, known actions, ids of the right shape).
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
+
+from storage.short_ids import normalise_short_id
 
 MAX_BYTES = 64
 SEP = "|"
+# Far past any list or page the bot shows: a bigger number was not made by us.
+MAX_OFFSET = 100_000
+MAX_LIMIT = 1_000
+MAX_PAGE = 10_000
+ACTIONS = frozenset({"latest", "subscribe", "noop"})
+_BROADCAST = re.compile(r"bc_(?:ok|no):[0-9a-f]{1,32}")
+# The /settings buttons and the values each may carry.
+SETTINGS = {
+    "time": range(-1439, 1440),  # minutes to shift the delivery by
+    "size": range(1, 51),
+    "topics": range(1),
+    "off": range(1),
+    "on": range(1),
+    "ask_zone": range(1),
+    "ask_topics": range(1),
+}
+# ASCII digits only: int() would also take "٣", "+3", " 3" and "1_000".
+_NUMBER = re.compile(r"-?[0-9]{1,9}")
+TOPIC_KEY_BYTES = 6  # 12 hex characters: collisions among a corpus's topics are negligible
+
+
+def topic_key(topic: str) -> str:
+    """A short, stable stand-in for a topic name of any length, for button data."""
+    return hashlib.blake2b(topic.encode(), digest_size=TOPIC_KEY_BYTES).hexdigest()
+
+
+def topic_for_key(key: str, names: list[str]) -> str | None:
+    """The topic a button's key stands for among the stored ones (buttons made before keys
+    carried the name itself: that is taken too)."""
+    for name in names:
+        if key in (name, topic_key(name)):
+            return name
+    return None
 
 
 @dataclass(frozen=True, slots=True)
 class LatestPage:
     offset: int
     limit: int = 0  # how many of the newest to list; 0: all
-    topic: str = ""
+    topic_key: str = ""  # `topic_key` of the topic; "": every article
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +114,8 @@ def _fit(prefix: str, text: str) -> tuple[str, bool]:
 
 def encode(callback: Callback) -> str:
     match callback:
-        case LatestPage(offset, limit, topic):
-            return _fit(f"L{SEP}{offset}{SEP}{limit}{SEP}", topic)[0]
+        case LatestPage(offset, limit, key):
+            return f"L{SEP}{offset}{SEP}{limit}{SEP}{key}"
         case SearchPage(page, query):
             data, cut = _fit(f"S{SEP}{page}{SEP}", query)
             return "T" + data[1:] if cut else data
@@ -93,30 +132,58 @@ def encode(callback: Callback) -> str:
     raise TypeError(callback)
 
 
+def _number(text: str, allowed: range) -> int | None:
+    if not _NUMBER.fullmatch(text):
+        return None
+    value = int(text)
+    return value if value in allowed else None
+
+
+# The shape of an IANA name (or a stored fixed offset); the handler checks it is a real zone.
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2}|UTC[+-]\d{1,2}:\d{2}")
+
+
 def decode(data: str | None) -> Callback | None:
     """The callback, or None for anything we did not make (old formats, forgeries)."""
-    if not data or len(data.encode()) > MAX_BYTES:
+    if not isinstance(data, str) or not data:
+        return None
+    try:
+        size = len(data.encode())
+    except UnicodeEncodeError:  # a lone surrogate: no client sends one
+        return None
+    if size > MAX_BYTES:
         return None
     kind, _, rest = data.partition(SEP)
-    try:
-        if kind == "L":
-            offset, _, rest = rest.partition(SEP)
-            limit, _, topic = rest.partition(SEP)
-            return LatestPage(max(0, int(offset)), max(0, int(limit)), topic)
-        if kind in ("S", "T"):
-            page, _, query = rest.partition(SEP)
-            return SearchPage(max(0, int(page)), query, truncated=kind == "T")
-        if kind == "G":
-            action, _, value = rest.partition(SEP)
-            return SettingsChange(action, int(value)) if action else None
-    except ValueError:
-        return None
-    if kind == "M" and rest:
-        return OpenSummary(rest)
-    if kind == "F" and rest:
-        return OpenFullText(rest)
-    if kind == "A" and rest:
+    if kind == "L":
+        offset, _, rest = rest.partition(SEP)
+        limit, _, key = rest.partition(SEP)
+        start = _number(offset, range(MAX_OFFSET + 1))
+        count = _number(limit, range(MAX_LIMIT + 1))
+        if start is None or count is None:
+            return None
+        return LatestPage(start, count, key)
+    if kind in ("S", "T"):
+        page, _, query = rest.partition(SEP)
+        number = _number(page, range(MAX_PAGE + 1))
+        return None if number is None else SearchPage(number, query, truncated=kind == "T")
+    if kind == "G":
+        action, _, value = rest.partition(SEP)
+        allowed = SETTINGS.get(action)
+        number = None if allowed is None else _number(value, allowed)
+        return None if number is None else SettingsChange(action, number)
+    if kind in ("M", "F"):
+        short_id = normalise_short_id(rest) if rest == rest.strip() else None
+        if short_id is None:
+            return None
+        return OpenSummary(short_id) if kind == "M" else OpenFullText(short_id)
+    if kind == "A" and (rest in ACTIONS or _BROADCAST.fullmatch(rest)):
         return Action(rest)
-    if kind == "Z" and rest:
+    if kind == "Z" and _ZONE_NAME.fullmatch(rest):
         return ZoneChoice(rest)
     return None
+
+
+def needs_chat(callback: Callback) -> bool:
+    """Whether the press must come from a chat (not a message posted inline): everything but
+    the pages, which edit the message they sit on, and the page-number button."""
+    return not isinstance(callback, LatestPage | SearchPage) and callback != Action("noop")

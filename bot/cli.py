@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.metadata
 import logging
 import os
 import shutil
@@ -22,6 +23,7 @@ from bot.admin.stats import gather
 from bot.application import ALLOWED_UPDATES, App, bot_defaults, build_application, make_clock
 from bot.delivery.pacing import PacedRateLimiter
 from bot.digests.runner import DigestRunner
+from bot.health import serve_alongside_polling
 from bot.logging_setup import setup_logging
 from bot.rendering.admin import stats_text
 from bot.rendering.reports import load_report, parse_check
@@ -29,9 +31,13 @@ from bot.search.service import SearchService
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store import DatabaseUnavailable, missing_sqlite_file, open_database, sync_seeds
 from bot.summaries.service import SummaryService
+from bot.web import ListenError
+from bot.webhook import limits_from
 from bot.webhook import serve as serve_webhook
 from storage.seeds.loader import Progress, SeedFolderError
+from storage.seeds.names import shown
 from storage.seeds.parsing import parse_seed
+from storage.seeds.scanning import SeedBytes, read_seed, scan_folder, stat_file
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +45,21 @@ Register = Callable[[App], None]
 EXIT_USAGE = 2
 
 
-def _parser() -> argparse.ArgumentParser:
+def _version() -> str:
+    try:
+        return importlib.metadata.version("newsbot")
+    except importlib.metadata.PackageNotFoundError:  # a checkout that was never installed
+        return "unknown (not installed)"
+
+
+def _parser(prog: str = "run_bot.py") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="run_bot.py",
+        prog=prog,
         description="Run the news bot, or manage its article seeds.",
         epilog="With no command: runs the bot on Telegram when TELEGRAM_BOT_TOKEN is set, "
         "else opens a local console chat (on a terminal).",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     parser.add_argument(
         "--webhook",
         action="store_true",
@@ -88,8 +102,8 @@ def _unreachable(settings: Settings, exc: NetworkError) -> int:
     return 1
 
 
-def main(register: Register, argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def main(register: Register, argv: Sequence[str] | None = None, prog: str = "run_bot.py") -> int:
+    args = _parser(prog).parse_args(argv)
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -100,7 +114,7 @@ def main(register: Register, argv: Sequence[str] | None = None) -> int:
         # A command prints its own report, and the console is a chat: the log is for trouble.
         level = "WARNING"
     secret = settings.WEBHOOK_SECRET.get_secret_value() if settings.WEBHOOK_SECRET else ""
-    setup_logging(level, [settings.token or "", secret])
+    setup_logging(level, [settings.token or "", secret], log_format=settings.LOG_FORMAT)
     try:
         if args.command is not None:
             return _run_command(args, settings)
@@ -111,7 +125,7 @@ def main(register: Register, argv: Sequence[str] | None = None) -> int:
         # The reader went away (`seeds check seeds/* | head`): not a failure of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except DatabaseUnavailable as exc:
+    except (DatabaseUnavailable, ListenError) as exc:
         # A failure exit: a supervisor (systemd's Restart=on-failure) tries again.
         print(f"run_bot.py: {exc}", file=sys.stderr)
         return 1
@@ -153,20 +167,34 @@ def run_webhook(settings: Settings, register: Register) -> int:
 
 
 def check_seeds(files: Sequence[Path]) -> int:
-    """Print what the parser takes from each file; touches no database. Exit 1 if any is bad."""
+    """Print what the parser takes from each file (each file in a folder, too); touches no
+    database. Exit 1 if any is bad."""
     bad = 0
     now = datetime.now(UTC)
-    for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            print(f"{path}: REJECTED: cannot read file: {exc.strerror}")
+    for name, read in _checked_files(files):
+        if isinstance(read, str):
+            print(f"{shown(name)}: REJECTED: {read}")
             bad += 1
             continue
-        result = parse_seed(data, name=path.name, now=now)
-        bad += "REJECTED" in (text := parse_check(str(path), result)).split("\n", 1)[0]
+        result = parse_seed(read.data, name=Path(name).name, now=now)
+        bad += "REJECTED" in (text := parse_check(shown(name), result)).split("\n", 1)[0]
         print(text)
     return 1 if bad else 0
+
+
+def _checked_files(paths: Sequence[Path]) -> Iterator[tuple[str, SeedBytes | str]]:
+    """(name, bytes or the reason there are none) of each file, a folder's files in order.
+
+    A folder is read as a load reads it: nothing outside it, no FIFO opened (it would block).
+    """
+    for path in paths:
+        if not path.is_dir():
+            yield str(path), read_seed(stat_file(str(path)), "/")
+            continue
+        root = path.resolve()
+        for stat in scan_folder(root):
+            relative = os.path.relpath(stat.path, root) if stat.path.startswith("/") else stat.path
+            yield os.path.join(str(path), relative), read_seed(stat, root)
 
 
 async def load_seed_folder(settings: Settings, folder: Path) -> int:
@@ -226,13 +254,15 @@ async def send_digests(settings: Settings) -> int:
     bot = ExtBot(
         token,
         base_url=settings.TELEGRAM_API_BASE_URL,
-        rate_limiter=PacedRateLimiter(bulk_per_second=settings.DIGEST_RATE),
+        rate_limiter=PacedRateLimiter(
+            bulk_per_second=settings.DIGEST_RATE, paid_broadcast=settings.DIGEST_PAID_BROADCAST
+        ),
         defaults=bot_defaults(),
     )
     summaries = SummaryService(db)
     try:
         async with bot:
-            search = SearchService(db)
+            search = SearchService(db, index_folder=settings.SEARCH_INDEX_DIR)
             runner = DigestRunner(
                 db=db, bot=bot, clock=make_clock(settings), search=search, summaries=summaries,
                 instance=f"cli-{uuid.uuid4().hex[:8]}", rate=settings.DIGEST_RATE,
@@ -269,6 +299,8 @@ def run_bot(settings: Settings, register: Register) -> int:
     application = build_application(
         settings, register, token=token, base_url=settings.TELEGRAM_API_BASE_URL
     )
+    if settings.METRICS_PORT is not None:
+        serve_alongside_polling(application, settings, limits_from(settings))
     try:
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
     except InvalidToken:

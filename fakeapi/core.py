@@ -440,8 +440,10 @@ class FakeTelegram:
         private_burst: int = 3,
         group_per_minute: float = 20.0,
         group_burst: int = 20,
+        paid_per_second: float = 1000.0,
     ) -> None:
-        """Answer 429 ``retry after N`` when the bot sends faster than Telegram allows."""
+        """Answer 429 ``retry after N`` when the bot sends faster than Telegram allows
+        (``paid_per_second`` over all chats for messages with ``allow_paid_broadcast``)."""
         self.backend.flood.configure(
             FloodConfig(
                 enabled,
@@ -450,6 +452,7 @@ class FakeTelegram:
                 private_burst,
                 group_per_minute,
                 group_burst,
+                paid_per_second,
             )
         )
 

@@ -1,4 +1,9 @@
-"""Telegram-like flood limits on message sending, and the achieved-rate record."""
+"""Telegram-like flood limits on message sending, and the achieved-rate record.
+
+A message sent with `allow_paid_broadcast` (Bot API 7.11) is not held to the free ~30 a second
+over all chats but to 1,000 a second, and costs the bot 0.1 Telegram Stars; the per-chat
+limits stay as they are.
+"""
 
 from __future__ import annotations
 
@@ -39,6 +44,7 @@ class FloodConfig:
     private_burst: int = 3  # ... with a small burst allowance
     group_per_minute: float = 20.0  # per group/supergroup/channel
     group_burst: int = 20
+    paid_per_second: float = 1000.0  # over all chats, with allow_paid_broadcast
 
 
 class _Bucket:
@@ -77,6 +83,7 @@ class FloodLimiter:
         self.times: dict[int, list[float]] = {}
         self.group_chats: set[int] = set()
         self.rejected = 0  # every 429 the server answered (counted by the server)
+        self.paid = 0  # messages sent with allow_paid_broadcast (0.1 Stars each)
 
     def reset(self) -> None:
         self.config = FloodConfig()
@@ -84,16 +91,18 @@ class FloodLimiter:
         self.times.clear()
         self.group_chats.clear()
         self.rejected = 0
+        self.paid = 0
 
     def configure(self, config: FloodConfig) -> None:
         self.config = config
         self._buckets.clear()
 
-    def _bucket_list(self, chat_id: int, chat_type: str, now: float) -> list[_Bucket]:
+    def _bucket_list(
+        self, chat_id: int, chat_type: str, now: float, paid: bool = False
+    ) -> list[_Bucket]:
         cfg = self.config
-        specs: list[tuple[object, float, float]] = [
-            ("all", cfg.global_per_second, cfg.global_per_second)
-        ]
+        overall = ("paid", cfg.paid_per_second) if paid else ("all", cfg.global_per_second)
+        specs: list[tuple[object, float, float]] = [(overall[0], overall[1], overall[1])]
         if chat_type == "private":
             specs.append((chat_id, cfg.private_per_second, cfg.private_burst))
         else:
@@ -106,21 +115,22 @@ class FloodLimiter:
             buckets.append(bucket)
         return buckets
 
-    def check(self, chat_id: int, chat_type: str) -> None:
+    def check(self, chat_id: int, chat_type: str, paid: bool = False) -> None:
         """Raise 429 when sending to this chat now would exceed a limit."""
         if not self.config.enabled:
             return
         now = self.clock()
-        wait = max(b.wait(now) for b in self._bucket_list(chat_id, chat_type, now))
+        wait = max(b.wait(now) for b in self._bucket_list(chat_id, chat_type, now, paid))
         if wait > 0:
             raise too_many_requests(max(1, math.ceil(wait)))
 
-    def record(self, chat_id: int, chat_type: str) -> None:
+    def record(self, chat_id: int, chat_type: str, paid: bool = False) -> None:
         """Count an accepted message (always, so the achieved rate can be checked)."""
         now = self.clock()
         if self.config.enabled:
-            for bucket in self._bucket_list(chat_id, chat_type, now):
+            for bucket in self._bucket_list(chat_id, chat_type, now, paid):
                 bucket.take()
+        self.paid += paid
         self.times.setdefault(chat_id, []).append(now)
         if chat_type != "private":
             self.group_chats.add(chat_id)
@@ -136,4 +146,5 @@ class FloodLimiter:
                 c: _max_in_window(t, 60.0) for c, t in self.times.items() if c in self.group_chats
             },
             times={c: tuple(t) for c, t in self.times.items()},
+            paid_broadcast=self.paid,
         )

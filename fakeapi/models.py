@@ -235,3 +235,8 @@ class RateStats:
     max_per_second_by_chat: dict[int, int]  # per chat, any sliding 1 s window
     max_per_minute_by_group: dict[int, int]  # per group chat, any sliding 60 s window
     times: dict[int, tuple[float, ...]]  # accepted send times per chat (time.monotonic())
+    paid_broadcast: int = 0  # accepted with allow_paid_broadcast, 0.1 Telegram Stars each
+
+    @property
+    def stars_spent(self) -> float:
+        return round(self.paid_broadcast * 0.1, 1)

@@ -16,6 +16,7 @@ from bot.application import App
 from handlers import (
     admin,
     articles,
+    buttons,
     errors,
     fallback,
     flood,
@@ -45,16 +46,6 @@ COMMANDS: dict[str, Callback] = {
     "broadcast": admin.broadcast_command,
 }
 
-BUTTONS: list[tuple[str, Callback]] = [
-    (r"^L\|", latest.latest_button),
-    (r"^[ST]\|", search.search_button),
-    (r"^[MF]\|", articles.article_button),
-    (r"^G\|", subscriptions.settings_button),
-    (r"^A\|(latest|subscribe)$", start.action_button),
-    (r"^A\|bc_(ok|no):", admin.broadcast_button),
-    (r"^Z\|", subscriptions.zone_button),
-]
-
 
 def register(application: App) -> None:
     """Attach every handler, most specific first; each one's answer time is recorded."""
@@ -75,9 +66,7 @@ def register(application: App) -> None:
     )
     for name, callback in COMMANDS.items():
         add(CommandHandler(name, timed("/" + name, callback)))
-    for pattern, callback in BUTTONS:
-        add(CallbackQueryHandler(timed("button", callback), pattern=pattern))
-    add(CallbackQueryHandler(fallback.unknown_button))
+    add(CallbackQueryHandler(timed("button", buttons.on_button)))  # every press, decoded once
     add(InlineQueryHandler(timed("inline", inline.inline_query)))
     add(MessageHandler(filters.COMMAND, fallback.unknown_command))
     add(

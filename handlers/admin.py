@@ -13,7 +13,7 @@ from telegram.error import TelegramError
 
 from bot.admin.reload import AlreadyRunning
 from bot.admin.stats import gather
-from bot.callbacks import Action, decode
+from bot.callbacks import Action
 from bot.rendering.admin import (
     FOR_ADMINS,
     broadcast_confirm,
@@ -25,10 +25,11 @@ from bot.rendering.cards import Reply
 from bot.rendering.reports import load_report
 from bot.rendering.texts import plain
 from handlers.common import Context, admin_id, command_argument, send, services
+from handlers.flood import metrics as counters_of
 
 log = logging.getLogger(__name__)
 
-Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
+Callback = Callable[..., Coroutine[Any, Any, None]]
 REPORT_LINES = 10  # per list in the Telegram report; the log has them all
 
 
@@ -36,14 +37,14 @@ def admin_only(callback: Callback) -> Callback:
     """Checked on the sender's user id, in private chats and groups alike."""
 
     @functools.wraps(callback)
-    async def guarded(update: Update, context: Context) -> None:
+    async def guarded(update: Update, context: Context, *args: Any) -> None:
         if admin_id(update, context) is None:
             if update.callback_query is not None:
                 await update.callback_query.answer(FOR_ADMINS, show_alert=True)
             else:
                 await send(update, Reply(FOR_ADMINS))
             return
-        await callback(update, context)
+        await callback(update, context, *args)
 
     return guarded
 
@@ -98,6 +99,7 @@ async def stats_command(update: Update, context: Context) -> None:
         await gather(found.db, found.clock.now(), found.settings.DIGEST_TICK_SECONDS),
         uptime=found.clock.now() - found.started_at,
         latency=found.latency.summary(),
+        counters=metrics.since_start() if (metrics := counters_of(context)) else {},
     )
     await send(update, Reply(stats_text(stats)))
 
@@ -132,11 +134,9 @@ async def broadcast_command(update: Update, context: Context) -> None:
 
 
 @admin_only
-async def broadcast_button(update: Update, context: Context) -> None:
+async def broadcast_button(update: Update, context: Context, action: Action) -> None:
     query = update.callback_query
     assert query is not None
-    action = decode(query.data)
-    assert isinstance(action, Action)
     verb, _, token = action.name.partition(":")
     broadcaster = services(context).broadcaster
     await query.answer()

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.callbacks import OpenFullText, OpenSummary
 from bot.rendering import texts
 from bot.rendering.cards import Reply, full_text, no_results, summary_card
-from handlers.common import Context, command_argument, pressed, reader_zone, send, services
+from handlers.common import Context, command_argument, reader_zone, send, services
 from storage import articles
 from storage.models import Article
 from storage.short_ids import normalise_short_id
@@ -89,11 +88,3 @@ async def article_command(update: Update, context: Context) -> None:
     # Like /summary: an id, or words that find the article.
     if (article := await _find_or_say(update, context, argument)) is not None:
         await _send_parts(update, context, article)
-
-
-async def article_button(update: Update, context: Context) -> None:
-    callback = await pressed(update)
-    if isinstance(callback, OpenSummary):
-        await send_summary(update, context, callback.short_id, linked=True)
-    elif isinstance(callback, OpenFullText):
-        await send_full_text(update, context, callback.short_id, linked=True)

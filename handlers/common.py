@@ -9,7 +9,6 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.callbacks import Callback, decode
 from bot.rendering.cards import Reply
 from bot.services import SERVICES_KEY, Services
 
@@ -56,18 +55,11 @@ async def send(update: Update, reply: Reply) -> Message | None:
     return await message.reply_text(reply.text, reply_markup=reply.keyboard)
 
 
-async def pressed(update: Update) -> Callback | None:
-    """The button press of a callback-query update, acknowledged (the spinner stops)."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    return decode(query.data)
-
-
 async def edit_or_send(update: Update, reply: Reply) -> None:
     """For a button press: replace the message the button sits on, else send a new one."""
     query = update.callback_query
-    if query is not None and query.message is not None and query.message.is_accessible:
+    on_message = query is not None and query.message is not None and query.message.is_accessible
+    if query is not None and (on_message or query.inline_message_id):
         try:
             await query.edit_message_text(reply.text, reply_markup=reply.keyboard)
         except BadRequest as exc:

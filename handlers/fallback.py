@@ -1,10 +1,9 @@
-"""What is left: unknown commands, expired or foreign buttons, the page-number button."""
+"""What is left: unknown commands (buttons, stale or forged, are handlers/buttons.py's)."""
 
 from __future__ import annotations
 
 from telegram import Update
 
-from bot.callbacks import Action, decode
 from bot.rendering import texts
 from handlers.common import Context, send
 
@@ -21,12 +20,3 @@ async def unknown_command(update: Update, context: Context) -> None:
     if not addressee and chat is not None and chat.type != "private":
         return
     await send(update, texts.unknown_command(name[:64]))
-
-
-async def unknown_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    if decode(query.data) == Action("noop"):
-        await query.answer()
-        return
-    await query.answer(texts.expired_button(), show_alert=True)

@@ -5,15 +5,13 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.arguments import match_topic, parse_latest
-from bot.callbacks import LatestPage
+from bot.callbacks import LatestPage, topic_for_key
 from bot.rendering import texts
 from bot.rendering.cards import PAGE_SIZE, Reply, latest_page
-from bot.rendering.markup import clean
 from handlers.common import (
     Context,
     command_argument,
     edit_or_send,
-    pressed,
     reader_zone,
     send,
     services,
@@ -57,21 +55,20 @@ async def show_latest(update: Update, context: Context, argument: str) -> None:
             known = await articles.topic_names(session)
         found = match_topic(args.topic, known)
         if found is None:
-            listed = ", ".join(clean(name) for name in known[:30]) or "none yet"
-            await send(
-                update,
-                Reply(
-                    f"I have no topic “{clean(args.topic)}”. Topics: {listed}.\n"
-                    f"To search all articles instead: <code>/search {clean(args.topic)}</code>"
-                ),
-            )
+            await send(update, texts.no_topic(args.topic, known))
             return
         topic = found
     await send(update, await _page(update, context, 0, args.count, topic))
 
 
-async def latest_button(update: Update, context: Context) -> None:
-    callback = await pressed(update)
-    if isinstance(callback, LatestPage):
-        reply = await _page(update, context, callback.offset, callback.limit, callback.topic)
-        await edit_or_send(update, reply)
+async def latest_button(update: Update, context: Context, page: LatestPage) -> None:
+    topic = ""
+    if page.topic_key:
+        async with services(context).db.read() as session:
+            known = await articles.topic_names(session)
+        found = topic_for_key(page.topic_key, known)
+        if found is None:  # the topic is gone (its articles were retracted)
+            await edit_or_send(update, texts.plain("That topic has no articles any more."))
+            return
+        topic = found
+    await edit_or_send(update, await _page(update, context, page.offset, page.limit, topic))

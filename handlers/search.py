@@ -13,7 +13,6 @@ from handlers.common import (
     Context,
     command_argument,
     edit_or_send,
-    pressed,
     reader_zone,
     send,
     services,
@@ -35,6 +34,7 @@ async def _page(update: Update, context: Context, query: str, page: int) -> Repl
         page=page,
         total=len(result.hits),
         zone=await reader_zone(context, update),
+        ignored=result.ignored,
     )
 
 
@@ -68,9 +68,6 @@ def _query_from_message(update: Update) -> str | None:
     return heading[start + len(_HEADING_START) : end]
 
 
-async def search_button(update: Update, context: Context) -> None:
-    callback = await pressed(update)
-    if not isinstance(callback, SearchPage):
-        return
+async def search_button(update: Update, context: Context, callback: SearchPage) -> None:
     text = (_query_from_message(update) if callback.truncated else None) or callback.query
     await edit_or_send(update, await _page(update, context, text, callback.page))

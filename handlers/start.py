@@ -5,12 +5,9 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.application import set_admin_menu
-from bot.callbacks import Action
 from bot.rendering import texts
 from handlers.articles import send_full_text
-from handlers.common import Context, admin_id, command_argument, pressed, send, services
-from handlers.latest import show_latest
-from handlers.subscriptions import subscribe_start
+from handlers.common import Context, admin_id, command_argument, send, services
 
 DEEP_LINK_ARTICLE = "a_"
 
@@ -37,12 +34,3 @@ async def start(update: Update, context: Context) -> None:
 async def help_command(update: Update, context: Context) -> None:
     admin = admin_id(update, context) is not None
     await send(update, texts.help_text(services(context).bot_username, admin=admin))
-
-
-async def action_button(update: Update, context: Context) -> None:
-    """The buttons under the welcome message."""
-    callback = await pressed(update)
-    if callback == Action("latest"):
-        await show_latest(update, context, "")
-    elif callback == Action("subscribe"):
-        await subscribe_start(update, context)

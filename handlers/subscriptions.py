@@ -10,7 +10,8 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.arguments import SubscribeArgs, parse_subscribe
-from bot.callbacks import SettingsChange, ZoneChoice, decode
+from bot.callbacks import SettingsChange, ZoneChoice
+from bot.rendering import texts
 from bot.rendering.subscriptions import (
     Ask,
     cancelled,
@@ -158,13 +159,9 @@ async def settings_command(update: Update, context: Context) -> None:
     )
 
 
-async def settings_button(update: Update, context: Context) -> None:
+async def settings_button(update: Update, context: Context, change: SettingsChange) -> None:
     query = update.callback_query
     assert query is not None
-    change = decode(query.data)
-    if not isinstance(change, SettingsChange):
-        await query.answer()
-        return
     chat_id, _ = _ids(update)
     found = services(context)
     subscriptions = found.subscriptions
@@ -291,14 +288,13 @@ async def question_answer(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
-async def zone_button(update: Update, context: Context) -> None:
+async def zone_button(update: Update, context: Context, choice: ZoneChoice) -> None:
     """A zone tapped among the choices offered."""
     query = update.callback_query
     assert query is not None
-    choice = decode(query.data)
-    # The zone comes from the button: take it only if it is one we would have offered.
-    if not isinstance(choice, ZoneChoice) or not is_zone(choice.zone):
-        await query.answer("This button has expired. Try /settings.", show_alert=True)
+    # The zone comes from the button: take it only if it is one the bot can use.
+    if not is_zone(choice.zone):
+        await query.answer(texts.expired_button(), show_alert=True)
         return
     await query.answer("Saved")
     chat_id, _ = _ids(update)

@@ -1,4 +1,4 @@
-"""Measuring how long each command takes to answer (shown by /stats)."""
+"""Measuring how long each command takes to answer (shown by /stats and at /metrics)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from telegram import Update
 
 from handlers.common import Context, services
+from handlers.flood import metrics
 
 Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
@@ -21,6 +22,10 @@ def timed(name: str, callback: Callback) -> Callback:
         try:
             await callback(update, context)
         finally:
-            services(context).latency.record(name, time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            services(context).latency.record(name, seconds)  # for /stats: the last hour
+            counted = metrics(context)
+            if counted is not None:  # for Prometheus: since the start
+                counted.answered(name, seconds)
 
     return run

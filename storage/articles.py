@@ -19,11 +19,16 @@ def _topic_filter(topic: str | None):  # type: ignore[no-untyped-def]
     if topic is None:
         return LIVE
     # JSON lists are stored as text on SQLite and cast to text on PostgreSQL: a quoted LIKE
-    # matches one whole element.
-    quoted = '"' + topic.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # matches one whole element. The driver writes them with json.dumps, which escapes every
+    # non-ASCII character (`"\u041f..."`): the element is looked for in that form, and as
+    # written unescaped (a row stored by another writer, or JSONB's text).
+    forms = {json.dumps(topic), json.dumps(topic, ensure_ascii=False)}
+    as_text = cast(Article.topics, String)
     return LIVE & or_(
+        # SQLite's lower() folds ASCII only: the name as stored is matched as it is, too.
+        Article.section == topic,
         func.lower(Article.section) == topic.lower(),
-        cast(Article.topics, String).contains(quoted, autoescape=True),
+        *(as_text.contains(form, autoescape=True) for form in sorted(forms)),
     )
 
 

@@ -11,16 +11,18 @@ LENGTH = 6
 _CANDIDATES = 8
 
 
-def short_id_candidates(digest: str) -> Iterator[str]:
-    """Ids derived from an article's content hash, first choice first.
+def short_id_candidates(key: str) -> Iterator[str]:
+    """Ids derived from an article's stable key (its seed file's path in the seed folder),
+    first choice first.
 
     Deriving them (rather than drawing at random) gives the same article the same id in a fresh
-    database, so links people shared keep working after a rebuild; the later candidates settle
-    the rare collision.
+    database, so links people shared keep working after a rebuild; from the path rather than
+    the text, so an article edited since it was first loaded gets the id it had, too. The later
+    candidates settle the rare collision.
     """
     # Made one at a time: the first is nearly always free.
     for salt in range(_CANDIDATES):
-        number = int.from_bytes(hashlib.sha256(f"{salt}:{digest}".encode()).digest()[:8], "big")
+        number = int.from_bytes(hashlib.sha256(f"{salt}:{key}".encode()).digest()[:8], "big")
         chars = []
         for _ in range(LENGTH):
             number, index = divmod(number, len(ALPHABET))

@@ -256,7 +256,8 @@ def test_ctrl_c_stops_the_bot_without_a_traceback(tmp_path: Path) -> None:
             start_new_session=True,  # its own process group, as a terminal gives it
         )
         try:
-            # The summary worker runs once the seeds are loaded.
+            # Running: polling, with the summary worker it starts once the seeds are loaded.
+            tg.wait_until_polling(timeout=60)
             wait_until(lambda: bool(child_pids(process.pid)), 30, "the summary worker")
             time.sleep(1)
             os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does

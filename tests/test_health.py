@@ -5,16 +5,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.application import build_application, start, stop
+from bot.health import health, operations_routes
 from bot.settings import load_settings
-from bot.webhook import health
+from bot.web import Limits, start_server
 from fakeapi.core import FakeTelegram
 from handlers import register
 from tests.conftest import PG_HOW, SHIPPED_SEED
+from tests.e2e.harness import free_port
 
 
 async def test_health_follows_the_bot_through_start_up(tmp_path: Path) -> None:
@@ -60,4 +63,33 @@ async def test_health_says_when_the_database_is_gone() -> None:
             assert not healthy
             assert body["problems"][0].startswith("database unreachable")
         finally:
+            await stop(app)
+
+
+async def test_polling_mode_serves_the_same_verdict_over_http(tmp_path: Path) -> None:
+    """/healthz on METRICS_PORT: 503 with the reason while the scheduler is not running."""
+    async with FakeTelegram() as tg:
+        settings = load_settings(
+            DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'h.sqlite3'}",
+            SEEDS_DIR=SHIPPED_SEED.parent,
+        )
+        app = build_application(settings, register, token=tg.token, base_url=tg.base_url)
+        port = free_port()
+        runner = await start_server(operations_routes(app), "127.0.0.1", port, Limits())
+        try:
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+                answer = await client.get("/healthz")
+                assert (answer.status_code, answer.json()) == (503, {"status": "starting"})
+                await app.initialize()
+                assert app.post_init is not None
+                await app.post_init(app)
+                answer = await client.get("/healthz")
+                assert answer.status_code == 503
+                assert answer.json()["problems"] == ["scheduler not running"]
+                await app.start()
+                assert (await client.get("/healthz")).status_code == 200
+                metrics = await client.get("/metrics")
+                assert 'newsbot_articles{state="live"} 1.0' in metrics.text
+        finally:
+            await runner.cleanup()
             await stop(app)

@@ -52,9 +52,10 @@ def test_callback_data_round_trips(callback: callbacks.Callback) -> None:
     assert callbacks.decode(callbacks.encode(callback)) == callback
 
 
-@given(st.text(max_size=300), st.integers(0, 10**6))
-def test_callback_data_never_exceeds_64_bytes(query: str, page: int) -> None:
-    for callback in (SearchPage(page, query), LatestPage(page, page, query)):
+@given(st.text(max_size=300), st.integers(0, callbacks.MAX_PAGE), st.integers(0, 50))
+def test_callback_data_never_exceeds_64_bytes(query: str, page: int, limit: int) -> None:
+    key = callbacks.topic_key(query)
+    for callback in (SearchPage(page, query), LatestPage(page, limit, key)):
         data = callbacks.encode(callback)
         assert 1 <= len(data.encode()) <= 64
         decoded = callbacks.decode(data)
@@ -67,9 +68,32 @@ def test_long_search_query_is_marked_truncated() -> None:
     assert decoded.query == "ü" * 30  # 60 of 64 bytes, cut between letters, never inside one
 
 
-@pytest.mark.parametrize("junk", [None, "", "Q|1", "Z|", "L|x|y", "S|", "M|", "A|", "x" * 65])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        None, "", "Q|1", "Z|", "Z|Mars/<b>", "L|x|y", "S|", "M|", "A|", "x" * 65,
+        # Forged: numbers out of range or not ASCII digits, unknown actions, ids of no shape.
+        "L|99999999999999999999|0|", "L|-1|0|", "L|٣|0|", "L|+3|0|", "L|1_0|0|", "S|10001|x",
+        "G|ask_zone|5", "G|nope|0", "G|time|99999", "G|size|", "A|reload", "A|bc_ok:",
+        "M|zz", "F|<b>x</b>", "M| a2b3c4",
+        "S|0|\ud800",  # a lone surrogate, as JSON may carry
+    ],
+)  # fmt: skip
 def test_foreign_callback_data_decodes_to_none(junk: str | None) -> None:
     assert callbacks.decode(junk) is None
+
+
+def test_a_topic_of_any_length_pages_by_key() -> None:
+    long_topic = "Международные отношения и мировая политика, " * 3
+    shown = [make_article(title=f"Story {i}") for i in range(5)]
+    reply = latest_page(shown, offset=0, total=12, limit=0, topic=long_topic, zone=UTC_ZONE)
+    assert reply.keyboard is not None
+    data = reply.keyboard.inline_keyboard[-1][-1].callback_data
+    assert isinstance(data, str) and len(data.encode()) <= callbacks.MAX_BYTES
+    page = callbacks.decode(data)
+    assert isinstance(page, LatestPage) and page.offset == 5
+    names = ["Markets", long_topic, long_topic[:40]]
+    assert callbacks.topic_for_key(page.topic_key, names) == long_topic
 
 
 def test_visible_length_counts_like_telegram() -> None:

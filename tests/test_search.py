@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.search.ranking import plan_query
@@ -34,6 +34,7 @@ CORPUS = [
     ("Flood warning issued", "Rivers rise in the north.", "2017-01-01"),
     ("Flood warning lifted", "Rivers fall again.", "2017-01-05"),
     ("Warning about rivers", "No word of water rising.", "2017-02-01"),
+    ("Refugees in numbers", "Some 12 million people have fled the war.", "2016-06-01"),
 ]
 
 
@@ -46,7 +47,9 @@ async def search(db: Database, tmp_path: Path) -> SearchService:
             json.dumps({"title": title, "body": body, "published_at": day + "T12:00:00Z"})
         )
     await load_seeds(db, folder, now=NOW)
-    return SearchService(db)
+    service = SearchService(db, index_folder=tmp_path / "index")
+    await service.index_ready()
+    return service
 
 
 async def titles(service: SearchService, query: str) -> list[str]:
@@ -186,3 +189,84 @@ def test_snippet_is_the_whole_sentence_not_a_cut_at_an_abbreviation() -> None:
 )
 def test_snippet_sentences_keep_every_character(paragraph: str) -> None:
     assert "".join(sentences(paragraph)) == paragraph
+
+
+@BOTH_DATABASES
+@pytest.mark.parametrize(
+    "query", ["bananas p", "p", "4", "' OR 1=1 --", "<script>alert(1)</script>"]
+)
+async def test_a_single_trailing_letter_or_digit_is_no_prefix(
+    search: SearchService, query: str
+) -> None:
+    # "p" would complete to "putin" and "parliament", "1" to "12": nothing here holds the words.
+    assert await titles(search, query) == []
+
+
+@BOTH_DATABASES
+async def test_words_nothing_matched_are_named_not_shown_as_understood(
+    search: SearchService,
+) -> None:
+    result = await search.search("puttin sirya")
+    assert result.hits[0].article.title == "Putin visits Syrian air base"
+    assert result.corrected == "putin"  # "sirya" was neither corrected nor matched
+    assert result.ignored == ["sirya"]
+    result = await search.search("putin bananas")
+    assert result.hits[0].article.title == "Putin visits Syrian air base"
+    assert result.ignored == ["bananas"]
+    assert (await search.search("putin syria")).ignored == []
+
+
+def test_ignored_words_are_shown_in_the_heading() -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.rendering.cards import search_page
+
+    page = search_page("putin bananas", None, [], page=0, total=0, zone=ZoneInfo("UTC"),
+                       ignored=["bananas"])  # fmt: skip
+    assert "No match for: bananas" in page.text
+
+
+@BOTH_DATABASES
+async def test_a_long_query_of_unrelated_words_finds_each_story(search: SearchService) -> None:
+    query = "putin parliament germany zurich football telecommunications geneva rivers"
+    found = await titles(search, query)
+    for title in [
+        "Putin visits Syrian air base",
+        "Parliament debates the budget",
+        "Elections in Germany",
+        "Zürich bank scandal",
+        "Football final tonight",
+        "Telecommunications merger approved",
+    ]:
+        assert title in found
+
+
+def test_the_prefix_cache_is_bounded() -> None:
+    from bot.search.vocabulary import MAX_CACHED_PREFIXES
+
+    vocabulary = Vocabulary([("putin", 3), ("syria", 2)])
+    for code in range(0x4E00, 0x4E00 + 3 * MAX_CACHED_PREFIXES):  # distinct CJK "words"
+        vocabulary.completions(chr(code) * 2)
+    assert vocabulary.completions("pu")[0].term == "putin"
+    assert len(vocabulary._short_prefixes) <= MAX_CACHED_PREFIXES
+
+
+MEGABYTE = 1_000_000
+_ADVERSARIAL_PIECES = ["A. ", "Dr. ", "U.S. ", "e.g. ", ". ", "x", " ", "A.B.C.", "!", "’ "]
+
+
+def test_snippet_of_a_megabyte_of_initials() -> None:
+    # The issue's paragraph, at 1 MB: the scan restarted at each initial (22 s at 24 kB).
+    paragraph = "Zebracorn report. " + "A. " * (MEGABYTE // 3)
+    assert "".join(sentences(paragraph)) == paragraph
+    segments = snippet([paragraph], {"zebracorn"})
+    assert ("Zebracorn", True) in segments
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.lists(st.sampled_from(_ADVERSARIAL_PIECES), min_size=1, max_size=12), st.integers(1, 3))
+def test_snippet_sentences_of_adversarial_megabytes(pieces: list[str], extra: int) -> None:
+    unit = "".join(pieces)
+    paragraph = "Zebracorn report. " + unit * (MEGABYTE // len(unit)) + "end" * extra
+    assert "".join(sentences(paragraph)) == paragraph
+    snippet([paragraph], {"zebracorn"})

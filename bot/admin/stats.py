@@ -22,6 +22,8 @@ class Stats:
     alive_window: timedelta  # a tick older than this is an instance that stopped or died
     uptime: timedelta | None = None
     latency: dict[str, tuple[int, float, float]] = field(default_factory=dict)
+    # This process's counters since it started (bot/metrics.py's, as /metrics shows them).
+    counters: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 async def gather(db: Database, now: datetime, tick_seconds: float) -> Stats:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,6 +11,7 @@ from telegram.error import (
     BadRequest,
     ChatMigrated,
     Forbidden,
+    InvalidToken,
     NetworkError,
     RetryAfter,
     TelegramError,
@@ -35,7 +37,29 @@ class Verdict:
     new_chat_id: int | None = None
 
 
+_SERVER_ERROR = re.compile(
+    r"bad gateway|internal server error|service unavailable|gateway time|5\d\d", re.I
+)
 _GONE_TEXTS = ("chat not found", "user not found", "peer_id_invalid", "bot was kicked")
+
+
+def error_code(exc: TelegramError) -> str:
+    """A Telegram error as a metric label: the HTTP code where Telegram gave one."""
+    if isinstance(exc, RetryAfter):
+        return "429"
+    if isinstance(exc, Forbidden):
+        return "403"
+    if isinstance(exc, InvalidToken):
+        return "401"
+    if isinstance(exc, BadRequest | ChatMigrated):
+        return "400"
+    if isinstance(exc, TimedOut):
+        return "timeout"
+    if isinstance(exc, NetworkError):
+        # PTB raises NetworkError for a 5xx with Telegram's own words ("Bad Gateway"), and for a
+        # connection that failed: only the first came from Telegram.
+        return "5xx" if _SERVER_ERROR.search(exc.message or "") else "network"
+    return "other"
 
 
 def judge(exc: TelegramError) -> Verdict:

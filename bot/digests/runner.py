@@ -10,6 +10,7 @@ that were in flight; nothing is skipped, and a restart never replays past days.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import time
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -48,7 +49,15 @@ TOPIC_RESULTS = 200
 SUMMARY_SENTENCES = 2
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 CLAIM_AHEAD_SECONDS = 4
-DB_BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+# Pauses between tries of a write while the database is away, the last repeated for as long as
+# it takes: short, so a digest sent meanwhile is recorded soon after the database is back.
+DB_BACKOFF = (0.5, 1.0, 2.0, 4.0, 5.0)
+# Stopping while the database is away: how long the records of sent digests are still tried.
+STOP_GRACE_SECONDS = 5.0
+# While a write keeps failing, one warning a minute says so (not one per try and per digest).
+OUTAGE_LOG_EVERY = 60.0
+# Errors a retry cannot mend: everything else from the database is taken for an outage.
+PERMANENT = (IntegrityError, ProgrammingError, DataError)
 
 Write = Callable[[AsyncSession], Awaitable[None]]
 NextBatch = Callable[[AsyncSession, int], Awaitable[list[tuple[Subscriber, date]] | None]]
@@ -108,7 +117,13 @@ class DigestRunner:
         # A fresh instance counts as having ticked when it started: its first tick is due.
         self.last_tick_monotonic = time.monotonic()
         self.last_report: RunReport | None = None
+        self.on_report: Callable[[RunReport], None] | None = None  # metrics, told of each run
         self._stopping = False
+        self._stopped = asyncio.Event()
+        self._stop_deadline = math.inf
+        # Digests Telegram accepted whose record is not written yet: never claimed (nor sent)
+        # again while they are here, and written first thing on every run until they are.
+        self._unrecorded: dict[tuple[int, date], Write] = {}
 
     def tick(self) -> None:
         """Called by the JobQueue every minute: start a run unless one is going."""
@@ -151,6 +166,8 @@ class DigestRunner:
         next start (or another instance) sends them at once.
         """
         self._stopping = True
+        self._stop_deadline = time.monotonic() + STOP_GRACE_SECONDS
+        self._stopped.set()
         limiter = self.bot.rate_limiter
         if isinstance(limiter, PacedRateLimiter):
             limiter.close()
@@ -171,6 +188,7 @@ class DigestRunner:
             now = self.clock.now()
             await self.share_budget()  # heartbeat first: our claims must read as alive
             try:
+                await self._record_unrecorded()
                 if force:
                     await self._run_all_today(now, report)
                 else:
@@ -181,6 +199,8 @@ class DigestRunner:
             finally:
                 report.seconds = time.perf_counter() - started
                 self.last_report = report
+                if self.on_report is not None:
+                    self.on_report(report)
             if report.due:
                 log.info(
                     "digests: %d due, %d sent, %d empty, %d failed, %d deactivated in %.1f s",
@@ -266,7 +286,13 @@ class DigestRunner:
                     report.failed += 1
                     report.errors.append(f"{exc.__class__.__name__}: {exc}")
 
-        await asyncio.gather(produce(), *(deliver() for _ in range(workers)))
+        # A producer stopped by the database must not end the run while digests it handed
+        # out are still being sent and recorded: the run (and its lock) lasts until they are.
+        delivering = [asyncio.create_task(deliver()) for _ in range(workers)]
+        try:
+            await produce()
+        finally:
+            await asyncio.gather(*delivering)
 
     async def _claim(
         self,
@@ -291,6 +317,9 @@ class DigestRunner:
                     # Days were missed (the bot was down): today's is not due yet; no replay.
                     await subscribers.reschedule(session, subscriber.id, (day, instant))
                     continue
+            if (subscriber.id, day) in self._unrecorded:
+                report.skipped += 1  # sent, its record not written yet: never again
+                continue
             alive_since = now - self.heartbeat_ttl
             if await deliveries.claim(session, subscriber.id, day, now, self.instance, alive_since):
                 claimed.append((subscriber, day))
@@ -348,23 +377,64 @@ class DigestRunner:
         return reply if selection.articles else None
 
     async def _durably(self, what: str, write: Write) -> None:
-        """One write transaction, retried while the database is away (a restart, a lock).
+        """One write transaction, tried until the database takes it (a restart, a lock, an
+        outage of any length).
 
         What must not be lost is the record of a message Telegram accepted: without it the
-        digest would go again. A database that comes back within half a minute loses nothing.
+        digest would go again. Only a stopping process gives up, after STOP_GRACE_SECONDS.
         """
-        for pause in (*DB_BACKOFF, None):
+        pauses = iter(DB_BACKOFF)
+        failing_since: float | None = None
+        last_warning = -math.inf
+        while True:
             try:
                 async with self.db.write() as session:
                     await write(session)
-                return
             except (DBAPIError, OSError) as exc:
-                if pause is None:
-                    log.error("could not record %s: database still failing (%s)", what, exc)
+                if isinstance(exc, PERMANENT):  # the same write would fail again
                     raise
-                log.warning("database write for %s failed (%s); retrying in %.1f s",
-                            what, exc.__class__.__name__, pause)  # fmt: skip
-                await asyncio.sleep(pause)
+                now = time.monotonic()
+                failing_since = now if failing_since is None else failing_since
+                if now >= self._stop_deadline:
+                    log.error("could not record %s before stopping: database still failing "
+                              "(%s)", what, exc.__class__.__name__)  # fmt: skip
+                    raise
+                if now - last_warning >= OUTAGE_LOG_EVERY:
+                    last_warning = now
+                    log.warning(
+                        "database write for %s failed (%s) for %.0f s; retrying until it answers",
+                        what, exc.__class__.__name__, now - failing_since,
+                    )  # fmt: skip
+                pause = next(pauses, DB_BACKOFF[-1])
+                if self._stopping:
+                    pause = min(pause, max(0.0, self._stop_deadline - now))
+                await self._pause(pause)
+                continue
+            if failing_since is not None:
+                log.info("recorded %s after the database failed for %.0f s",
+                         what, time.monotonic() - failing_since)  # fmt: skip
+            return
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, but wake at once when the process starts stopping (its deadline is shorter)."""
+        if self._stopping:
+            await asyncio.sleep(seconds)
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopped.wait(), seconds)
+
+    async def _record_unrecorded(self) -> None:
+        """Write the records a past run could not (it stopped on the database)."""
+        for key, write in list(self._unrecorded.items()):
+            try:
+                await self._durably(f"the digest of subscriber {key[0]}", write)
+            except (DBAPIError, OSError):
+                if self._stopping:
+                    raise
+                # Kept: that digest stays unsent and unclaimed here; the others go on.
+                log.exception("could not record the digest of subscriber %d", key[0])
+                continue
+            self._unrecorded.pop(key, None)
 
     async def _deliver(
         self, subscriber: Subscriber, day: date, context: _RunContext, report: RunReport
@@ -418,7 +488,10 @@ class DigestRunner:
                 )  # fmt: skip
                 await subscribers.reschedule(session, sid, tomorrow, last_digest_at=context.now)
 
+            # Kept until written: a failure here must not let this digest be claimed again.
+            self._unrecorded[(sid, day)] = sent
             await self._durably(what, sent)
+            self._unrecorded.pop((sid, day), None)
             report.sent += 1
             return
         await self._record_failure(subscriber, day, "retry", "chat moved twice", tomorrow, report)

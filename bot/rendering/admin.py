@@ -36,6 +36,24 @@ def schedule_line(stats: Stats) -> str:
     return "Digest schedule: no instance running"
 
 
+def _by_label(counts: dict[str, float]) -> str:
+    return ", ".join(
+        f"{label} {int(n)}" for label, n in sorted(counts.items(), key=lambda x: -x[1])
+    )
+
+
+def counter_lines(counters: dict[str, dict[str, float]]) -> list[str]:
+    """This process's counters since start, the same figures /metrics serves."""
+    lines = []
+    if updates := counters.get("updates"):
+        lines.append(f"Updates since start: {int(sum(updates.values()))} ({_by_label(updates)})")
+    if errors := counters.get("telegram_errors"):
+        lines.append(f"Telegram errors since start: {_by_label(errors)}")
+    if digests := counters.get("digests"):
+        lines.append(f"Digest runs since start: {_by_label(digests)}")
+    return lines
+
+
 def stats_text(stats: Stats, *, html: bool = True) -> str:
     a, s, d = stats.articles, stats.subscribers, stats.digests_today
     lines = [
@@ -55,6 +73,7 @@ def stats_text(stats: Stats, *, html: bool = True) -> str:
         lines.append("Last reload: none since the database was made")
     if stats.uptime is not None:
         lines.append(f"Uptime: {_duration(stats.uptime)}")
+    lines += counter_lines(stats.counters)
     table = ""
     if stats.latency:
         rows = [f"{'command':<14}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}"]

@@ -12,7 +12,18 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
 from bot.callbacks import LatestPage, OpenFullText, OpenSummary, SearchPage
-from bot.rendering.markup import MAX_MESSAGE, bold, clean, esc, join_within, split_text
+from bot.rendering.markup import (
+    MAX_MESSAGE,
+    bold,
+    clean,
+    esc,
+    fit,
+    join_within,
+    split_text,
+)
+from bot.rendering.markup import (
+    clip as clip,  # re-exported: the other renderers cut with it too
+)
 from bot.search.snippets import Segments
 from storage.models import Article
 
@@ -24,10 +35,17 @@ MAX_QUERY_SHOWN = 200  # the search reads no more than this either
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """One message to send: HTML text and an optional inline keyboard."""
+    """One message to send: HTML text and an optional inline keyboard.
+
+    Its text is checked against Telegram's limit when it is made (`fit`): every renderer
+    builds one, so none can send a message Telegram refuses.
+    """
 
     text: str
     keyboard: InlineKeyboardMarkup | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", fit(self.text))
 
 
 def when(moment: datetime | None, zone: tzinfo) -> str:
@@ -88,8 +106,10 @@ def latest_page(
     heading += f" ({offset + 1}–{offset + len(shown)} of {total})"
     entries = [f"{offset + i + 1}. {bold(a.title)}\n{byline(a, zone)}" for i, a in enumerate(shown)]
     page, pages = offset // PAGE_SIZE, -(-total // PAGE_SIZE)
-    prev = LatestPage(max(0, offset - PAGE_SIZE), limit, topic) if offset > 0 else None
-    nxt = LatestPage(offset + PAGE_SIZE, limit, topic) if offset + PAGE_SIZE < total else None
+    # The topic travels as a short key: its name may be longer than button data can carry.
+    key = callbacks.topic_key(topic) if topic else ""
+    prev = LatestPage(max(0, offset - PAGE_SIZE), limit, key) if offset > 0 else None
+    nxt = LatestPage(offset + PAGE_SIZE, limit, key) if offset + PAGE_SIZE < total else None
     pager = _pager(page, pages, nxt, prev)
     return Reply("\n\n".join([heading, *entries]), _keyboard(shown, offset, pager))
 
@@ -106,6 +126,7 @@ def search_page(
     page: int,
     total: int,
     zone: tzinfo,
+    ignored: Sequence[str] = (),
 ) -> Reply:
     """A page of search results with snippets whose matched words are bold."""
     heading = f"🔎 Results for “{clean(clip(query, MAX_QUERY_SHOWN))}”"
@@ -113,6 +134,8 @@ def search_page(
         heading += f"\nShowing results for <b>{clean(corrected)}</b>"
     first = page * PAGE_SIZE
     heading += f" ({first + 1}–{first + len(results)} of {total})"
+    if ignored:
+        heading += f"\nNo match for: {clean(clip(', '.join(ignored), MAX_QUERY_SHOWN))}"
     entries = [
         f"{first + i + 1}. {bold(a.title)}\n{byline(a, zone)}\n<i>{marked(snippet)}</i>"
         for i, (a, snippet) in enumerate(results)
@@ -159,14 +182,6 @@ def summary_card(article: Article, sentences: Sequence[str], zone: tzinfo) -> Re
         text += "\n\n" + link
     keyboard = InlineKeyboardMarkup([[_button("📄 Full text", OpenFullText(article.short_id))]])
     return Reply(text, keyboard)
-
-
-def clip(text: str, limit: int) -> str:
-    """At most `limit` characters, cut at a word end with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
-    return cut + "…"
 
 
 def full_text(article: Article, zone: tzinfo) -> list[str]:

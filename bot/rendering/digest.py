@@ -9,8 +9,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
 from bot.callbacks import OpenFullText
-from bot.rendering.cards import Reply, byline, clip
-from bot.rendering.markup import MAX_MESSAGE, bold, clean, visible_length
+from bot.rendering.cards import Reply, byline
+from bot.rendering.markup import MAX_MESSAGE, bold, clean, clip, visible_length
 from storage.models import Article
 
 Item = tuple[Article, Sequence[str]]  # (article, its summary sentences)

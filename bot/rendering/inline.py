@@ -11,7 +11,8 @@ from telegram import (
     InputTextMessageContent,
 )
 
-from bot.rendering.cards import clip, summary_card
+from bot.rendering.cards import summary_card
+from bot.rendering.markup import clip
 from bot.summaries.service import lead_sentences
 from storage.models import Article
 

@@ -7,7 +7,10 @@ import re
 from collections.abc import Iterable
 
 MAX_MESSAGE = 4096  # Telegram's limit, in UTF-16 code units of the text after entity parsing
+MAX_ECHO = 100  # characters of a user's own text quoted back in a reply
+ELLIPSIS = "…"
 _TAG = re.compile(r"<[^>]*>")
+_TAG_NAME = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>")
 
 
 def esc(text: str) -> str:
@@ -27,6 +30,56 @@ def bold(text: str) -> str:
 def visible_length(markup: str) -> int:
     """Length as Telegram counts it: tags removed, entities decoded, in UTF-16 code units."""
     return len(html.unescape(_TAG.sub("", markup)).encode("utf-16-le")) // 2
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word end with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    window = text[:limit]
+    cut = window.rsplit(" ", 1)[0] if " " in window.strip() else window
+    return cut.rstrip() + ELLIPSIS
+
+
+def echo(text: str, limit: int = MAX_ECHO) -> str:
+    """What a user typed, quoted back in a reply: one line, at most `limit` characters, cut
+    with an ellipsis. Plain text: the reply escapes it with the rest."""
+    return clip(" ".join(text[: limit * 4].split()), limit)
+
+
+def _balanced(markup: str) -> bool:
+    open_tags: list[str] = []
+    for closing, name in _TAG_NAME.findall(markup):
+        if not closing:
+            open_tags.append(name.lower())
+        elif not open_tags or open_tags.pop() != name.lower():
+            return False
+    return not open_tags
+
+
+def fit(markup: str, limit: int = MAX_MESSAGE) -> str:
+    """A message's markup within Telegram's limit: whole lines from the end are dropped for an
+    ellipsis (a first line too long on its own keeps its words, without the formatting).
+
+    The renderers keep their messages short; this is the net under every one of them, so no
+    text from a seed or a user can make a reply Telegram refuses.
+    """
+    if visible_length(markup) <= limit:
+        return markup
+    kept: list[str] = []
+    used = len(ELLIPSIS) + 1
+    for line in markup.split("\n"):
+        size = visible_length(line) + 1
+        if used + size > limit:
+            break
+        kept.append(line)
+        used += size
+    text = "\n".join(kept).rstrip()
+    if text and _balanced(text):
+        return text + "\n" + ELLIPSIS
+    plain = html.unescape(_TAG.sub("", markup))
+    # UTF-16 units: an astral character counts twice, so clip by the worst case.
+    return esc(clip(plain, (limit - len(ELLIPSIS)) // 2))
 
 
 def join_within(blocks: Iterable[str], *, limit: int = MAX_MESSAGE, sep: str = "\n\n") -> list[str]:

@@ -4,41 +4,76 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.rendering.markup import clean, counted
+from bot.rendering.markup import MAX_MESSAGE, clean, counted, visible_length
 from storage.seeds.loader import LoadReport
 from storage.seeds.records import ParsedArticle, Rejection
 
 _COUNT_NAMES = ["added", "updated", "unchanged", "duplicates", "retracted", "rejected"]
 
 
+# Each name or title in a Telegram report is cut to this many characters, each line to
+# _MAX_LINE: a reload report must fit one message whatever the files are called.
+_MAX_NAME = 80
+_MAX_LINE = 200
+REPORT_BUDGET = MAX_MESSAGE - 16  # room for the caller's prefix ("✅ ")
+_SECTION_RESERVE = 90  # a heading and "and N more (the full list is in the log)"
+
+
+def _cut(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters; a long one keeps its start and its end
+    (a file name's extension) around an ellipsis."""
+    if len(text) <= limit:
+        return text
+    tail = min(limit // 3, 24)
+    return text[: limit - tail - 1] + "…" + text[-tail:]
+
+
 def load_report(report: LoadReport, *, html: bool = False, limit: int | None = None) -> str:
     """Counts, then each rejected file with its reason, the duplicates and the retractions.
 
-    With `limit`, each list is cut after that many lines with "and N more".
+    With `limit` (the Telegram report), each list is cut after that many lines with "and N
+    more", names and lines are cut with an ellipsis, and the whole fits one message.
     """
     counts = report.counts()
     files = counted(counts["files"], "file")
-    title = f"Seeds from {report.folder}: {files} in {report.seconds:.1f} s"
+    cut = (lambda text, n: _cut(text, n)) if limit is not None else (lambda text, n: text)
+    title = f"Seeds from {cut(report.folder, _MAX_NAME * 2)}: {files} in {report.seconds:.1f} s"
     table = "\n".join(f"{name:<11}{counts[name]:>7}" for name in _COUNT_NAMES)
     if html:
         parts = [f"<b>{clean(title)}</b>\n<pre>{table}</pre>"]
     else:
         parts = [title + "\n" + textwrap.indent(table, "  ")]
     sections = [
-        ("Rejected", [f"{path}: {reason}" for path, reason in report.rejected]),
-        ("Duplicates", [f"{path} (same as article {sid})" for path, sid in report.duplicates]),
-        ("Retracted", [f"{sid}: {title}" for sid, title in report.retracted]),
+        ("Rejected", [f"{cut(path, _MAX_NAME)}: {reason}" for path, reason in report.rejected]),
+        (
+            "Duplicates",
+            [f"{cut(path, _MAX_NAME)} (same as article {sid})" for path, sid in report.duplicates],
+        ),
+        ("Retracted", [f"{sid}: {cut(title, _MAX_NAME)}" for sid, title in report.retracted]),
     ]
-    for heading, items in sections:
-        if not items:
-            continue
-        shown = items if limit is None else items[:limit]
-        lines = [f"  {clean(item) if html else item}" for item in shown]
-        if len(items) > len(shown):
-            lines.append(f"  and {len(items) - len(shown)} more (the full list is in the log)")
+    budget = REPORT_BUDGET - _length("\n\n".join(parts), html)
+    shown = [(heading, items) for heading, items in sections if items]
+    for index, (heading, items) in enumerate(shown):
         head = f"<b>{heading}</b>" if html else heading + ":"
-        parts.append(head + "\n" + "\n".join(lines))
+        # Room is kept for the heading and "and N more" of this list and of the ones after it.
+        room = budget - _SECTION_RESERVE * (len(shown) - index)
+        lines: list[str] = []
+        for item in items if limit is None else items[:limit]:
+            line = "  " + (clean(cut(item, _MAX_LINE)) if html else cut(item, _MAX_LINE))
+            if limit is not None and _length(line, html) + 1 > room:
+                break
+            room -= _length(line, html) + 1
+            lines.append(line)
+        if len(items) > len(lines):
+            lines.append(f"  and {len(items) - len(lines)} more (the full list is in the log)")
+        section = head + "\n" + "\n".join(lines)
+        budget -= _length(section, html) + 2
+        parts.append(section)
     return "\n\n".join(parts)
+
+
+def _length(text: str, html: bool) -> int:
+    return visible_length(text) if html else len(text.encode("utf-16-le")) // 2
 
 
 def parse_check(name: str, parsed: ParsedArticle | Rejection) -> str:

@@ -12,7 +12,7 @@ from bot import callbacks
 from bot.callbacks import SettingsChange, ZoneChoice
 from bot.digests.schedule import format_minute
 from bot.rendering.cards import Reply
-from bot.rendering.markup import clean
+from bot.rendering.markup import clean, echo
 from bot.subscriptions import EmptyReason
 from bot.timezones import EXAMPLES, ZoneMatch, clock_name, zone_info, zone_label
 from storage.models import Subscriber
@@ -33,7 +33,7 @@ def _topics_listed(known: Sequence[str]) -> str:
 
 
 def unknown_topics_note(unknown: Sequence[str], known: Sequence[str]) -> str:
-    quoted = ", ".join(f"“{clean(t)}”" for t in unknown)
+    quoted = ", ".join(f"“{clean(echo(t))}”" for t in unknown)
     return f"No articles have the topic {quoted}: left out. Topics I know: {_topics_listed(known)}."
 
 
@@ -140,10 +140,10 @@ def zone_question(typed: str | None = None, match: ZoneMatch | None = None) -> A
         return forced(ZONE_QUESTION)
     if not match.choices:
         return forced(
-            f"I don't know the timezone “{clean(typed)}”. Send a city, a country or an IANA "
+            f"I don't know the timezone “{clean(echo(typed))}”. Send a city, a country or an IANA "
             f"name, e.g. {EXAMPLES}. {CANCEL_HINT}"
         )
-    lines = [f"🌍 “{clean(typed)}” could be one of these. Tap one, or send a city:"]
+    lines = [f"🌍 “{clean(echo(typed))}” could be one of these. Tap one, or send a city:"]
     lines += [f"• {clean(choice.label)}" for choice in match.choices]
     if match.more:
         lines.append(f"… and {match.more} more: send a city to find yours.")
@@ -172,7 +172,7 @@ def topics_again(problem: str) -> Ask:
 
 
 def topics_unknown(unknown: Sequence[str], known: Sequence[str]) -> Ask:
-    quoted = ", ".join(f"“{clean(t)}”" for t in unknown)
+    quoted = ", ".join(f"“{clean(echo(t))}”" for t in unknown)
     return forced(
         f"No articles have the topic {quoted}. Topics I know: {_topics_listed(known)}.\n"
         f"Send one or more of them separated by commas (or: all). {CANCEL_HINT}"

@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks
 from bot.callbacks import Action
 from bot.rendering.cards import Reply
-from bot.rendering.markup import clean
+from bot.rendering.markup import clean, echo
 
 # What an id looks like, in the ids' own alphabet (no 0, 1, i, l, o): one that could be real.
 EXAMPLE_ID = "8hgsdc"
@@ -78,12 +78,28 @@ def help_text(bot_username: str, *, admin: bool = False) -> Reply:
 
 
 def unknown_command(command: str) -> Reply:
-    return Reply(f"I don't know {clean(command)}. /help lists what I can do.")
+    return Reply(f"I don't know {clean(echo(command, 64))}. /help lists what I can do.")
+
+
+MAX_TOPICS_LISTED = 30
+MAX_TOPIC_SHOWN = 60
+
+
+def no_topic(typed: str, known: list[str]) -> Reply:
+    """`/latest <topic>` for a topic no article has: the ones there are, and a search."""
+    listed = ", ".join(clean(echo(name, MAX_TOPIC_SHOWN)) for name in known[:MAX_TOPICS_LISTED])
+    if len(known) > MAX_TOPICS_LISTED:
+        listed += f" and {len(known) - MAX_TOPICS_LISTED} more"
+    quoted = clean(echo(typed))
+    return Reply(
+        f"I have no topic “{quoted}”. Topics: {listed or 'none yet'}.\n"
+        f"To search all articles instead: <code>/search {quoted}</code>"
+    )
 
 
 def unknown_article(text: str) -> Reply:
     return Reply(
-        f"No article with the id “{clean(text[:64])}”. It may have been withdrawn. "
+        f"No article with the id “{clean(echo(text, 64))}”. It may have been withdrawn. "
         f"Ids look like <code>{EXAMPLE_ID}</code>; /latest shows the newest ones."
     )
 
@@ -94,7 +110,7 @@ def withdrawn_article() -> Reply:
 
 
 def expired_button() -> str:
-    return "This button has expired. Try /latest or /search."
+    return "This button is no longer valid. Try /latest or /search."
 
 
 def empty_search() -> Reply:

@@ -7,16 +7,27 @@ then words found in the title over the body, then how close together they stand 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
-from bot.search.text import has_word, words
+from bot.search.text import has_word, typo_budget, words
 from bot.search.vocabulary import Alternative, Vocabulary
 
 MAX_QUERY_WORDS = 12
+MIN_PREFIX = 2
+# With the index's relevance (two rankings, each 0-1 of its best): what a tenth of title
+# closeness, a typo and a word between matched title words add or take away.
+CLOSENESS_WEIGHT = 0.01
+TYPO_WEIGHT = 0.02
+GAP_WEIGHT = 0.02
+# For a query that reads as a detail, the share of its telling words an article holds and
+# the words it holds at all (bm25 alone lets two rare words outweigh four).
+HELD_WEIGHT = 3.0
+MATCHED_WEIGHT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,20 +45,28 @@ class QueryWord:
 class QueryPlan:
     words: tuple[QueryWord, ...]
 
-    def corrected(self, found: frozenset[str] = frozenset()) -> str | None:
+    def corrected(self, held: Sequence[str | None]) -> str | None:
         """The query as we understood it, when that differs from what was typed.
 
-        Each word is shown as the term the best result actually holds, when it holds one:
-        "warnr" reads as "warner" when that is what matched, not as the commoner "warn".
+        `held`: the term the best result holds for each word (None: it holds none). Each word
+        is shown as that term: "warnr" reads as "warner" when that is what matched, not as the
+        commoner "warn"; a word being typed still reads as typed; a word matched by nothing is
+        left out (it is named as ignored instead).
         """
         shown = []
-        for word in self.words:
-            held = [a for a in word.alternatives if a.term in found]
-            pick = min(held, key=lambda a: a.typos) if held else None
-            if pick is None and word.alternatives:
-                pick = word.alternatives[0]
-            shown.append(word.typed if pick is None or pick.prefix else pick.term)
-        return None if shown == [w.typed for w in self.words] else " ".join(shown)
+        for word, term in zip(self.words, held, strict=True):
+            if term is None:
+                continue
+            prefix = any(a.prefix and a.term == term for a in word.alternatives)
+            shown.append(word.typed if prefix else term)
+        typed = [w.typed for w in self.words]
+        return None if not shown or shown == typed else " ".join(shown)
+
+    def ignored(self, held: Sequence[str | None]) -> list[str]:
+        """The typed words the best result does not hold (none when nothing was found)."""
+        if all(term is None for term in held):
+            return []
+        return [w.typed for w, term in zip(self.words, held, strict=True) if term is None]
 
     def groups(self) -> list[list[str]]:
         """The terms that may stand for each word (words with none are left out)."""
@@ -64,7 +83,8 @@ def plan_query(query: str, vocabulary: Vocabulary) -> QueryPlan:
     planned = []
     for position, word in enumerate(typed):
         alternatives = vocabulary.corrections(word)
-        if position == len(typed) - 1:
+        # One letter or digit is no prefix worth completing: "p" would stand for every word.
+        if position == len(typed) - 1 and len(word) >= MIN_PREFIX:
             have = {a.term for a in alternatives}
             alternatives += [a for a in vocabulary.completions(word) if a.term not in have]
             if alternatives and word not in vocabulary and alternatives[0].typos > 0:
@@ -97,6 +117,7 @@ class Match:
     in_title: int
     title_gaps: int  # other words between the matched ones in the title (0: side by side)
     terms: frozenset[str]  # the corpus terms found, for highlighting
+    held: tuple[str | None, ...] = ()  # for each query word, the term found for it (or None)
 
 
 def _title_closeness(plan: QueryPlan, title: str) -> int:
@@ -105,10 +126,26 @@ def _title_closeness(plan: QueryPlan, title: str) -> int:
     return int(fuzz.token_set_ratio(understood, " ".join(words(title))) // 10)
 
 
+def _near_in_title(typed: str, title_words: Sequence[str]) -> tuple[str, int] | None:
+    """The title word closest to a typed word within its typo budget: a rare name the
+    vocabulary's correction left out is still matched where the index found it."""
+    budget = typo_budget(typed)
+    if budget == 0:
+        return None
+    best: tuple[str, int] | None = None
+    for word in title_words:
+        distance = OSA.distance(typed, word, score_cutoff=budget)
+        if distance <= budget and (best is None or distance < best[1]):
+            best = (word, distance)
+    return best
+
+
 def match(plan: QueryPlan, candidate: Candidate) -> Match:
     matched = typos = in_title = 0
     found: set[str] = set()
     title_terms: set[str] = set()
+    held: list[str | None] = []
+    title_words: list[str] | None = None
     for word in plan.words:
         best: Alternative | None = None
         title_hit = False
@@ -125,9 +162,23 @@ def match(plan: QueryPlan, candidate: Candidate) -> Match:
             matched += 1
             typos += best.typos
             in_title += title_hit
+            held.append(best.term)
+            continue
+        title_words = candidate.title_words if title_words is None else title_words
+        near = _near_in_title(word.typed, title_words)
+        if near is None:
+            held.append(None)
+            continue
+        term, distance = near
+        matched += 1
+        typos += distance
+        in_title += 1
+        found.add(term)
+        title_terms.add(term)
+        held.append(term)
     return Match(
         candidate.article_id, matched, typos, in_title, _gaps(candidate, title_terms),
-        frozenset(found),
+        frozenset(found), tuple(held),
     )  # fmt: skip
 
 
@@ -140,22 +191,54 @@ def _gaps(candidate: Candidate, terms: set[str]) -> int:
     return positions[-1] - positions[0] + 1 - len(positions)
 
 
-def rank(plan: QueryPlan, candidates: Sequence[Candidate]) -> list[Match]:
-    """The candidates that match at least one word, best first."""
+def rank(
+    plan: QueryPlan,
+    candidates: Sequence[Candidate],
+    *,
+    common: Collection[str] = frozenset(),
+    scores: Mapping[int, float] | None = None,
+    detail: float = 1.0,
+) -> list[Match]:
+    """The candidates that match at least one word, best first.
+
+    `common`: terms in a large share of all articles ("the", "said"); matching one tells
+    little, so they count only when every word is one. `scores`: the index's relevance (bm25),
+    which orders articles alike in everything else (as details from a body usually are).
+    """
     scored = []
+    scores = scores or {}
+    telling_words = max(
+        1, sum(any(a.term not in common for a in w.alternatives) for w in plan.words)
+    )
     for candidate in candidates:
         m = match(plan, candidate)
         if m.matched == 0:
             continue
-        key = (
-            -m.matched,
-            m.typos,
-            -m.in_title,
-            m.title_gaps,
-            -_title_closeness(plan, candidate.title),
-            -candidate.sort_at.timestamp(),
-            candidate.article_id,
-        )
+        telling = [t for t in m.held if t is not None and t not in common]
+        title_words = set(candidate.title_words) if telling else set()
+        closeness = _title_closeness(plan, candidate.title)
+        key: tuple[float, ...]
+        if scores:
+            key = (
+                -(scores.get(candidate.article_id, 0.0) + CLOSENESS_WEIGHT * closeness
+                  + detail * (HELD_WEIGHT * len(telling) / telling_words
+                              + MATCHED_WEIGHT * m.matched)
+                  - TYPO_WEIGHT * m.typos - GAP_WEIGHT * m.title_gaps),
+                -candidate.sort_at.timestamp(),
+                candidate.article_id,
+            )  # fmt: skip
+        else:
+            key = (
+                -len(telling),
+                -m.matched,
+                m.typos,
+                -sum(t in title_words for t in telling),
+                -m.in_title,
+                m.title_gaps,
+                -closeness,
+                -candidate.sort_at.timestamp(),
+                candidate.article_id,
+            )
         scored.append((key, m))
     scored.sort(key=lambda pair: pair[0])
     return [m for _, m in scored]

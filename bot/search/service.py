@@ -1,23 +1,27 @@
-"""The search service: correct the query, narrow in the full-text index, rerank with rapidfuzz."""
+"""The search service: correct the query, narrow in the tantivy index (the database's own
+full-text index while that is not ready), rerank with rapidfuzz."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.search.ranking import Candidate, Match, QueryPlan, plan_query, rank
-from bot.search.text import fold
+from bot.search.text import fold, typo_budget
 from bot.search.vocabulary import Vocabulary
 from storage import articles
 from storage.database import Database
 from storage.models import Article
+from storage.search_engine import SearchEngine, WordQuery, default_folder
 from storage.search_index import FullTextIndex, index_for
 from storage.state import corpus_version
 
 CANDIDATES = 50
+RERANKED = 30  # from each of the index's two rankings
 MAX_QUERY_CHARS = 200
 VERSION_CHECK_SECONDS = 1.0
 
@@ -33,14 +37,24 @@ class SearchResult:
     query: str
     corrected: str | None  # "Showing results for ..." when typos were fixed
     hits: list[SearchHit]
+    ignored: list[str] = field(default_factory=list)  # typed words the best hit does not hold
 
 
 class SearchService:
     """Owns the vocabulary cache; reloads it when the corpus version changes."""
 
-    def __init__(self, db: Database, index: FullTextIndex | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        index: FullTextIndex | None = None,
+        *,
+        index_folder: Path | None = None,
+        engine: bool = True,
+    ) -> None:
         self.db = db
         self.index = index or index_for(db.dialect)
+        # This instance's own tantivy index; the database's index answers until it is ready.
+        self.engine = SearchEngine(index_folder or default_folder(db)) if engine else None
         self._vocabulary = Vocabulary([])
         self._version: str | None = None
         self._checked = 0.0
@@ -53,6 +67,8 @@ class SearchService:
             return self._vocabulary
         version = await corpus_version(session)
         self._checked = time.monotonic()
+        if self.engine is not None and (version != self._version or not self.engine.ready):
+            self.engine.start_sync(self.db)
         if version != self._version:
             async with self._refresh:
                 if version != self._version:
@@ -61,10 +77,23 @@ class SearchService:
         return self._vocabulary
 
     async def warm_up(self) -> None:
-        """Load the current vocabulary now (after a reload, say), so nobody waits for it."""
+        """Load the current vocabulary now (after a reload, say), so nobody waits for it; bring
+        a ready index in step too. A first build goes on in the background (searches use the
+        database meanwhile): start-up does not wait for it."""
         self._checked = 0.0
         async with self.db.read() as session:
             await self.vocabulary(session)
+        if self.engine is not None and self.engine.ready:
+            await self.engine.sync(self.db)
+
+    async def index_ready(self) -> None:
+        """Wait until the index is built and in step (tests, benchmarks)."""
+        if self.engine is not None:
+            await self.engine.sync(self.db)
+
+    def close(self) -> None:
+        if self.engine is not None:
+            self.engine.close()
 
     async def search(self, query: str, limit: int = CANDIDATES) -> SearchResult:
         query = query[:MAX_QUERY_CHARS]
@@ -72,36 +101,89 @@ class SearchService:
             vocabulary = await self.vocabulary(session)
             plan = plan_query(query, vocabulary)
             groups = plan.groups()
-            if not groups:
-                return SearchResult(query, None, [])
             wanted = max(CANDIDATES, limit)
-            # A word in a large share of all articles ("the", "to") would bring most of the
-            # corpus for bm25 to score and tells the articles apart no better: the index is
-            # asked about the telling words only; the reranking still counts every word.
-            telling = vocabulary.telling(groups)
-            if not telling:
-                # Only common words ("in the us"): where they all stand in a title is the one
-                # place they still tell articles apart, and few titles hold them all.
-                ids = await self.index.match(
-                    session, groups, require_all=True, limit=wanted, titles_only=True
+            ids = None
+            scores: dict[int, float] = {}
+            detail = 1.0
+            if self.engine is not None and plan.words:
+                hits = self.engine.search(
+                    _word_queries(plan, vocabulary), max(RERANKED, limit), wanted
                 )
-            else:
-                ids = await self.index.match(session, telling, require_all=True, limit=wanted)
-            if len(ids) < wanted and len(telling) > 1:
-                # Too few hold them all: add those holding the two rarest. Any article that
-                # misses at most one word holds one of them, and rare words match few.
-                rarest = sorted(telling, key=lambda g: sum(vocabulary.doc_counts[t] for t in g))
-                more = await self.index.match(session, rarest[:2], require_all=False, limit=wanted)
-                seen = set(ids)
-                ids += [i for i in more if i not in seen]
+                if hits is not None:
+                    scores = dict(hits[0])
+                    detail = hits[1]
+                    ids = list(scores)
+            if ids is None:
+                if not groups:
+                    return SearchResult(query, None, [])
+                ids = await self._database_candidates(session, vocabulary, groups, wanted)
             found = await articles.by_ids(session, ids)
-        ranked = rank(plan, [_candidate(found[i]) for i in ids if i in found])[:limit]
-        corrected = plan.corrected(ranked[0].terms if ranked else frozenset())
-        return SearchResult(query, corrected, [SearchHit(found[m.article_id], m) for m in ranked])
+        common = vocabulary.common_terms(
+            t for w in plan.words for t in (a.term for a in w.alternatives)
+        )
+        candidates = [_candidate(found[i]) for i in ids if i in found]
+        ranked = rank(plan, candidates, common=common, scores=scores, detail=detail)
+        if ranked:
+            # An article holding under half the words the best one holds is noise beside it
+            # ("report" alone, when a dozen hold "markets report shares").
+            best = max(m.matched for m in ranked)
+            ranked = [m for m in ranked if 2 * m.matched >= best]
+        ranked = ranked[:limit]
+        held = ranked[0].held if ranked else tuple(None for _ in plan.words)
+        return SearchResult(
+            query,
+            plan.corrected(held),
+            [SearchHit(found[m.article_id], m) for m in ranked],
+            plan.ignored(held),
+        )
+
+    async def _database_candidates(
+        self, session: AsyncSession, vocabulary: Vocabulary, groups: list[list[str]], wanted: int
+    ) -> list[int]:
+        """Candidates from the database's full-text index (while the tantivy one builds)."""
+        # A word in a large share of all articles ("the", "to") would bring most of the
+        # corpus for bm25 to score and tells the articles apart no better: the index is
+        # asked about the telling words only; the reranking still counts every word.
+        telling = vocabulary.telling(groups)
+        if not telling:
+            # Only common words ("in the us"): where they all stand in a title is the one
+            # place they still tell articles apart, and few titles hold them all.
+            ids = await self.index.match(
+                session, groups, require_all=True, limit=wanted, titles_only=True
+            )
+        else:
+            ids = await self.index.match(session, telling, require_all=True, limit=wanted)
+        if len(ids) < wanted and len(telling) > 1:
+            # Too few hold them all: add those holding the two rarest. Any article that
+            # misses at most one word holds one of them, and rare words match few.
+            rarest = sorted(telling, key=lambda g: sum(vocabulary.doc_counts[t] for t in g))
+            more = await self.index.match(session, rarest[:2], require_all=False, limit=wanted)
+            seen = set(ids)
+            ids += [i for i in more if i not in seen]
+        return ids
 
     async def plan(self, query: str) -> QueryPlan:
         async with self.db.read() as session:
             return plan_query(query[:MAX_QUERY_CHARS], await self.vocabulary(session))
+
+
+# How much a corpus term counts for a word, by what it costs: a typo fix or a completion is
+# likelier wrong than the word itself.
+WEIGHT_BY_TYPOS = (1.0, 0.5, 0.3)
+PREFIX_WEIGHT = 0.4
+
+
+def _word_queries(plan: QueryPlan, vocabulary: Vocabulary) -> list[WordQuery]:
+    queries = []
+    for word in plan.words:
+        # A whole word typed last is likelier meant as it is than as the start of another.
+        prefix = PREFIX_WEIGHT if word.typed not in vocabulary else PREFIX_WEIGHT / 4
+        terms = tuple(
+            (a.term, prefix if a.prefix else WEIGHT_BY_TYPOS[min(a.typos, 2)])
+            for a in word.alternatives
+        )
+        queries.append(WordQuery(terms, word.typed, typo_budget(word.typed)))
+    return queries
 
 
 def _candidate(article: Article) -> Candidate:

@@ -19,6 +19,8 @@ _NOT_AN_END = re.compile(
     re.IGNORECASE,
 )
 
+_ABBREVIATION_WINDOW = 16  # longer than any title above ("approx.")
+
 Segments = list[tuple[str, bool]]  # (text, is a matched word)
 
 
@@ -45,7 +47,11 @@ def sentences(paragraph: str) -> list[str]:
     found: list[str] = []
     start = 0
     for end in _SENTENCE_END.finditer(paragraph):
-        if paragraph[end.start()] == "." and _NOT_AN_END.search(paragraph, start, end.start() + 1):
+        # Only the text just before the period can make it no end: looking back from the
+        # sentence's start instead made "A. A. A. ..." quadratic (each initial rescanned it all).
+        # A dotted run longer than the window is still matched, by its tail.
+        window = max(start, end.start() + 1 - _ABBREVIATION_WINDOW)
+        if paragraph[end.start()] == "." and _NOT_AN_END.search(paragraph, window, end.start() + 1):
             continue
         found.append(paragraph[start : end.end()])
         start = end.end()

@@ -17,6 +17,7 @@ MAX_PREFIX_EXPANSIONS = 12
 BIG_VOCABULARY = 50_000
 COMMON_SHARE = 0.05
 COMMON_MIN_DOCS = 100
+MAX_CACHED_PREFIXES = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,11 @@ class Vocabulary:
                 kept.append(rare)
         return kept
 
+    def common_terms(self, terms: Iterable[str]) -> frozenset[str]:
+        """Those of the terms in a large share of all articles (see `telling`)."""
+        limit = max(COMMON_MIN_DOCS, COMMON_SHARE * self.documents)
+        return frozenset(t for t in terms if self.doc_counts.get(t, 0) > limit)
+
     def __len__(self) -> int:
         return len(self.doc_counts)
 
@@ -101,6 +107,9 @@ class Vocabulary:
         if len(prefix) <= 3:
             cached = self._short_prefixes.get(prefix)
             if cached is None:
+                if len(self._short_prefixes) >= MAX_CACHED_PREFIXES:
+                    # Bounded: distinct short words (CJK, say) are endless; the oldest goes.
+                    del self._short_prefixes[next(iter(self._short_prefixes))]
                 cached = self._short_prefixes[prefix] = self._completions(prefix)
             return cached
         return self._completions(prefix)

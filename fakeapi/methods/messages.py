@@ -58,7 +58,8 @@ async def send_message(b: Backend, p: Params) -> JSON:
     markup = check_reply_markup(p.raw("reply_markup"))
     _link_preview(p)
     reply_to = _reply_to(b, p, chat)
-    b.flood.check(chat.id, chat.type)
+    paid = p.get_bool("allow_paid_broadcast")
+    b.flood.check(chat.id, chat.type, paid)
     message = b.state.add_message(
         chat,
         b.bot_user,
@@ -68,7 +69,7 @@ async def send_message(b: Backend, p: Params) -> JSON:
         reply_markup=markup,
         reply_to=reply_to,
     )
-    b.flood.record(chat.id, chat.type)
+    b.flood.record(chat.id, chat.type, paid)
     return b.state.message_json(message)
 
 
@@ -85,7 +86,8 @@ async def send_photo(b: Backend, p: Params) -> JSON:
     )
     markup = check_reply_markup(p.raw("reply_markup"))
     reply_to = _reply_to(b, p, chat)
-    b.flood.check(chat.id, chat.type)
+    paid = p.get_bool("allow_paid_broadcast")
+    b.flood.check(chat.id, chat.type, paid)
     file_id = f"AgACAgIAAxkBAAI{b.state.seq:08d}fake"
     photo = [
         {
@@ -106,7 +108,7 @@ async def send_photo(b: Backend, p: Params) -> JSON:
         kind="photo",
         extra={"photo": photo},
     )
-    b.flood.record(chat.id, chat.type)
+    b.flood.record(chat.id, chat.type, paid)
     return b.state.message_json(message)
 
 

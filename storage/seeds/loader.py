@@ -22,6 +22,8 @@ from sqlalchemy import and_, delete, exists, func, insert, select, text, update
 
 from storage.database import Database
 from storage.models import Article, SeedFile
+from storage.seeds.lock import seed_load_lock
+from storage.seeds.names import shown
 from storage.seeds.parsing import parse_seed
 from storage.seeds.records import ParsedArticle, Rejection
 from storage.seeds.scanning import SeedBytes, SeedStat, read_seed, scan_folder
@@ -101,10 +103,16 @@ def content_hash(article: ParsedArticle) -> str:
 
 
 def _relative(path: str, root: Path) -> str:
+    """The path within the seed folder, as stored and as keyed."""
     try:
-        return str(Path(path).relative_to(root))
+        return Path(path).relative_to(root).as_posix()
     except ValueError:
         return path
+
+
+def _shown(path: str, root: Path) -> str:
+    """The path within the seed folder as reports and logs show it (odd characters escaped)."""
+    return shown(_relative(path, root))
 
 
 def _with_folder_section(article: ParsedArticle, path: str, root: Path) -> ParsedArticle:
@@ -123,7 +131,7 @@ def _read_and_parse(
     """Read and parse one batch; a file whose bytes did not change comes back as its SeedStat."""
     out: list[_Parsed | _Bad | SeedStat] = []
     for stat in stats:
-        read = read_seed(stat)
+        read = read_seed(stat, root)
         if isinstance(read, str):
             out.append(_Bad(stat, "", read))
             continue
@@ -157,10 +165,11 @@ class SeedLoader:
         self.db = db
         self.root = root.resolve()
         self.now = now
-        self.report = LoadReport(folder=str(self.root))
+        self.report = LoadReport(folder=shown(str(self.root)))
         self._taken: set[str] | None = None  # every short id in use, read once per load
         self._pending: list[dict[str, Any]] = []  # new articles of the batch being stored
         self._pending_short_ids: dict[str, str] = {}
+        self._retracted: dict[str, int] | None = None  # seed path -> retracted article
 
     async def run(
         self, progress: Progress | None = None, batch_size: int = BATCH_SIZE
@@ -175,7 +184,9 @@ class SeedLoader:
         to_read: list[SeedStat] = []
         for stat in stats:
             previous = known.get(stat.path)
-            if previous and (previous.size, previous.mtime_ns) == (stat.size, stat.mtime_ns):
+            if stat.problem is not None:
+                to_read.append(stat)  # reported every time, without reading
+            elif previous and (previous.size, previous.mtime_ns) == (stat.size, stat.mtime_ns):
                 self._count_unchanged(stat.path, previous)
             else:
                 to_read.append(stat)
@@ -193,6 +204,9 @@ class SeedLoader:
             if progress:
                 progress(done, len(stats))
         seen = {stat.path for stat in stats}
+        # A folder that cannot be read now still holds its files: keep their articles.
+        for folder in (stat.path.rstrip("/") + "/" for stat in stats if stat.folder):
+            seen.update(path for path in known if path.startswith(folder))
         await self._retire_missing(known, seen)
         if len(self.report.added) + len(self.report.updated) >= ANALYZE_AFTER:
             await self._analyze()
@@ -216,7 +230,7 @@ class SeedLoader:
 
     def _count_unchanged(self, path: str, previous: _Known) -> None:
         if previous.status == "rejected":
-            self.report.rejected.append((_relative(path, self.root), previous.reason or "rejected"))
+            self.report.rejected.append((_shown(path, self.root), previous.reason or "rejected"))
         else:
             self.report.unchanged += 1
 
@@ -285,7 +299,7 @@ class SeedLoader:
                 await bump_corpus_version(session, self.now)
 
     def _bad_file_row(self, bad: _Bad, previous: _Known | None) -> dict[str, Any]:
-        rel = _relative(bad.stat.path, self.root)
+        rel = _shown(bad.stat.path, self.root)
         kept = previous.article_id if previous else None
         reason = bad.reason + (" (the previous version stays)" if kept is not None else "")
         self.report.rejected.append((rel, reason))
@@ -356,7 +370,7 @@ class SeedLoader:
         inserts them all at once: one statement per article costs four times the database's
         own time).
         """
-        rel = _relative(parsed.stat.path, self.root)
+        rel = _shown(parsed.stat.path, self.root)
         prev_id = previous.article_id if previous else None
         existing = by_hash.get(parsed.content_hash)
         if existing is not None:
@@ -395,7 +409,17 @@ class SeedLoader:
             by_hash[parsed.content_hash] = (prev_id, False)
             self.report.updated.append(rel)
             return prev_id, "article"
-        short_id = self._new_short_id(parsed.content_hash)
+        # A new text in the place of a retracted article (the file deleted, later written anew)
+        # is that article again, under its id: the id a rebuilt database would give it.
+        if prev_id is None and (revived := await self._retracted_at(session, parsed.stat.path)):
+            await session.execute(
+                update(Article).where(Article.id == revived).values(retracted=False, **values)
+            )
+            by_hash[parsed.content_hash] = (revived, False)
+            owners[revived] = parsed.stat.path
+            self.report.added.append(rel)
+            return revived, "article"
+        short_id = self._new_short_id(_relative(parsed.stat.path, self.root))
         self._pending.append(
             {"short_id": short_id, "loaded_at": self.now, "retracted": False, **values}
         )
@@ -425,13 +449,23 @@ class SeedLoader:
             "summary": None,
         }
 
+    async def _retracted_at(self, session: Any, path: str) -> int | None:
+        """The retracted article last held by the file at `path` (read once per load: a query
+        per new file would scan the table each time)."""
+        if self._retracted is None:
+            rows = await session.execute(
+                select(Article.seed_path, Article.id).where(Article.retracted.is_(True))
+            )
+            self._retracted = dict(rows.all())
+        return self._retracted.pop(path, None)
+
     @staticmethod
     async def _short_id(session: Any, article_id: int) -> str:
         return str(await session.scalar(select(Article.short_id).where(Article.id == article_id)))
 
-    def _new_short_id(self, digest: str) -> str:
+    def _new_short_id(self, key: str) -> str:
         assert self._taken is not None
-        for candidate in short_id_candidates(digest):
+        for candidate in short_id_candidates(key):
             if candidate not in self._taken:
                 self._taken.add(candidate)
                 return candidate
@@ -476,7 +510,14 @@ class SeedLoader:
 
 
 async def load_seeds(
-    db: Database, folder: Path, *, now: datetime, progress: Progress | None = None
+    db: Database,
+    folder: Path,
+    *,
+    now: datetime,
+    progress: Progress | None = None,
+    wait: bool = True,
 ) -> LoadReport:
-    """Sync `folder` into the store and report what changed."""
-    return await SeedLoader(db, folder, now=now).run(progress)
+    """Sync `folder` into the store and report what changed; one load at a time across
+    processes (a second waits for the first, or raises LoadRunning without `wait`)."""
+    async with seed_load_lock(db, wait=wait):
+        return await SeedLoader(db, folder, now=now).run(progress)

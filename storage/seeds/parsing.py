@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from storage.seeds.dates import parse_date_line, parse_iso, resolve
 from storage.seeds.decoding import clean_text, decode_seed
@@ -26,14 +26,16 @@ MAX_TITLE_CHARS = 300
 AGENCIES = {"AP": "The Associated Press", "Reuters": "Reuters", "AFP": "Agence France-Presse"}
 
 # "GENEVA (AP) -- ", "RIO DE JANEIRO (AP) -- ", "LONDON (Reuters) - ", "PARIS (AFP) — ".
+# Every part is bounded, so trying it costs the same on a line of any length; the story text is
+# the rest of the line.
 _LEAD_IN = re.compile(
-    r"(?P<dateline>[A-Z][^()]{0,59}?)\s*\((?P<agency>AP|Reuters|AFP)\)\s*(?:--|[-–—])\s*(?P<text>.*)"
+    r"(?P<dateline>[A-Z][^()]{0,59}?)\s{0,9}\((?P<agency>AP|Reuters|AFP)\)\s{0,9}(?:--|[-–—])"
 )
 # "© 2017 The Associated Press. All rights reserved. ..." (also "(c)", "Copyright ©", "2016-2017").
 _COPYRIGHT = re.compile(
     r"(?:Copyright\s*)?(?:©|\([cC]\))\s*(?:\d{4}\s*[-–]\s*)?(?P<year>\d{4})\b[\s,]*(?P<holder>.*)"
 )
-_HOLDER_END = re.compile(r"\.?\s*All rights reserved|\.\s")
+_SENTENCE_BREAK = re.compile(r"\.\s")
 _SECTION = re.compile(r"(?P<name>\S.{0,40}?) Video")  # "World Video"
 _TOPICS = (
     re.compile(r"Latest (?P<name>\S.{0,60}?) News"),  # "Latest Syria News"
@@ -41,8 +43,21 @@ _TOPICS = (
 )
 # Page furniture that can trail the story when there is no copyright line to stop at.
 _WIRE_FURNITURE = frozenset({"Latest News", "Buy AP Photo Reprints", "Advertisement"})
-# A sentence ending: article text, not a headline or a navigation link.
-_PROSE_END = re.compile(r"[.!?][\"'”’)]*$")
+# Wire page furniture before the lead-in (each line is collapsed and cut to these lengths before
+# a pattern sees it, so none of them costs more than a constant per line).
+_MAX_FURNITURE = 80  # lines before the lead-in
+_MAX_CAPTION = 600
+_MAX_HEADLINE = 160
+_PHOTO_CREDIT = re.compile(
+    r"\((?:AP|AFP|Reuters|Getty Images|EPA)\b[^()]{0,80}\)$|\b(?:AP|AFP|Reuters) Photo\b"
+    r"|\b(?:AP|AFP|Reuters)/[A-Z]|^(?:Photo|Image|Picture)s?(?: credit)?:",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"(?:By|BY|From) [A-Z]")
+_CONTRIBUTOR = re.compile(r"\b(?:writers?|correspondents?|reporters?)\b.{0,120}\bcontributed\b")
+_ABBREVIATION_END = re.compile(r"\b(?:[A-Z]\.){2,3}$")
+# One sentence ending and another beginning: "He spoke. She left." (not "U.S. envoy", "Mr. X").
+_SENTENCE_INSIDE = re.compile(r"[a-z]{2}[.!?][\"'”’)]*\s+[\"'“‘(]*[A-Z]")
 # Character references with their semicolon only: "AT&T" and "&copy" without one stay text.
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _HAS_TEXT = re.compile(r"[^\W_]")  # a letter or digit
@@ -100,7 +115,7 @@ def _parse_text(text: str, now: datetime) -> ParsedArticle:
             raise _Rejected("no title after the date line")
     title = lines[filled[0]]
     if lead := _lead_in(title):
-        raise _Rejected(f"no title before the {lead['dateline']} ({lead['agency']}) lead-in")
+        raise _Rejected(f"no title before the {lead.dateline} ({lead.agency}) lead-in")
     body, copyright = _split_copyright(lines[filled[0] + 1 :])
 
     source = copyright.holder if copyright else None
@@ -109,10 +124,10 @@ def _parse_text(text: str, now: datetime) -> ParsedArticle:
     found = _find_lead_in(body)
     if found is not None:
         index, lead = found
-        source = AGENCIES[lead["agency"]]
-        dateline = lead["dateline"].rstrip(" ,")
+        source = AGENCIES[lead.agency]
+        dateline = lead.dateline.rstrip(" ,")
         section, topics = _read_furniture(body[:index])
-        body = [lead["text"], *body[index + 1 :]]
+        body = [lead.text, *body[index + 1 :]]
 
     published_at = None
     if date is not None:
@@ -139,37 +154,83 @@ def _split_copyright(lines: list[str]) -> tuple[list[str], _Copyright | None]:
     """The story ends at the copyright line; what follows it is page footer."""
     for index, line in enumerate(lines):
         if match := _COPYRIGHT.fullmatch(line):
-            holder = _HOLDER_END.split(match["holder"], maxsplit=1)[0].strip(" .,")
-            holder = AGENCIES.get(holder, holder) or None
-            return lines[:index], _Copyright(int(match["year"]), holder)
+            name = _holder(match["holder"])
+            return lines[:index], _Copyright(int(match["year"]), AGENCIES.get(name, name) or None)
     return lines, None
 
 
-def _find_lead_in(lines: Sequence[str]) -> tuple[int, re.Match[str]] | None:
-    """The "CITY (AP) -- " line opening a wire story, if it is the first line of prose.
+def _holder(text: str) -> str:
+    """The holder in "© 2017 The Associated Press. All rights reserved. ...": the words before.
 
-    Only headlines and navigation links may come before it, so a plain article that quotes
-    a wire story further down is not cut at that paragraph.
+    Found with plain searches: a pattern like `\\.?\\s*All rights` retried at every space of a
+    long run of them is quadratic.
     """
+    end = len(text)
+    if (rights := text.find("All rights reserved")) >= 0:
+        end = rights
+    if (stop := _SENTENCE_BREAK.search(text, 0, end)) is not None:
+        end = stop.start()
+    return text[:end].strip().strip(" .,")
+
+
+def _find_lead_in(lines: Sequence[str]) -> tuple[int, _Lead] | None:
+    """The "CITY (AP) -- " line opening a wire story, if only page furniture comes before it.
+
+    Headlines, navigation links, bylines, photo captions and separators may precede it; a line
+    of prose may not, so a plain article that quotes a wire story further down is not cut at
+    that paragraph. Headlines are told from prose by more than their last character: related
+    headlines often end in "?" or "!".
+    """
+    furniture = 0
     for index, line in enumerate(lines):
         if lead := _lead_in(line):
             return index, lead
-        if len(line) > 150 or _PROSE_END.search(line):
+        if not line:
+            continue
+        furniture += 1
+        if furniture > _MAX_FURNITURE or not _is_furniture(line):
             return None
     return None
 
 
-def _lead_in(line: str) -> re.Match[str] | None:
+def _is_furniture(line: str) -> bool:
+    """A line of a wire page that is not the story: a headline, a link, a byline, a caption."""
+    text = " ".join(line.split())
+    if not _HAS_TEXT.search(text) or text in _WIRE_FURNITURE:
+        return True  # "___", "* * *", "Advertisement"
+    if len(text) > _MAX_CAPTION:
+        return False
+    if _PHOTO_CREDIT.search(text):
+        return True  # "Rebels in Idlib, Syria, on Dec. 2, 2017. (AP Photo/Hassan Ammar)"
+    if len(text) > _MAX_HEADLINE:
+        return False
+    if _BYLINE.match(text) or _CONTRIBUTOR.search(text):
+        return True
+    if _SENTENCE_INSIDE.search(text):
+        return False  # two sentences: prose
+    # Headlines end in a word, "?", "!" or a quote, hardly ever in a period ("... in the U.S.").
+    return not (text.endswith(".") and not _ABBREVIATION_END.search(text))
+
+
+class _Lead(NamedTuple):
+    dateline: str
+    agency: str
+    text: str
+
+
+def _lead_in(line: str) -> _Lead | None:
     lead = _LEAD_IN.match(line)
     # Datelines are capitals ("GENEVA", "SAN JUAN, Puerto Rico"); "Officials (AP) -" is not one.
-    return lead if lead and lead["dateline"].split()[0].isupper() else None
+    if lead is None or not lead["dateline"].split()[0].isupper():
+        return None
+    return _Lead(lead["dateline"], lead["agency"], line[lead.end() :].strip())
 
 
 def _read_furniture(lines: Iterable[str]) -> tuple[str | None, tuple[str, ...]]:
     """Section ("World Video") and topics ("Latest Syria News") from the wire page navigation."""
     section = None
     topics: list[str] = []
-    for line in lines:
+    for line in (" ".join(raw.split()) for raw in lines):
         if section is None and (match := _SECTION.fullmatch(line)):
             section = match["name"]
         for pattern in _TOPICS:

@@ -213,7 +213,7 @@ def test_stale_and_foreign_buttons_get_a_clear_answer(
     [reply] = tg.ask(user, "/latest")
     query = tg.press_button(reply.message_id, "x|old-format", user_id=user, strict=False)
     answer = tg.callback_answer(query)
-    assert answer.text and "expired" in answer.text
+    assert answer.text and "no longer valid" in answer.text
     query = tg.press_button(reply.message_id, "M|zzzzzz", user_id=user, strict=False)
     tg.callback_answer(query)
     [gone] = tg.wait_for_messages(user, 1, after=tg.mark() - 1)

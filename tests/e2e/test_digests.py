@@ -148,6 +148,7 @@ def test_a_new_time_after_todays_digest_promises_tomorrows(
     assert str(due) == "2026-11-28"
 
 
+@pytest.mark.slow  # over 20 s: left out of the quick loop (-m 'not slow')
 def test_two_hundred_subscribers_in_six_zones_get_exactly_one_digest(
     digest_bot: BotProcess, tg: FakeTelegramThread
 ) -> None:
@@ -178,6 +179,7 @@ def test_two_hundred_subscribers_in_six_zones_get_exactly_one_digest(
     assert digests_by_chat(tg, mark) == {}
 
 
+@pytest.mark.slow  # over 20 s: left out of the quick loop (-m 'not slow')
 def test_flood_limits_and_429s_lose_nothing(digest_bot: BotProcess, tg: FakeTelegramThread) -> None:
     chats = subscribe_many(tg, 120)
     tg.set_flood_limit(True)
@@ -232,6 +234,7 @@ def test_blocked_users_are_deactivated_after_one_403(
     assert active == 1 and minute == 8 * 60
 
 
+@pytest.mark.slow  # over 20 s: left out of the quick loop (-m 'not slow')
 def test_a_crash_mid_run_repeats_at_most_the_digests_in_flight(
     digest_bot: BotProcess, tg: FakeTelegramThread
 ) -> None:

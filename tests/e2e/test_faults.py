@@ -35,7 +35,7 @@ from tests.e2e.harness import (
     wait_until,
 )
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]  # outages, storms, crashes: minutes
 
 _ids = itertools.count(1_000_000)
 SLOW_DOWN = "🐢 Please slow down"

@@ -21,7 +21,7 @@ from tests.e2e.harness import (
 )
 from tests.e2e.test_digests import ALL_DUE, START, average_rate, busiest, subscribe_many
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]  # outages, storms, crashes: minutes
 
 _ids = itertools.count(900_000)
 SUBSCRIBERS = 600

@@ -163,3 +163,36 @@ async def test_unreachable_drop_and_refuse(tg: FakeTelegram, bot: telegram.Bot):
         other.bind(("127.0.0.1", tg.port))
     await asyncio.sleep(0.4)
     assert (await bot.get_me()).username == tg.bot_username
+
+
+async def test_paid_broadcast_lifts_the_global_limit_for_a_fee(tg: FakeTelegram, bot: telegram.Bot):
+    """Free: about 30 a second over all chats. With allow_paid_broadcast: up to 1,000 a second,
+    0.1 Stars a message; the per-chat limit still holds."""
+    chats = list(range(5000, 5100))
+    for chat in chats:
+        tg.send_message(chat, "/start")
+    # A free limit of 5 a second (Telegram's 30 scaled down) keeps the test apart from the
+    # machine's speed: a hundred sends take well under ten seconds.
+    tg.set_flood_limit(global_per_second=5)
+
+    async def burst(paid: bool) -> tuple[int, int]:
+        results = await asyncio.gather(
+            *(bot.send_message(c, "news", allow_paid_broadcast=paid) for c in chats),
+            return_exceptions=True,
+        )
+        return (
+            sum(not isinstance(r, Exception) for r in results),
+            sum(isinstance(r, RetryAfter) for r in results),
+        )
+
+    accepted, limited = await burst(paid=False)
+    assert limited >= len(chats) // 2 and accepted + limited == len(chats)
+    await asyncio.sleep(1.1)  # each chat's own bucket refills (one a second)
+    accepted, limited = await burst(paid=True)
+    assert (accepted, limited) == (len(chats), 0)
+    stats = tg.rate_stats()
+    assert stats.paid_broadcast == len(chats) and stats.stars_spent == 10.0
+    for _ in range(2):  # one chat is still one a second, paid or not (a burst of three)
+        await bot.send_message(chats[0], "again", allow_paid_broadcast=True)
+    with pytest.raises(RetryAfter):
+        await bot.send_message(chats[0], "once too often", allow_paid_broadcast=True)

@@ -8,14 +8,16 @@ would surface here as a handler error.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot import callbacks
 from fakeapi.threaded import FakeTelegramThread
 from tests.e2e.harness import e2e_corpus
-from tests.properties.live_bot import LiveBot
+from tests.properties.live_bot import USER, LiveBot
 
 COMMANDS = [
     "", "/start ", "/start a_", "/help", "/latest ", "/search ", "/summary ", "/article ",
@@ -73,6 +75,69 @@ def test_any_button_data_gets_a_valid_answer(live: LiveBot, prefix: str, rest: s
     data = (prefix + rest).encode()[:64].decode("utf-8", errors="ignore") or "x"
     live.process(live.press(data))
     assert_clean(live)
+
+
+NO_LONGER_VALID = "This button is no longer valid"
+# Button data as a client may send it: any string, any bytes read as UTF-8, our own prefixes
+# with anything after them, and numbers of any size where ours has numbers.
+BUTTON_DATA = (
+    st.text(max_size=70)
+    | st.binary(max_size=70).map(lambda b: b.decode("utf-8", errors="replace"))
+    | st.tuples(st.sampled_from(PREFIXES), TEXT).map("".join)
+    | st.tuples(
+        st.sampled_from(["L|", "S|", "G|time|", "G|size|", "G|ask_zone|", "L|0|"]),
+        st.integers(-(10**30), 10**30).map(str),
+        st.sampled_from(["", "|", "|0|", "|x"]),
+    ).map("".join)
+)
+
+
+@pytest.fixture(scope="module")
+def inline_message_id(live: LiveBot) -> str:
+    """A summary posted with inline mode into a group: its buttons have no chat to act in."""
+    group = live.tg.add_group(title="Props")["id"]
+    query = live.inline("markets", "")
+    live.process(query)
+    [first, *_] = live.tg.inline_answer(query["inline_query"]["id"]).results
+    live.tg.choose_inline_result(USER, query["inline_query"]["id"], first["id"], chat_id=group)
+    posted: str = next(iter(live.tg.core.backend.state.inline_messages))
+    return posted
+
+
+def press_inline(live: LiveBot, inline_message_id: str, data: str) -> dict[str, Any]:
+    query = live.press(data)  # registers the press with the fake
+    payload = query["callback_query"]
+    del payload["message"]
+    return {"callback_query": {**payload, "inline_message_id": inline_message_id}}
+
+
+@settings(max_examples=600, deadline=None)
+@given(data=BUTTON_DATA, inline=st.booleans())
+def test_forged_button_data_gets_a_quiet_alert(
+    live: LiveBot, inline_message_id: str, data: str, inline: bool
+) -> None:
+    data = data.encode()[:64].decode("utf-8", errors="ignore") or "x"
+    update = press_inline(live, inline_message_id, data) if inline else live.press(data)
+    live.process(update)
+    assert_clean(live)
+    answer = live.tg.callback_answer(update["callback_query"]["id"], timeout=5)
+    decoded = callbacks.decode(data)
+    if decoded is None or (inline and callbacks.needs_chat(decoded)):
+        assert answer.text and answer.text.startswith(NO_LONGER_VALID) and answer.show_alert
+
+
+@pytest.mark.parametrize(
+    ("data", "inline"),
+    [("L|99999999999999999999|0|", False), ("G|ask_zone|0", True), ("A|bc_ok:zz", False)],
+)
+def test_the_forgeries_of_the_review_get_the_alert(
+    live: LiveBot, inline_message_id: str, data: str, inline: bool
+) -> None:
+    update = press_inline(live, inline_message_id, data) if inline else live.press(data)
+    live.process(update)
+    assert_clean(live)
+    answer = live.tg.callback_answer(update["callback_query"]["id"], timeout=5)
+    assert answer.text and answer.text.startswith(NO_LONGER_VALID) and answer.show_alert
 
 
 @settings(max_examples=1000, deadline=None)

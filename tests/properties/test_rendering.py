@@ -16,6 +16,8 @@ from telegram import InlineKeyboardMarkup, InputTextMessageContent
 from bot.rendering.cards import Reply, full_text, latest_page, search_page, summary_card
 from bot.rendering.digest import digest_message
 from bot.rendering.inline import article_result
+from bot.rendering.markup import MAX_MESSAGE, clean, visible_length
+from bot.rendering.texts import no_topic, plain, unknown_article, unknown_command
 from bot.search.snippets import snippet
 from bot.summaries import summarize
 from fakeapi.limits import format_text
@@ -72,7 +74,7 @@ def test_article_cards_are_always_valid(article: Article) -> None:
 @settings(max_examples=1000, deadline=None)
 @given(shown=st.lists(articles(), min_size=1, max_size=5), query=TEXT, topic=TEXT)
 def test_lists_and_results_are_always_valid(shown: list[Article], query: str, topic: str) -> None:
-    assert_valid(latest_page(shown, offset=0, total=60, limit=0, topic=topic[:40], zone=ZONE))
+    assert_valid(latest_page(shown, offset=5, total=60, limit=0, topic=topic, zone=ZONE))
     terms = {w.lower() for w in query.split()}
     results = [(a, snippet(a.paragraphs, terms)) for a in shown]
     assert_valid(search_page(query, query, results, page=0, total=60, zone=ZONE))
@@ -83,3 +85,35 @@ def test_lists_and_results_are_always_valid(shown: list[Article], query: str, to
 def test_digests_are_always_one_valid_message(shown: list[Article], more: int) -> None:
     items = [(a, summarize(a.paragraphs, 2)) for a in shown]
     assert_valid(digest_message(items, more, date(2026, 11, 27), ZONE))
+
+
+# A line of markup as the renderers make them: plain, bold, code or italic runs of any text.
+LINE = st.lists(
+    st.tuples(st.sampled_from(["", "b", "code", "i"]), TEXT | LONG), min_size=1, max_size=4
+).map(lambda runs: "".join(f"<{t}>{clean(x)}</{t}>" if t else clean(x) for t, x in runs))
+
+
+@settings(max_examples=500, deadline=None)
+@given(lines=st.lists(LINE, min_size=1, max_size=12))
+def test_any_reply_is_fitted_to_one_valid_message(lines: list[str]) -> None:
+    markup = "\n".join(f"{n}. {line}" for n, line in enumerate(lines, 1))
+    reply = Reply(markup)
+    assert_valid(reply)
+    if visible_length(markup) <= MAX_MESSAGE:
+        assert reply.text == markup
+    else:
+        assert reply.text.endswith("…")
+
+
+@settings(max_examples=500, deadline=None)
+@given(typed=TEXT | LONG, known=st.lists(TEXT | LONG, max_size=40))
+def test_replies_quoting_the_user_are_always_valid(typed: str, known: list[str]) -> None:
+    for reply in (
+        no_topic(typed, known),
+        plain("You said: " + typed * 3),
+        unknown_command(typed),
+        unknown_article(typed),
+    ):
+        assert_valid(reply)
+    quoted = no_topic(typed * 20, known).text
+    assert "…" in quoted or len(" ".join((typed * 20).split())) <= 100  # spaces run together

@@ -1,0 +1,59 @@
+"""Every button press: its data decoded once, checked, and handed to the handler it is for.
+
+Button data comes from the client and may be forged or stale: anything `decode` does not take,
+or a press where the button cannot act (a settings button on a message posted inline has no
+chat to act in), gets a short "no longer valid" alert and nothing else happens.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.callbacks import (
+    Action,
+    LatestPage,
+    OpenFullText,
+    OpenSummary,
+    SearchPage,
+    SettingsChange,
+    ZoneChoice,
+    decode,
+    needs_chat,
+)
+from bot.rendering import texts
+from handlers import admin, articles, latest, search, subscriptions
+from handlers.common import Context
+
+
+async def on_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    callback = decode(query.data)
+    if callback is None or (needs_chat(callback) and update.effective_chat is None):
+        await query.answer(texts.expired_button(), show_alert=True)
+        return
+    # These answer the press themselves ("Saved", "for admins"): the rest are answered here.
+    if isinstance(callback, SettingsChange):
+        await subscriptions.settings_button(update, context, callback)
+        return
+    if isinstance(callback, ZoneChoice):
+        await subscriptions.zone_button(update, context, callback)
+        return
+    if isinstance(callback, Action) and callback.name.startswith("bc_"):
+        await admin.broadcast_button(update, context, callback)
+        return
+    await query.answer()
+    match callback:
+        case LatestPage():
+            await latest.latest_button(update, context, callback)
+        case SearchPage():
+            await search.search_button(update, context, callback)
+        case OpenSummary(short_id):
+            await articles.send_summary(update, context, short_id, linked=True)
+        case OpenFullText(short_id):
+            await articles.send_full_text(update, context, short_id, linked=True)
+        case Action("latest"):
+            await latest.show_latest(update, context, "")
+        case Action("subscribe"):
+            await subscriptions.subscribe_start(update, context)

@@ -1,0 +1,374 @@
+"""Each instance's own tantivy index of the live articles: the first cut of search candidates.
+
+The database stays the one source of truth. The index lives on local disk, one folder per
+running instance (a lock file claims it), and is brought in step with the database whenever the
+corpus version changes: the live articles' (id, content hash) pairs are compared with those the
+index holds, and only the difference is written. A folder that is missing, unreadable or from
+another schema is rebuilt from the database; until an index is ready `ready` is False and the
+caller searches the database instead, so nobody waits for a build.
+
+Terms are the words of `storage.folding.words()` joined by spaces and split by tantivy's
+whitespace tokenizer, so index terms, the vocabulary and the reranker all agree on what a word is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import tantivy
+from sqlalchemy import select
+
+from storage.database import Database
+from storage.folding import words
+from storage.models import Article
+from storage.state import corpus_version
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2
+SYNC_FILE = "newsbot-sync.json"
+SLOTS = 64  # instances on one machine sharing one database
+FETCH_CHUNK = 500
+BUILD_HEAP = 64_000_000
+UPDATE_HEAP = 15_000_000
+TITLE_BOOST = 10.0
+DETAIL_TITLE_BOOST = 1.5
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field("id", stored=True, indexed=True)
+    builder.add_text_field("title", tokenizer_name="whitespace")
+    # With positions: a detail's words stand side by side in its article (a phrase query).
+    builder.add_text_field("body", tokenizer_name="whitespace", index_option="position")
+    return builder.build()
+
+
+SCHEMA = _schema()
+
+
+@dataclass(frozen=True, slots=True)
+class WordQuery:
+    """What one query word may match: exact corpus terms with a weight each, and the typed word
+    itself within `distance` edits (a swap is one)."""
+
+    terms: tuple[tuple[str, float], ...]
+    fuzzy: str | None = None
+    distance: int = 0
+
+
+def default_folder(db: Database) -> Path:
+    """Beside a SQLite file; for a server database, under the system's temp folder, one folder
+    per database (so two bots on one machine keep apart)."""
+    database = db.url.database
+    if db.is_sqlite and database and database != ":memory:":
+        return Path(database).with_name(Path(database).name + ".search")
+    key = db.url.render_as_string(hide_password=True)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return Path(os.environ.get("TMPDIR", "/tmp")) / "newsbot-search" / digest
+
+
+class SearchEngine:
+    def __init__(self, folder: Path) -> None:
+        self.root = folder
+        self.folder: Path | None = None
+        self._claim: IO[str] | None = None
+        self._index: tantivy.Index | None = None
+        self._indexed: dict[int, str] = {}
+        self._version: str | None = None
+        self._sync_lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+        self.ready = False
+
+    # --- keeping in step with the database --------------------------------------------------
+
+    def start_sync(self, db: Database) -> None:
+        """Sync in the background (a build can take a while); searches meanwhile use what is
+        ready, or the database."""
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._sync_logged(db))
+
+    async def _sync_logged(self, db: Database) -> None:
+        try:
+            await self.sync(db)
+        except Exception:
+            log.exception("search index sync failed; searching the database meanwhile")
+
+    async def wait(self) -> None:
+        """Until the background sync started last has finished (tests, benchmarks)."""
+        if self._task is not None:
+            await asyncio.shield(self._task)
+
+    async def sync(self, db: Database) -> None:
+        async with self._sync_lock:
+            try:
+                await self._sync(db)
+            except Exception as exc:
+                # Whatever broke (a folder deleted or damaged under us): start over, once.
+                log.warning("search index at %s failed (%s): rebuilding it", self.folder, exc)
+                self._discard()
+                try:
+                    await self._sync(db)
+                except Exception:
+                    self._discard()
+                    raise
+
+    async def _sync(self, db: Database) -> None:
+        if self._index is None:
+            await asyncio.to_thread(self._open)
+        async with db.read() as session:
+            version = await corpus_version(session)
+            if self.ready and version == self._version:
+                return
+            rows = await session.execute(
+                select(Article.id, Article.content_hash).where(Article.retracted.is_(False))
+            )
+            live = {int(i): h for i, h in rows}
+        stale = [i for i, h in self._indexed.items() if live.get(i) != h]
+        fresh = sorted(i for i, h in live.items() if self._indexed.get(i) != h)
+        if stale or fresh:
+            building = not self._indexed
+            writer = await asyncio.to_thread(self._writer, BUILD_HEAP if building else UPDATE_HEAP)
+            try:
+                for article_id in stale:
+                    writer.delete_documents_by_term("id", article_id)
+                for start in range(0, len(fresh), FETCH_CHUNK):
+                    chunk = fresh[start : start + FETCH_CHUNK]
+                    async with db.read() as session:
+                        found = await session.execute(
+                            select(Article.id, Article.title, Article.body).where(
+                                Article.id.in_(chunk)
+                            )
+                        )
+                        texts = list(found)
+                    await asyncio.to_thread(_add, writer, texts, building)
+                await asyncio.to_thread(_commit, writer)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    writer.rollback()
+                raise
+            finally:
+                del writer
+        self._indexed = live
+        self._version = version
+        await asyncio.to_thread(self._save_state)
+        assert self._index is not None
+        self._index.reload()
+        self.ready = True
+
+    def _writer(self, heap: int) -> Any:
+        assert self._index is not None
+        return self._index.writer(heap, 1)
+
+    def _open(self) -> None:
+        """Claim a folder and open its index, or start an empty one where there is none or it
+        cannot be trusted (the database has everything to rebuild it)."""
+        if self.folder is None:
+            self.folder, self._claim = _claim(self.root)
+        state = _read_state(self.folder)
+        try:
+            if state is None:
+                raise ValueError("no sync state")
+            self._index = tantivy.Index(SCHEMA, path=str(self.folder), reuse=True)
+            self._indexed = {int(k): v for k, v in state["indexed"].items()}
+            self._index.searcher()
+        except Exception as exc:
+            if state is not None:
+                log.warning("search index at %s unusable (%s): rebuilding it", self.folder, exc)
+            self._reset_folder()
+
+    def _reset_folder(self) -> None:
+        assert self.folder is not None
+        for entry in self.folder.iterdir():
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+        self._index = tantivy.Index(SCHEMA, path=str(self.folder), reuse=False)
+        self._indexed = {}
+        self._version = None
+
+    def _save_state(self) -> None:
+        assert self.folder is not None
+        state = {"schema": SCHEMA_VERSION, "indexed": self._indexed}
+        temporary = self.folder / (SYNC_FILE + ".tmp")
+        temporary.write_text(json.dumps(state, separators=(",", ":")))
+        temporary.replace(self.folder / SYNC_FILE)
+
+    def _discard(self) -> None:
+        """Forget the open index: the next sync opens (or rebuilds) it afresh."""
+        self.ready = False
+        self._index = None
+        self._indexed = {}
+        self._version = None
+        if self.folder is not None:
+            (self.folder / SYNC_FILE).unlink(missing_ok=True)
+            if not self.folder.is_dir():
+                self.folder.mkdir(parents=True, exist_ok=True)
+
+    def close(self) -> None:
+        self.ready = False
+        self._index = None
+        if self._task is not None:
+            self._task.cancel()
+        if self._claim is not None:
+            self._claim.close()
+            self._claim = None
+        self.folder = None
+
+    # --- searching -------------------------------------------------------------------------
+
+    def search(
+        self, query: Sequence[WordQuery], limit: int, keep: int
+    ) -> tuple[list[tuple[int, float]], float] | None:
+        """The `keep` best (article id, relevance 0-1) of each ranking's `limit` best (a detail's
+        twice that), and how much the query reads as a detail of a story
+        rather than a headline (0-1); None when the index is not ready or fails (the caller
+        searches the database, and a rebuild is due).
+
+        Two rankings share the places: one with titles weighted far above bodies (headlines),
+        one with bodies counting nearly as much (a detail of the story), so that neither kind
+        of query fills the candidates with the other's."""
+        if not self.ready or self._index is None:
+            return None
+        try:
+            searcher = self._index.searcher()
+            found: dict[int, float] = {}
+            headline = 1.0
+            for make in (_headline_query, _detail_query):
+                clauses = [(tantivy.Occur.Should, q) for q in map(make, query) if q is not None]
+                phrase = _phrase(query) if make is _detail_query else None
+                if phrase is not None:
+                    clauses.append((tantivy.Occur.Should, phrase))
+                if not clauses:
+                    continue
+                # A detail's words are spread over more articles: its ranking gets more places.
+                places = limit if make is _headline_query else DETAIL_PLACES * limit
+                hits = searcher.search(tantivy.Query.boolean_query(clauses), places).hits
+                top = max((score for score, _ in hits), default=1.0) or 1.0
+                if make is _headline_query:
+                    # About the share of the words the best title holds: a headline query
+                    # is judged by titles, a detail (few words in any title) by bodies.
+                    headline = min(1.0, top / ((TITLE_BOOST + 1) * len(query)))
+                    weight = headline
+                else:
+                    weight = 1.0 - headline
+                for score, address in hits:
+                    article_id = int(searcher.doc(address)["id"][0])
+                    found[article_id] = found.get(article_id, 0.0) + weight * score / top
+            best = sorted(found.items(), key=lambda pair: -pair[1])[:keep]
+            return best, 1.0 - headline
+        except Exception:
+            log.exception("search index failed; searching the database and rebuilding it")
+            self._discard()
+            return None
+
+
+def _headline_query(word: WordQuery) -> tantivy.Query | None:
+    """Headline ranking: how many words stand in the title (within their typos), then in the
+    body; every fuzzy match scores alike, so the exact terms' bm25 adds a little to tell
+    equal counts apart."""
+    Query = tantivy.Query
+    parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
+    if word.fuzzy:
+        for field, boost in (("title", TITLE_BOOST), ("body", 1.0)):
+            fuzzy = Query.fuzzy_term_query(SCHEMA, field, word.fuzzy, word.distance, True, False)
+            parts.append((tantivy.Occur.Should, Query.boost_query(fuzzy, boost)))
+    for term, weight in word.terms:
+        for field, boost in (("title", TIE_BREAK * TITLE_BOOST), ("body", TIE_BREAK)):
+            exact = Query.term_query(SCHEMA, field, term)
+            parts.append((tantivy.Occur.Should, Query.boost_query(exact, boost * weight)))
+    return Query.boolean_query(parts) if parts else None
+
+
+def _detail_query(word: WordQuery) -> tantivy.Query | None:
+    """Detail ranking: bm25 of the corpus terms the word may be, bodies counting nearly as
+    much as titles, and a small constant for a fuzzy body match the vocabulary missed."""
+    Query = tantivy.Query
+    parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
+    for term, weight in word.terms:
+        for field, boost in (("title", DETAIL_TITLE_BOOST), ("body", 1.0)):
+            exact = Query.term_query(SCHEMA, field, term)
+            parts.append((tantivy.Occur.Should, Query.boost_query(exact, boost * weight)))
+    if word.fuzzy and word.distance > 0:
+        fuzzy = Query.fuzzy_term_query(SCHEMA, "body", word.fuzzy, word.distance, True, False)
+        parts.append((tantivy.Occur.Should, Query.boost_query(fuzzy, FUZZY_BODY_BOOST)))
+    # The best of the word's terms, not their sum: "for" and its dozen completions are one word.
+    return Query.disjunction_max_query([q for _, q in parts], DETAIL_TIE) if parts else None
+
+
+DETAIL_TIE = 0.2
+DETAIL_PLACES = 2
+
+
+def _phrase(query: Sequence[WordQuery]) -> tantivy.Query | None:
+    """The words' likeliest terms in their order, a word or so apart at most, in a body."""
+    terms: list[str | tuple[int, str]] = [
+        (offset, word.terms[0][0]) for offset, word in enumerate(query) if word.terms
+    ]
+    if len(terms) < 2:
+        return None
+    phrase = tantivy.Query.phrase_query(SCHEMA, "body", terms, PHRASE_SLOP)
+    return tantivy.Query.boost_query(phrase, PHRASE_BOOST)
+
+
+PHRASE_SLOP = 1
+PHRASE_BOOST = 6.0
+TIE_BREAK = 0.05
+FUZZY_BODY_BOOST = 0.3
+
+
+def _add(writer: Any, rows: Sequence[Any], building: bool) -> None:
+    for article_id, title, body in rows:
+        if not building:
+            writer.delete_documents_by_term("id", int(article_id))
+        writer.add_document(
+            tantivy.Document(
+                id=int(article_id), title=" ".join(words(title)), body=" ".join(words(body))
+            )
+        )
+
+
+def _commit(writer: Any) -> None:
+    writer.commit()
+    writer.wait_merging_threads()
+
+
+def _read_state(folder: Path) -> dict[str, Any] | None:
+    try:
+        state = json.loads((folder / SYNC_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(state, dict) or state.get("schema") != SCHEMA_VERSION:
+        return None
+    if not isinstance(state.get("indexed"), dict):
+        return None
+    return state
+
+
+def _claim(root: Path) -> tuple[Path, IO[str]]:
+    """The first of root/0, root/1, ... that no other running instance holds (a lock file held
+    for the life of the process; the kernel drops it when the process dies)."""
+    root.mkdir(parents=True, exist_ok=True)
+    for slot in range(SLOTS):
+        handle = (root / f"{slot}.lock").open("a")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            continue
+        folder = root / str(slot)
+        folder.mkdir(exist_ok=True)
+        return folder, handle
+    raise OSError(f"all {SLOTS} search index folders under {root} are in use")

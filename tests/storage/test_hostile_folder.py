@@ -1,0 +1,71 @@
+"""A seed folder with links out, link loops, sockets and odd names: nothing outside is read,
+every odd entry is reported, the rest loads (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from storage.database import Database
+from storage.models import Article
+from storage.seeds.loader import load_seeds
+from tests.conftest import BOTH_DATABASES
+from tests.seed_folders import SECRET, hostile_folder, write_article
+
+pytestmark = BOTH_DATABASES
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+async def stored_text(db: Database) -> list[str]:
+    async with db.read() as session:
+        rows = await session.execute(select(Article.title, Article.body, Article.retracted))
+        return [f"{title}\n{body}" for title, body, retracted in rows if not retracted]
+
+
+async def test_hostile_folder_is_reported_and_the_rest_loads(db: Database, tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    # (FIFOs are covered end to end: on the old code they block the load for good.)
+    expected = hostile_folder(seeds, tmp_path / "outside", fifo=False)
+    report = await load_seeds(db, seeds, now=NOW)
+    assert sorted(report.added) == ["good.txt", "sub/also-good.txt"]
+    reasons = dict(report.rejected)
+    assert set(reasons) == set(expected)
+    for name, words in expected.items():
+        assert words in reasons[name], (name, reasons[name])
+    assert not any(SECRET in text for text in await stored_text(db))
+    assert all("\n" not in name for name, _ in report.rejected)
+    # Again: the same, reported again, nothing loaded twice.
+    again = await load_seeds(db, seeds, now=NOW)
+    assert set(dict(again.rejected)) == set(expected)
+    assert again.counts()["unchanged"] == 2 and not again.added
+
+
+async def test_a_file_swapped_for_a_link_out_keeps_its_article_and_leaks_nothing(
+    db: Database, tmp_path: Path
+) -> None:
+    seeds = tmp_path / "seeds"
+    path = write_article(seeds, "story.txt", "Council meets", "The council met.")
+    await load_seeds(db, seeds, now=NOW)
+    secret = write_article(tmp_path / "outside", "secret.txt", "Leaked", f"Key {SECRET}.")
+    path.unlink()
+    path.symlink_to(secret)
+    report = await load_seeds(db, seeds, now=NOW)
+    [(name, reason)] = report.rejected
+    assert name == "story.txt" and "outside the seed folder" in reason
+    assert not report.retracted
+    texts = await stored_text(db)
+    assert len(texts) == 1 and texts[0].startswith("Council meets")
+    assert SECRET not in texts[0]
+
+
+async def test_links_inside_the_folder_still_load(db: Database, tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    write_article(seeds, "real/story.txt", "Port strike ends", "Dockers return to work.")
+    (seeds / "alias.txt").symlink_to(seeds / "real" / "story.txt")
+    report = await load_seeds(db, seeds, now=NOW)
+    assert report.added == ["alias.txt"]
+    assert [name for name, _ in report.duplicates] == ["real/story.txt"]
+    assert not report.rejected

@@ -1,0 +1,110 @@
+"""Each instance's tantivy index kept in step with the database: reloads, retractions, a second
+instance, and an index deleted or damaged on disk."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.search.service import SearchService
+from storage.database import Database
+from storage.seeds.loader import load_seeds
+from tests.conftest import BOTH_DATABASES
+
+NOW = datetime(2026, 11, 27, tzinfo=UTC)
+
+
+def write(folder: Path, name: str, title: str, body: str) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(json.dumps({"title": title, "body": body}))
+
+
+async def titles(service: SearchService, query: str) -> list[str]:
+    return [hit.article.title for hit in (await service.search(query)).hits]
+
+
+async def seeded(db: Database, tmp_path: Path) -> Path:
+    seeds = tmp_path / "seeds"
+    write(seeds, "a.json", "Zebracorn sighted in Geneva", "A striped horned animal was seen.")
+    write(seeds, "b.json", "Parliament debates the budget", "Members argued about taxes.")
+    await load_seeds(db, seeds, now=NOW)
+    return seeds
+
+
+@BOTH_DATABASES
+async def test_index_follows_reloads_and_retractions_in_every_instance(
+    db: Database, tmp_path: Path
+) -> None:
+    seeds = await seeded(db, tmp_path)
+    first = SearchService(db, index_folder=tmp_path / "index")
+    second = SearchService(db, index_folder=tmp_path / "index")  # claims a folder of its own
+    for service in (first, second):
+        await service.index_ready()
+        assert service.engine is not None and service.engine.ready
+        assert await titles(service, "zebracron") == ["Zebracorn sighted in Geneva"]
+    assert first.engine is not None and second.engine is not None
+    assert first.engine.folder != second.engine.folder
+
+    write(seeds, "a.json", "Unicorn sighted in Geneva", "A horned animal was seen again.")
+    (seeds / "b.json").unlink()
+    write(seeds, "c.json", "Quokka census published", "Counting the smiling marsupials.")
+    await load_seeds(db, seeds, now=NOW + timedelta(hours=1))
+    for service in (first, second):
+        await service.index_ready()
+        assert service.engine is not None and service.engine.ready
+        assert await titles(service, "zebracorn") == []
+        assert await titles(service, "unicron geneva") == ["Unicorn sighted in Geneva"]
+        assert await titles(service, "parliament budget") == []  # retracted
+        assert await titles(service, "quokka") == ["Quokka census published"]
+    first.close()
+    second.close()
+
+
+@BOTH_DATABASES
+async def test_a_deleted_index_is_rebuilt_and_no_search_is_lost(
+    db: Database, tmp_path: Path
+) -> None:
+    await seeded(db, tmp_path)
+    service = SearchService(db, index_folder=tmp_path / "index")
+    await service.index_ready()
+    service.close()
+    shutil.rmtree(tmp_path / "index")
+
+    again = SearchService(db, index_folder=tmp_path / "index")
+    await again.warm_up()
+    # Answered at once, from the database while the index builds or from the index.
+    assert await titles(again, "zebracron") == ["Zebracorn sighted in Geneva"]
+    await again.index_ready()
+    assert again.engine is not None and again.engine.ready
+    assert await titles(again, "zebracron") == ["Zebracorn sighted in Geneva"]
+    again.close()
+
+
+@BOTH_DATABASES
+async def test_a_damaged_index_is_rebuilt(db: Database, tmp_path: Path) -> None:
+    seeds = await seeded(db, tmp_path)
+    service = SearchService(db, index_folder=tmp_path / "index")
+    await service.index_ready()
+    assert service.engine is not None and service.engine.folder is not None
+    folder = service.engine.folder
+    service.close()
+    for path in folder.iterdir():
+        if path.is_file() and not path.name.startswith("."):
+            path.write_bytes(b"\x00garbage" * 10)
+
+    again = SearchService(db, index_folder=tmp_path / "index")
+    assert await titles(again, "zebracron") == ["Zebracorn sighted in Geneva"]
+    await again.index_ready()
+    assert again.engine is not None and again.engine.ready
+    assert await titles(again, "zebracron") == ["Zebracorn sighted in Geneva"]
+
+    # Deleted under a running instance: the next change rebuilds it.
+    shutil.rmtree(folder)
+    write(seeds, "c.json", "Quokka census published", "Counting the smiling marsupials.")
+    await load_seeds(db, seeds, now=NOW + timedelta(hours=1))
+    await again.index_ready()
+    assert await titles(again, "quokka") == ["Quokka census published"]
+    assert await titles(again, "zebracron") == ["Zebracorn sighted in Geneva"]
+    again.close()
