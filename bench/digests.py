@@ -71,7 +71,7 @@ async def compose_cpu(runner: DigestRunner, db: Database, now: datetime, samples
     """CPU seconds to compose one digest (summaries already stored, as after a backfill)."""
     async with db.read() as session:
         subs = await subscribers.active(session, after_id=0, limit=samples)
-        pool = await articles.loaded_since(session, now - timedelta(days=1), limit=5000)
+        pool = await articles.fresh_since(session, now - timedelta(days=1), limit=5000)
     context = _RunContext(now, pool)
     await runner.compose(subs[0], context, now.date())  # warm up
     started = time.process_time()

@@ -21,7 +21,7 @@ A hit is the target article or one with the same title. Methods:
 - ours: SearchService.search once its tantivy index is built (raw query to ranked hits).
 - tantivy: the same index asked as plainly as tantivy allows: each word a fuzzy term query
   (typo budget as ours, a swap one edit), titles boosted 10x, words ORed.
-- scan: rapidfuzz.process.extract (WRatio) over every title, lower-cased once (not timed).
+- scan: rapidfuzz.process.extract (partial_ratio) over every title, lower-cased once (not timed).
 
 Also measured at the large size: the first search on a fresh start (no index on disk: the
 database answers while the index builds), the build time, the peak memory of a process that
@@ -68,6 +68,9 @@ from storage.seeds.loader import load_seeds
 from storage.state import bump_corpus_version
 
 TOP = 10
+# Chosen on seed 1 among rapidfuzz's scorers (hit@1 on 150 BBC title queries: partial_ratio
+# 97%, QRatio 96%, token_set_ratio 93%, WRatio 49%).
+SCAN_SCORER = fuzz.partial_ratio
 RELOADED = 1000
 
 
@@ -204,7 +207,7 @@ def plain_tantivy(service: SearchService) -> Method:
 def title_scan(ids: list[int], titles: list[str]) -> Method:
     async def search(query: str) -> list[int]:
         found = process.extract(
-            utils.default_process(query), titles, scorer=fuzz.WRatio, processor=None, limit=TOP
+            utils.default_process(query), titles, scorer=SCAN_SCORER, processor=None, limit=TOP
         )
         return [ids[index] for _, _, index in found]
 
@@ -296,18 +299,21 @@ def queries_for(corpus: dict[int, tuple[str, str]], args: argparse.Namespace, de
 # --- the large-size extras ------------------------------------------------------------------
 
 
-async def first_search(db: Database, work: Path, query: str) -> float:
-    """A fresh start with no index on disk: the first search's time (ms)."""
+async def first_search(db: Database, work: Path, query: str) -> tuple[float, float]:
+    """The first search's time (ms, start-up's warm-up included): on a first start ever (no
+    index, no saved vocabulary), and on a restart (both kept on disk)."""
     folder = work / "index-fresh"
     shutil.rmtree(folder, ignore_errors=True)
-    service = SearchService(db, index_folder=folder)
-    started = time.perf_counter()
-    await service.warm_up()
-    await service.search(query)
-    seconds = time.perf_counter() - started
-    await service.index_ready()
-    service.close()
-    return seconds * 1000
+    times = []
+    for _ in range(2):
+        service = SearchService(db, index_folder=folder)
+        started = time.perf_counter()
+        await service.warm_up()
+        await service.search(query)
+        times.append((time.perf_counter() - started) * 1000)
+        await service.index_ready()
+        service.close()
+    return times[0], times[1]
 
 
 async def reload_visible(db: Database, work: Path) -> list[float]:
@@ -476,8 +482,10 @@ async def bench(args: argparse.Namespace, bbc: Path, work: Path) -> None:
     extras: list[Sequence[str]] = [
         ("measure", "value", "target", "met?"),
         ("index build (SQLite)", f"{built:.1f} s", "-", "-"),
-        ("first search, no index on disk", f"{first_ms:.0f} ms", "<= 1000 ms",
-         "yes" if first_ms <= 1000 else "NO"),
+        ("first search, first start (no index)", f"{first_ms[0]:.0f} ms", "<= 1000 ms",
+         "yes" if first_ms[0] <= 1000 else "NO"),
+        ("first search, restart (index kept)", f"{first_ms[1]:.0f} ms", "<= 1000 ms",
+         "yes" if first_ms[1] <= 1000 else "NO"),
         ("peak RSS: build + 200 searches", f"{memory:.0f} MB", "<= 400 MB",
          "yes" if memory <= 400 else "NO"),
     ]  # fmt: skip

@@ -71,7 +71,7 @@ def _parser(prog: str = "run_bot.py") -> argparse.ArgumentParser:
     load = seed_commands.add_parser("load", help="sync a seed folder into the database")
     load.add_argument("--dir", type=_folder, help="the folder to load (default: SEEDS_DIR)")
     check = seed_commands.add_parser("check", help="show what the parser takes from files")
-    check.add_argument("files", nargs="+", type=Path)
+    check.add_argument("files", nargs="+", type=Path, help="seed files, or folders of them")
     commands.add_parser("stats", help="articles, subscribers, today's digests, last reload")
     digests = commands.add_parser("digests", help="digest operations")
     digest_commands = digests.add_subparsers(dest="digests_command", required=True)

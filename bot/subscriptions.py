@@ -3,6 +3,7 @@ the questions the bot asks along the way (a timezone, topics) until they are ans
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -111,6 +112,10 @@ class SubscriptionService:
             name = await subscribers.zone_of(session, chat_id)
         return zone_info(name or self.default_zone)
 
+    async def match_zone(self, typed: str) -> ZoneMatch:
+        """`match_timezone` off the event loop (its city index may still be being built)."""
+        return await asyncio.to_thread(match_timezone, typed)
+
     async def known_topics(self) -> list[str]:
         async with self.db.read() as session:
             return await articles.topic_names(session)
@@ -128,10 +133,10 @@ class SubscriptionService:
     ) -> Subscribed | ZoneUnclear | TopicsUnknown:
         """Subscribe or change the subscription; otherwise what must be asked first."""
         if args.topics and not args.zone:
-            args = zone_after_topics(args, await self.known_topics())
+            args = await asyncio.to_thread(zone_after_topics, args, await self.known_topics())
         zone_name: str | None = None
         if args.zone:
-            found = match_timezone(args.zone)
+            found = await self.match_zone(args.zone)
             if found.zone is None:
                 return ZoneUnclear(args.zone, found)
             zone_name = found.zone

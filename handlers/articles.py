@@ -4,28 +4,17 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot import library
 from bot.rendering import texts
 from bot.rendering.cards import Reply, full_text, no_results, summary_card
 from handlers.common import Context, command_argument, reader_zone, send, services
-from storage import articles
 from storage.models import Article
 from storage.short_ids import normalise_short_id
 
 
 async def _find(context: Context, text: str) -> Article | None:
-    """An article by id; else, for words, the best search match."""
     found = services(context)
-    words = text.split()
-    async with found.db.read() as session:
-        if not words:
-            newest = await articles.latest(session, limit=1)
-            return newest[0] if newest else None
-        # "/summary a1b2c3" and "/summary a1b2c3 please": an id first is taken as the id.
-        article = await articles.by_short_id(session, words[0])
-    if article is not None:
-        return article
-    result = await found.search.search(text, limit=1)
-    return result.hits[0].article if result.hits else None
+    return await library.find(found.db, found.search, text)
 
 
 async def _find_or_say(
@@ -59,8 +48,7 @@ async def send_summary(
 async def send_full_text(
     update: Update, context: Context, short_id: str, *, linked: bool = False
 ) -> None:
-    async with services(context).db.read() as session:
-        article = await articles.by_short_id(session, short_id)
+    article = await library.by_short_id(services(context).db, short_id)
     if article is None:
         reply = texts.withdrawn_article() if linked else texts.unknown_article(short_id)
         await send(update, reply)

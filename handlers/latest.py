@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot import library
 from bot.arguments import match_topic, parse_latest
-from bot.callbacks import LatestPage, topic_for_key
+from bot.callbacks import LatestPage
 from bot.rendering import texts
 from bot.rendering.cards import PAGE_SIZE, Reply, latest_page
 from handlers.common import (
@@ -16,24 +17,16 @@ from handlers.common import (
     send,
     services,
 )
-from storage import articles
 
 
 async def _page(update: Update, context: Context, offset: int, limit: int, topic: str) -> Reply:
-    async with services(context).db.read() as session:
-        total = await articles.count_live(session, topic or None)
-        if limit:
-            total = min(total, limit)
-        shown = await articles.latest(
-            session,
-            limit=max(0, min(PAGE_SIZE, total - offset)),
-            offset=offset,
-            topic=topic or None,
-        )
+    found = await library.newest(
+        services(context).db, offset=offset, size=PAGE_SIZE, limit=limit, topic=topic
+    )
     return latest_page(
-        shown,
+        found.shown,
         offset=offset,
-        total=total,
+        total=found.total,
         limit=limit,
         topic=topic,
         zone=await reader_zone(context, update),
@@ -51,8 +44,7 @@ async def show_latest(update: Update, context: Context, argument: str) -> None:
         return
     topic = ""
     if args.topic:
-        async with services(context).db.read() as session:
-            known = await articles.topic_names(session)
+        known = await library.topics(services(context).db)
         found = match_topic(args.topic, known)
         if found is None:
             await send(update, texts.no_topic(args.topic, known))
@@ -64,9 +56,7 @@ async def show_latest(update: Update, context: Context, argument: str) -> None:
 async def latest_button(update: Update, context: Context, page: LatestPage) -> None:
     topic = ""
     if page.topic_key:
-        async with services(context).db.read() as session:
-            known = await articles.topic_names(session)
-        found = topic_for_key(page.topic_key, known)
+        found = await library.topic_by_key(services(context).db, page.topic_key)
         if found is None:  # the topic is gone (its articles were retracted)
             await edit_or_send(update, texts.plain("That topic has no articles any more."))
             return

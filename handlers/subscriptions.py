@@ -26,7 +26,7 @@ from bot.rendering.subscriptions import (
 )
 from bot.rendering.texts import plain
 from bot.subscriptions import SIZES, Subscribed, TopicsUnknown, ZoneUnclear
-from bot.timezones import is_zone, match_timezone
+from bot.timezones import is_zone
 from handlers.common import Context, command_argument, edit_or_send, send, services
 
 ZONE, TOPICS = "zone", "topics"
@@ -278,7 +278,7 @@ async def question_answer(update: Update, context: Context) -> None:
     typed = message.text.strip()
     pending = dict(question.pending or {})
     if question.kind == ZONE:
-        found = match_timezone(typed)
+        found = await services(context).subscriptions.match_zone(typed)
         if found.zone is None:
             await _ask(update, context, zone_question(typed, found), ZONE, pending)
         else:

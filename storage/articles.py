@@ -81,14 +81,28 @@ async def topic_names(session: AsyncSession) -> list[str]:
     return sorted(names)
 
 
-async def loaded_since(session: AsyncSession, since: datetime, *, limit: int) -> list[Article]:
-    rows = await session.scalars(
-        select(Article)
-        .where(LIVE, Article.loaded_at > since)
+def _fresh(since: datetime, until: datetime | None):  # type: ignore[no-untyped-def]
+    loaded = LIVE & (Article.loaded_at > since)
+    return loaded if until is None else loaded & (Article.loaded_at <= until)
+
+
+async def fresh_since(
+    session: AsyncSession, since: datetime, *, until: datetime | None = None, limit: int
+) -> list[tuple[int, datetime]]:
+    """(id, loaded at) of the live articles loaded after `since` (up to `until`), newest first:
+    what a digest chooses from, without their text (the few it shows are read by id)."""
+    rows = await session.execute(
+        select(Article.id, Article.loaded_at)
+        .where(_fresh(since, until))
         .order_by(Article.sort_at.desc(), Article.id.desc())
         .limit(limit)
     )
-    return list(rows)
+    return [(article_id, loaded_at) for article_id, loaded_at in rows]
+
+
+async def count_fresh(session: AsyncSession, since: datetime, *, until: datetime) -> int:
+    """How many live articles were loaded in (since, until]."""
+    return int(await session.scalar(select(func.count()).where(_fresh(since, until))) or 0)
 
 
 async def missing_summaries(session: AsyncSession, *, limit: int) -> list[tuple[int, str, str]]:

@@ -66,6 +66,7 @@ class WordQuery:
     terms: tuple[tuple[str, float], ...]
     fuzzy: str | None = None
     distance: int = 0
+    common: frozenset[str] = frozenset()  # those of the terms in a large share of articles
 
 
 def default_folder(db: Database) -> Path:
@@ -153,7 +154,9 @@ class SearchEngine:
                         )
                         texts = list(found)
                     await asyncio.to_thread(_add, writer, texts, building)
-                await asyncio.to_thread(_commit, writer)
+                # A build merges its segments now; an update leaves merging to the background,
+                # so a reload shows at once.
+                await asyncio.to_thread(_commit, writer, building)
             except BaseException:
                 with contextlib.suppress(Exception):
                     writer.rollback()
@@ -276,36 +279,34 @@ class SearchEngine:
 
 
 def _headline_query(word: WordQuery) -> tantivy.Query | None:
-    """Headline ranking: how many words stand in the title (within their typos), then in the
-    body; every fuzzy match scores alike, so the exact terms' bm25 adds a little to tell
-    equal counts apart."""
+    """Headline ranking: how many words stand in the title (within their typos); every fuzzy
+    match scores alike, so the exact terms' bm25 adds a little to tell equal counts apart.
+    Titles only: bodies are the detail ranking's (and asking them costs most of the time)."""
     Query = tantivy.Query
     parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
     if word.fuzzy:
-        for field, boost in (("title", TITLE_BOOST), ("body", 1.0)):
-            fuzzy = Query.fuzzy_term_query(SCHEMA, field, word.fuzzy, word.distance, True, False)
-            parts.append((tantivy.Occur.Should, Query.boost_query(fuzzy, boost)))
+        fuzzy = Query.fuzzy_term_query(SCHEMA, "title", word.fuzzy, word.distance, True, False)
+        parts.append((tantivy.Occur.Should, Query.boost_query(fuzzy, TITLE_BOOST)))
     for term, weight in word.terms:
-        for field, boost in (("title", TIE_BREAK * TITLE_BOOST), ("body", TIE_BREAK)):
-            exact = Query.term_query(SCHEMA, field, term)
-            parts.append((tantivy.Occur.Should, Query.boost_query(exact, boost * weight)))
+        exact = Query.term_query(SCHEMA, "title", term)
+        parts.append((tantivy.Occur.Should, Query.boost_query(exact, TIE_BREAK * weight)))
     return Query.boolean_query(parts) if parts else None
 
 
 def _detail_query(word: WordQuery) -> tantivy.Query | None:
     """Detail ranking: bm25 of the corpus terms the word may be, bodies counting nearly as
-    much as titles, and a small constant for a fuzzy body match the vocabulary missed."""
+    much as titles. Common terms ("the", "said") are left to the phrase: scoring their
+    postings costs most of a search and tells little."""
     Query = tantivy.Query
-    parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
+    parts: list[tantivy.Query] = []
     for term, weight in word.terms:
+        if term in word.common:
+            continue
         for field, boost in (("title", DETAIL_TITLE_BOOST), ("body", 1.0)):
             exact = Query.term_query(SCHEMA, field, term)
-            parts.append((tantivy.Occur.Should, Query.boost_query(exact, boost * weight)))
-    if word.fuzzy and word.distance > 0:
-        fuzzy = Query.fuzzy_term_query(SCHEMA, "body", word.fuzzy, word.distance, True, False)
-        parts.append((tantivy.Occur.Should, Query.boost_query(fuzzy, FUZZY_BODY_BOOST)))
+            parts.append(Query.boost_query(exact, boost * weight))
     # The best of the word's terms, not their sum: "for" and its dozen completions are one word.
-    return Query.disjunction_max_query([q for _, q in parts], DETAIL_TIE) if parts else None
+    return Query.disjunction_max_query(parts, DETAIL_TIE) if parts else None
 
 
 DETAIL_TIE = 0.2
@@ -325,8 +326,7 @@ def _phrase(query: Sequence[WordQuery]) -> tantivy.Query | None:
 
 PHRASE_SLOP = 1
 PHRASE_BOOST = 6.0
-TIE_BREAK = 0.05
-FUZZY_BODY_BOOST = 0.3
+TIE_BREAK = 0.5
 
 
 def _add(writer: Any, rows: Sequence[Any], building: bool) -> None:
@@ -340,9 +340,10 @@ def _add(writer: Any, rows: Sequence[Any], building: bool) -> None:
         )
 
 
-def _commit(writer: Any) -> None:
+def _commit(writer: Any, merge: bool) -> None:
     writer.commit()
-    writer.wait_merging_threads()
+    if merge:
+        writer.wait_merging_threads()
 
 
 def _read_state(folder: Path) -> dict[str, Any] | None:

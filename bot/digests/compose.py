@@ -1,4 +1,8 @@
-"""What goes in one subscriber's digest: pure selection over articles already fetched."""
+"""What goes in one subscriber's digest: pure selection over the candidates already fetched.
+
+Candidates are ids and load times only: a digest shows a handful of articles out of up to
+thousands new ones, and only those few are read whole.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.models import Article
+Candidate = tuple[int, datetime]  # (article id, when it was loaded)
 
 
 @dataclass(frozen=True, slots=True)
 class Selection:
-    articles: list[Article]
+    ids: list[int]  # the articles to show, best first
     more: int  # how many others were new too ("and N more")
 
 
 def select_articles(
-    pool: Sequence[Article],
+    pool: Sequence[Candidate],
     *,
     since: datetime,
     until: datetime,
@@ -28,8 +32,8 @@ def select_articles(
     `pool` comes newest first. With topics, `topic_hits` maps each matching article to how many
     of the subscriber's topics it matches: only those count, the ones matching more first.
     """
-    fresh = [a for a in pool if since < a.loaded_at <= until]
+    fresh = [article_id for article_id, loaded_at in pool if since < loaded_at <= until]
     if topic_hits is not None:
-        fresh = [a for a in fresh if a.id in topic_hits]
-        fresh.sort(key=lambda a: -topic_hits[a.id])  # stable: newest first among equals
+        fresh = [i for i in fresh if i in topic_hits]
+        fresh.sort(key=lambda i: -topic_hits[i])  # stable: newest first among equals
     return Selection(fresh[:size], max(0, len(fresh) - size))

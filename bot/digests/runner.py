@@ -29,7 +29,7 @@ from telegram.ext import ExtBot
 from bot.clock import Clock
 from bot.delivery.errors import judge
 from bot.delivery.pacing import BULK, PacedRateLimiter, Priority, SendingStopped
-from bot.digests.compose import Selection, select_articles
+from bot.digests.compose import Candidate, select_articles
 from bot.digests.schedule import catch_up, local_date, next_due
 from bot.rendering.cards import Reply
 from bot.rendering.digest import digest_message
@@ -77,11 +77,16 @@ class RunReport:
 
 @dataclass
 class _RunContext:
-    """What one run shares across subscribers: the article pool and topic matches."""
+    """What one batch shares across subscribers: the candidates (ids and load times), topic
+    matches, and the few articles shown so far, read whole once."""
 
     now: datetime
-    pool: list[Article]
+    pool: list[Candidate]
     topic_hits: dict[tuple[str, ...], dict[int, int]] = field(default_factory=dict)
+    shown: dict[int, Article] = field(default_factory=dict)
+    # New articles past the end of `pool`, counted but not fetched (a preview without topics
+    # fetches only the ones it shows): they go in "and N more".
+    beyond: int = 0
 
 
 class DigestRunner:
@@ -334,8 +339,16 @@ class DigestRunner:
     async def _context(self, now: datetime, batch: Sequence[Subscriber]) -> _RunContext:
         since = min((s.last_digest_at or now - FIRST_DIGEST_WINDOW) for s in batch)
         async with self.db.read() as session:
-            pool = await articles.loaded_since(session, since, limit=POOL_LIMIT)
+            pool = await articles.fresh_since(session, since, limit=POOL_LIMIT)
         return _RunContext(now, pool)
+
+    async def _read(self, context: _RunContext, ids: Sequence[int]) -> list[Article]:
+        """The chosen articles, read whole once per batch (one retracted meanwhile is left out)."""
+        missing = [i for i in ids if i not in context.shown]
+        if missing:
+            async with self.db.read() as session:
+                context.shown.update(await articles.by_ids(session, missing))
+        return [context.shown[i] for i in ids if i in context.shown]
 
     async def _topic_hits(self, context: _RunContext, topics: tuple[str, ...]) -> dict[int, int]:
         key = tuple(sorted(t.lower() for t in topics))
@@ -350,8 +363,9 @@ class DigestRunner:
 
     async def compose(
         self, subscriber: Subscriber, context: _RunContext, day: date, *, preview: bool = False
-    ) -> tuple[Reply, Selection]:
-        """The digest message for one subscriber (also used for /digest previews)."""
+    ) -> tuple[Reply, int]:
+        """The digest message for one subscriber (also used for /digest previews), and how
+        many articles it shows."""
         since = subscriber.last_digest_at or context.now - FIRST_DIGEST_WINDOW
         hits = (
             await self._topic_hits(context, tuple(subscriber.topics)) if subscriber.topics else None
@@ -362,19 +376,28 @@ class DigestRunner:
         )  # fmt: skip
         items = [
             (a, (await self.summaries.for_article(a))[:SUMMARY_SENTENCES])
-            for a in selection.articles
+            for a in await self._read(context, selection.ids)
         ]
+        more = selection.more + (context.beyond if hits is None else 0)
         zone = zone_info(subscriber.timezone)
-        return digest_message(items, selection.more, day, zone, preview=preview), selection
+        return digest_message(items, more, day, zone, preview=preview), len(items)
 
     async def preview(self, subscriber: Subscriber) -> Reply | None:
         """Today's digest as it would look now, sent as a reply; it records nothing."""
         now = self.clock.now()
-        context = await self._context(now, [subscriber])
-        reply, selection = await self.compose(
+        if subscriber.topics:  # matched against the new articles' ids
+            context = await self._context(now, [subscriber])
+        else:  # the newest few, and a count
+            since = subscriber.last_digest_at or now - FIRST_DIGEST_WINDOW
+            size = subscriber.digest_size
+            async with self.db.read() as session:
+                pool = await articles.fresh_since(session, since, until=now, limit=size)
+                total = await articles.count_fresh(session, since, until=now)
+            context = _RunContext(now, pool, beyond=max(0, total - len(pool)))
+        reply, shown = await self.compose(
             subscriber, context, local_date(now, zone_info(subscriber.timezone)), preview=True
         )
-        return reply if selection.articles else None
+        return reply if shown else None
 
     async def _durably(self, what: str, write: Write) -> None:
         """One write transaction, tried until the database takes it (a restart, a lock, an
@@ -446,13 +469,13 @@ class DigestRunner:
         try:
             if self._stopping:
                 raise SendingStopped
-            reply, selection = await self.compose(subscriber, context, day)
+            reply, shown = await self.compose(subscriber, context, day)
         except BaseException:
             # Claimed but never sent: give the claim back so the next run sends it at once.
             await self._durably(what, lambda s: deliveries.release(s, sid, day))
             report.skipped += 1
             raise
-        if not selection.articles:
+        if not shown:
             now = self.clock.now()
 
             async def empty(session: AsyncSession) -> None:
@@ -484,7 +507,7 @@ class DigestRunner:
             async def sent(session: AsyncSession, message_id: int = message_id) -> None:
                 await deliveries.finish(
                     session, sid, day, status="sent", now=self.clock.now(),
-                    message_id=message_id, article_count=len(selection.articles),
+                    message_id=message_id, article_count=shown,
                 )  # fmt: skip
                 await subscribers.reschedule(session, sid, tomorrow, last_digest_at=context.now)
 

@@ -4,7 +4,10 @@ full-text index while that is not ready), rerank with rapidfuzz."""
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +23,10 @@ from storage.search_engine import SearchEngine, WordQuery, default_folder
 from storage.search_index import FullTextIndex, index_for
 from storage.state import corpus_version
 
+log = logging.getLogger(__name__)
+
 CANDIDATES = 50
+VOCABULARY_FILE = "vocabulary.json"
 RERANKED = 30  # from each of the index's two rankings
 MAX_QUERY_CHARS = 200
 VERSION_CHECK_SECONDS = 1.0
@@ -59,10 +65,13 @@ class SearchService:
         self._version: str | None = None
         self._checked = 0.0
         self._refresh = asyncio.Lock()
+        self._loading: asyncio.Task[None] | None = None
 
     async def vocabulary(self, session: AsyncSession) -> Vocabulary:
         """The vocabulary of the current corpus; whether it changed is asked at most once a
-        second (a reload in another instance shows within that), not on every search."""
+        second (a reload in another instance shows within that), not on every search. A new
+        one loads in the background while the last one serves (at 100k articles SQLite takes
+        seconds to count its terms); only the very first load is waited for."""
         if self._version is not None and time.monotonic() - self._checked < VERSION_CHECK_SECONDS:
             return self._vocabulary
         version = await corpus_version(session)
@@ -70,11 +79,50 @@ class SearchService:
         if self.engine is not None and (version != self._version or not self.engine.ready):
             self.engine.start_sync(self.db)
         if version != self._version:
-            async with self._refresh:
-                if version != self._version:
-                    self._vocabulary = Vocabulary(await self.index.vocabulary(session))
-                    self._version = version
+            if self._version is None:
+                await self._load_vocabulary(version)
+            elif self._loading is None or self._loading.done():
+                self._loading = asyncio.create_task(self._load_vocabulary(version))
         return self._vocabulary
+
+    async def _load_vocabulary(self, version: str) -> None:
+        async with self._refresh:
+            if version == self._version:
+                return
+            terms = await asyncio.to_thread(self._cached_terms, version)
+            if terms is None:
+                async with self.db.read() as session:
+                    terms = await self.index.vocabulary(session)
+                await asyncio.to_thread(self._cache_terms, version, terms)
+            self._vocabulary = Vocabulary(terms)
+            self._version = version
+
+    def _cache_file(self) -> Path | None:
+        return None if self.engine is None else self.engine.root / VOCABULARY_FILE
+
+    def _cached_terms(self, version: str) -> list[tuple[str, int]] | None:
+        """The vocabulary saved on disk for this corpus version (a restart, or another
+        instance that loaded it first), else None."""
+        path = self._cache_file()
+        try:
+            saved = json.loads(path.read_text()) if path is not None else None
+        except (OSError, ValueError):
+            return None
+        if not isinstance(saved, dict) or saved.get("version") != version:
+            return None
+        return [(str(term), int(count)) for term, count in saved.get("terms", [])]
+
+    def _cache_terms(self, version: str, terms: list[tuple[str, int]]) -> None:
+        path = self._cache_file()
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f"{path.name}.{uuid.uuid4().hex}")
+            temporary.write_text(json.dumps({"version": version, "terms": terms}))
+            temporary.replace(path)
+        except OSError as exc:  # a cache only: the database has it all
+            log.warning("could not save the search vocabulary at %s: %s", path, exc)
 
     async def warm_up(self) -> None:
         """Load the current vocabulary now (after a reload, say), so nobody waits for it; bring
@@ -82,7 +130,9 @@ class SearchService:
         database meanwhile): start-up does not wait for it."""
         self._checked = 0.0
         async with self.db.read() as session:
+            version = await corpus_version(session)
             await self.vocabulary(session)
+        await self._load_vocabulary(version)
         if self.engine is not None and self.engine.ready:
             await self.engine.sync(self.db)
 
@@ -182,7 +232,8 @@ def _word_queries(plan: QueryPlan, vocabulary: Vocabulary) -> list[WordQuery]:
             (a.term, prefix if a.prefix else WEIGHT_BY_TYPOS[min(a.typos, 2)])
             for a in word.alternatives
         )
-        queries.append(WordQuery(terms, word.typed, typo_budget(word.typed)))
+        common = vocabulary.common_terms(term for term, _ in terms)
+        queries.append(WordQuery(terms, word.typed, typo_budget(word.typed), common))
     return queries
 
 

@@ -26,7 +26,7 @@ from storage.seeds.lock import seed_load_lock
 from storage.seeds.names import shown
 from storage.seeds.parsing import parse_seed
 from storage.seeds.records import ParsedArticle, Rejection
-from storage.seeds.scanning import SeedBytes, SeedStat, read_seed, scan_folder
+from storage.seeds.scanning import OUTSIDE, SeedBytes, SeedStat, read_seed, scan_folder
 from storage.short_ids import short_id_candidates
 from storage.state import bump_corpus_version
 from storage.upsert import upsert_rows
@@ -301,6 +301,10 @@ class SeedLoader:
     def _bad_file_row(self, bad: _Bad, previous: _Known | None) -> dict[str, Any]:
         rel = _shown(bad.stat.path, self.root)
         kept = previous.article_id if previous else None
+        if bad.reason == OUTSIDE:
+            # Never keep what a link out may have let in before (a copy of .env, say): the
+            # article goes, and is retracted with the others no file holds.
+            kept = None
         reason = bad.reason + (" (the previous version stays)" if kept is not None else "")
         self.report.rejected.append((rel, reason))
         return self._file_row(bad.stat, bad.file_hash, "rejected", reason, kept)

@@ -108,7 +108,7 @@ def _parse_text(text: str, now: datetime) -> ParsedArticle:
     try:
         date = parse_date_line(date_line)
     except ValueError as error:
-        raise _Rejected(f"bad date line {date_line!r}: {error}") from error
+        raise _Rejected(f"bad date line {_quoted(date_line)}: {error}") from error
     if date is not None:
         filled = filled[1:]
         if not filled:
@@ -134,7 +134,7 @@ def _parse_text(text: str, now: datetime) -> ParsedArticle:
         try:
             published_at = resolve(date, year=copyright.year if copyright else None, now=now)
         except ValueError as error:
-            raise _Rejected(f"bad date line {date_line!r}: {error}") from error
+            raise _Rejected(f"bad date line {_quoted(date_line)}: {error}") from error
 
     paragraphs = _paragraphs(body)
     if found is not None:
@@ -322,6 +322,12 @@ def _json_str(document: dict[str, Any], key: str) -> str | None:
 
 
 # --- shared --------------------------------------------------------------------------------
+
+
+def _quoted(line: str, limit: int = 60) -> str:
+    """A line of the file quoted in a reason: one short line however long it is."""
+    line = " ".join(line.split())
+    return repr(line if len(line) <= limit else line[: limit - 1] + "…")
 
 
 def _checked_title(title: str) -> str:

@@ -43,22 +43,26 @@ async def test_hostile_folder_is_reported_and_the_rest_loads(db: Database, tmp_p
     assert again.counts()["unchanged"] == 2 and not again.added
 
 
-async def test_a_file_swapped_for_a_link_out_keeps_its_article_and_leaks_nothing(
+async def test_a_link_out_is_never_kept_even_if_an_old_load_let_it_in(
     db: Database, tmp_path: Path
 ) -> None:
     seeds = tmp_path / "seeds"
     path = write_article(seeds, "story.txt", "Council meets", "The council met.")
-    await load_seeds(db, seeds, now=NOW)
+    write_article(seeds, "other.txt", "Port strike ends", "Dockers return to work.")
+    # What a load before this fix stored from a link to a secret: the same text as a file.
     secret = write_article(tmp_path / "outside", "secret.txt", "Leaked", f"Key {SECRET}.")
+    path.write_bytes(secret.read_bytes())
+    await load_seeds(db, seeds, now=NOW)
+    assert any(SECRET in text for text in await stored_text(db))
     path.unlink()
     path.symlink_to(secret)
     report = await load_seeds(db, seeds, now=NOW)
     [(name, reason)] = report.rejected
     assert name == "story.txt" and "outside the seed folder" in reason
-    assert not report.retracted
+    assert [title for _, title in report.retracted] == ["Leaked"]
     texts = await stored_text(db)
-    assert len(texts) == 1 and texts[0].startswith("Council meets")
-    assert SECRET not in texts[0]
+    assert len(texts) == 1 and texts[0].startswith("Port strike ends")
+    assert not any(SECRET in text for text in texts)
 
 
 async def test_links_inside_the_folder_still_load(db: Database, tmp_path: Path) -> None:
