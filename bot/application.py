@@ -19,6 +19,9 @@ from bot.admin.reload import Reloader
 from bot.clock import Clock, FileClock, SystemClock
 from bot.delivery.pacing import PacedRateLimiter
 from bot.digests.runner import DigestRunner
+from bot.feeds.manage import FeedManager
+from bot.feeds.poller import FeedPoller
+from bot.feeds.service import CHECK_SECONDS, FEEDS_KEY, FeedsService
 from bot.flood import FloodGuard
 from bot.metrics import METRICS_KEY, Metrics
 from bot.search.service import SearchService
@@ -48,6 +51,7 @@ ADMIN_COMMANDS = [
     BotCommand("stats", "Admin: articles, subscribers, digests, answer times"),
     BotCommand("senddigests", "Admin: send today's digests now"),
     BotCommand("broadcast", "Admin: announce to every subscriber"),
+    BotCommand("feeds", "Admin: RSS and Atom feeds: list, add, pause, remove"),
 ]
 ALLOWED_UPDATES = ["message", "callback_query", "inline_query"]
 
@@ -79,6 +83,12 @@ async def set_admin_menu(bot: Bot, admin_id: int) -> None:
 async def _admin_menus(application: App, settings: Settings) -> None:
     for admin in sorted(settings.ADMIN_IDS):
         await set_admin_menu(application.bot, admin)
+
+
+async def _poll_feeds(context: ContextTypes.DEFAULT_TYPE) -> None:
+    feeds: FeedsService | None = context.bot_data.get(FEEDS_KEY)
+    if feeds is not None:
+        feeds.poller.tick()
 
 
 async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -134,8 +144,24 @@ def build_application(
             bot_username=application.bot.username,
         )
         application.bot_data[SERVICES_KEY] = services
+
+        async def new_articles(_: list[str]) -> None:
+            # Searchable and summarised at once, as after a reload.
+            await search.warm_up()
+            summaries.start_backfill()
+
+        application.bot_data[FEEDS_KEY] = FeedsService(
+            FeedManager(db, clock),
+            FeedPoller(
+                db,
+                clock,
+                instance=services.digests.instance,
+                poll_minutes=settings.FEEDS_POLL_MINUTES,
+                on_new=new_articles,
+            ),
+        )
         services.digests.on_report = metrics.digest_run
-        await search.warm_up()
+        await search.warm_up(wait=False)  # nobody waits for a vocabulary or an index
         summaries.start_backfill()
         await application.bot.set_my_commands(PUBLIC_COMMANDS)
         await _admin_menus(application, settings)
@@ -150,12 +176,27 @@ def build_application(
             name="digest-tick",
             job_kwargs={"misfire_grace_time": 30, "coalesce": True, "max_instances": 1},
         )
+        # The first poll once the queue starts (an interval job made before the scheduler runs
+        # would wait a whole interval), then one check a minute for due feeds.
+        application.job_queue.run_once(
+            _poll_feeds, when=0, name="feeds-poll-first", job_kwargs={"misfire_grace_time": 60}
+        )
+        application.job_queue.run_repeating(
+            _poll_feeds,
+            interval=CHECK_SECONDS,
+            first=CHECK_SECONDS,
+            name="feeds-poll",
+            job_kwargs={"misfire_grace_time": 30, "coalesce": True, "max_instances": 1},
+        )
         log.info("bot @%s ready", application.bot.username)
 
     async def post_stop(application: App) -> None:
         services: Services | None = application.bot_data.get(SERVICES_KEY)
         if services is not None:
             await services.digests.stop()
+        feeds: FeedsService | None = application.bot_data.get(FEEDS_KEY)
+        if feeds is not None:
+            await feeds.stop()
 
     async def post_shutdown(application: App) -> None:
         services: Services | None = application.bot_data.get(SERVICES_KEY)

@@ -98,8 +98,25 @@ class ZoneChoice:
     zone: str
 
 
+@dataclass(frozen=True, slots=True)
+class FeedButton:
+    """A /feeds button: pause, resume or remove feed number `feed_id`."""
+
+    action: str
+    feed_id: int
+
+
+FEED_ACTIONS = frozenset({"pause", "resume", "remove"})
+
 Callback = (
-    LatestPage | SearchPage | OpenSummary | OpenFullText | Action | SettingsChange | ZoneChoice
+    LatestPage
+    | SearchPage
+    | OpenSummary
+    | OpenFullText
+    | Action
+    | SettingsChange
+    | ZoneChoice
+    | FeedButton
 )
 
 
@@ -129,6 +146,8 @@ def encode(callback: Callback) -> str:
             return f"G{SEP}{action}{SEP}{value}"
         case ZoneChoice(zone):
             return f"Z{SEP}{zone}"
+        case FeedButton(action, feed_id):
+            return f"R{SEP}{action}{SEP}{feed_id}"
     raise TypeError(callback)
 
 
@@ -171,6 +190,12 @@ def decode(data: str | None) -> Callback | None:
         allowed = SETTINGS.get(action)
         number = None if allowed is None else _number(value, allowed)
         return None if number is None else SettingsChange(action, number)
+    if kind == "R":
+        action, _, value = rest.partition(SEP)
+        feed_id = _number(value, range(1, 10**9))
+        if action not in FEED_ACTIONS or feed_id is None:
+            return None
+        return FeedButton(action, feed_id)
     if kind in ("M", "F"):
         short_id = normalise_short_id(rest) if rest == rest.strip() else None
         if short_id is None:

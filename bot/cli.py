@@ -23,6 +23,7 @@ from bot.admin.stats import gather
 from bot.application import ALLOWED_UPDATES, App, bot_defaults, build_application, make_clock
 from bot.delivery.pacing import PacedRateLimiter
 from bot.digests.runner import DigestRunner
+from bot.feeds import cli as feeds_cli
 from bot.health import serve_alongside_polling
 from bot.logging_setup import setup_logging
 from bot.rendering.admin import stats_text
@@ -78,6 +79,7 @@ def _parser(prog: str = "run_bot.py") -> argparse.ArgumentParser:
     digest_commands.add_parser(
         "send", help="send today's digest now to every active subscriber who has not had it"
     )
+    feeds_cli.add_parser(commands)
     return parser
 
 
@@ -138,6 +140,8 @@ def _run_command(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(load_seed_folder(settings, args.dir or settings.SEEDS_DIR))
     if args.command == "stats":
         return asyncio.run(print_stats(settings))
+    if args.command == "feeds":
+        return asyncio.run(feeds_cli.run(args, settings, make_clock(settings)))
     return asyncio.run(send_digests(settings))  # digests send
 
 
@@ -262,7 +266,7 @@ async def send_digests(settings: Settings) -> int:
     summaries = SummaryService(db)
     try:
         async with bot:
-            search = SearchService(db, index_folder=settings.SEARCH_INDEX_DIR)
+            search = SearchService(db, engine=False)  # one run: no index worth building
             runner = DigestRunner(
                 db=db, bot=bot, clock=make_clock(settings), search=search, summaries=summaries,
                 instance=f"cli-{uuid.uuid4().hex[:8]}", rate=settings.DIGEST_RATE,

@@ -81,6 +81,13 @@ class Settings(BaseSettings):
         description="`true`: send digests and broadcasts with `allow_paid_broadcast`, up to 1000 "
         "a second, each message paid with 0.1 Telegram Stars from the bot's balance.",
     )
+    FEEDS_POLL_MINUTES: float = Field(
+        default=15,
+        ge=1,
+        le=1440,
+        description="How often each RSS or Atom feed is fetched (a failing feed waits longer, "
+        "doubling up to a day).",
+    )
     CLOCK_FILE: Path | None = Field(
         default=None,
         description='For tests and demos: read "now" from this file (ISO 8601) instead of the '

@@ -19,6 +19,7 @@ from handlers import (
     buttons,
     errors,
     fallback,
+    feeds,
     flood,
     inline,
     latest,
@@ -44,6 +45,7 @@ COMMANDS: dict[str, Callback] = {
     "stats": admin.stats_command,
     "senddigests": admin.send_digests_command,
     "broadcast": admin.broadcast_command,
+    "feeds": feeds.feeds_command,
 }
 
 

@@ -11,6 +11,7 @@ from telegram import Update
 
 from bot.callbacks import (
     Action,
+    FeedButton,
     LatestPage,
     OpenFullText,
     OpenSummary,
@@ -21,7 +22,7 @@ from bot.callbacks import (
     needs_chat,
 )
 from bot.rendering import texts
-from handlers import admin, articles, latest, search, subscriptions
+from handlers import admin, articles, feeds, latest, search, subscriptions
 from handlers.common import Context
 
 
@@ -39,6 +40,9 @@ async def on_button(update: Update, context: Context) -> None:
         return
     if isinstance(callback, ZoneChoice):
         await subscriptions.zone_button(update, context, callback)
+        return
+    if isinstance(callback, FeedButton):
+        await feeds.feeds_button(update, context, callback)
         return
     if isinstance(callback, Action) and callback.name.startswith("bc_"):
         await admin.broadcast_button(update, context, callback)

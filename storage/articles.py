@@ -37,7 +37,12 @@ async def by_short_id(session: AsyncSession, text: str) -> Article | None:
     short_id = normalise_short_id(text)
     if short_id is None:
         return None
-    return await session.scalar(select(Article).where(Article.short_id == short_id, LIVE))
+    found = await session.scalar(select(Article).where(Article.short_id == short_id, LIVE))
+    if found is None:  # a link from when ids came from the text: the article that text is now
+        found = await session.scalar(
+            select(Article).where(Article.text_id == short_id, LIVE).order_by(Article.id).limit(1)
+        )
+    return found
 
 
 async def by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, Article]:

@@ -55,6 +55,9 @@ class Article(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     short_id: Mapped[str] = mapped_column(String(16), unique=True)
+    # The id this text had when ids came from the text (before migration 0005): links shared
+    # then still open the article after the database is rebuilt.
+    text_id: Mapped[str | None] = mapped_column(String(16), index=True)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
@@ -76,6 +79,7 @@ class Article(Base):
     __table_args__ = (
         Index("ix_articles_live_sort", "retracted", "sort_at"),
         Index("ix_articles_loaded_at", "loaded_at"),
+        Index("ix_articles_url", "url"),  # feed items are matched to stored articles by link
     )
 
     @property
@@ -174,3 +178,48 @@ class Question(Base):
     # What the question is for: a /subscribe waiting for its zone keeps its time and topics.
     pending: Mapped[dict[str, Any]] = mapped_column(JSON)
     asked_at: Mapped[datetime]
+
+
+class Feed(Base):
+    """An RSS or Atom feed polled for new articles, with what its last fetch said."""
+
+    __tablename__ = "feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    # The validators of the last 200, sent back so an unchanged feed answers 304 with no body.
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    added_at: Mapped[datetime]
+    last_fetch_at: Mapped[datetime | None]
+    last_status: Mapped[str | None] = mapped_column(String(16))  # ok | unchanged | error
+    last_error: Mapped[str | None] = mapped_column(Text)
+    items_seen: Mapped[int] = mapped_column(default=0)
+    articles_added: Mapped[int] = mapped_column(default=0)
+    consecutive_failures: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    paused: Mapped[bool] = mapped_column(default=False)
+    # One instance polls a feed at a time: the holder and until when its claim stands (a holder
+    # that died leaves a claim that runs out, so a restart loses nothing).
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_feeds_due", "paused", "next_attempt_at"),)
+
+
+class FeedItem(Base):
+    """An item a feed has carried (by its GUID, else link, else text) and the article it became."""
+
+    __tablename__ = "feed_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
+    item_key: Mapped[str] = mapped_column(String(64))
+    link: Mapped[str | None] = mapped_column(Text)
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+    seen_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("feed_id", "item_key", name="uq_feed_items_feed_key"),)

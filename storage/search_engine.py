@@ -165,10 +165,10 @@ class SearchEngine:
                 del writer
         self._indexed = live
         self._version = version
-        await asyncio.to_thread(self._save_state)
         assert self._index is not None
         self._index.reload()
-        self.ready = True
+        self.ready = True  # searchable now; the state for a restart is written after
+        await asyncio.to_thread(self._save_state)
 
     def _writer(self, heap: int) -> Any:
         assert self._index is not None

@@ -30,6 +30,12 @@ def short_id_candidates(key: str) -> Iterator[str]:
         yield "".join(chars)
 
 
+def text_short_id(content_hash: str) -> str:
+    """The id an article's text gave it before ids came from seed file paths (the first
+    candidate of its content hash): kept so links shared then still open the article."""
+    return next(short_id_candidates(content_hash))
+
+
 def normalise_short_id(text: str) -> str | None:
     """The id as stored, or None when `text` cannot be one (so no query is wasted on it)."""
     text = text.strip().lower()

@@ -108,3 +108,17 @@ async def test_a_damaged_index_is_rebuilt(db: Database, tmp_path: Path) -> None:
     assert await titles(again, "quokka") == ["Quokka census published"]
     assert await titles(again, "zebracron") == ["Zebracorn sighted in Geneva"]
     again.close()
+
+
+@BOTH_DATABASES
+async def test_searches_before_anything_is_loaded_are_answered(
+    db: Database, tmp_path: Path
+) -> None:
+    await seeded(db, tmp_path)
+    service = SearchService(db, index_folder=tmp_path / "index")
+    # Neither vocabulary nor index yet (a first start): words are taken as typed.
+    result = await service.search("zebracorn parliament budget")
+    assert "Zebracorn sighted in Geneva" in [hit.article.title for hit in result.hits]
+    await service.index_ready()
+    assert await titles(service, "zebracron") == ["Zebracorn sighted in Geneva"]
+    service.close()

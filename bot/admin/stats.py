@@ -7,7 +7,9 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from storage import articles, deliveries, subscribers
+from storage import feeds as feed_store
 from storage.database import Database
+from storage.feeds import FeedCounts
 from storage.state import LAST_RELOAD, alive_window, get_state, heartbeats
 
 
@@ -24,6 +26,8 @@ class Stats:
     latency: dict[str, tuple[int, float, float]] = field(default_factory=dict)
     # This process's counters since it started (bot/metrics.py's, as /metrics shows them).
     counters: dict[str, dict[str, float]] = field(default_factory=dict)
+    feeds: FeedCounts | None = None
+    failing_feeds: list[tuple[str, str]] = field(default_factory=list)  # (url, last error)
 
 
 async def gather(db: Database, now: datetime, tick_seconds: float) -> Stats:
@@ -41,4 +45,9 @@ async def gather(db: Database, now: datetime, tick_seconds: float) -> Stats:
             now=now,
             heartbeats=await heartbeats(session),
             alive_window=alive_window(tick_seconds),
+            feeds=await feed_store.feed_counts(session),
+            failing_feeds=[
+                (feed.url, feed.last_error or "error")
+                for feed in await feed_store.failing_feeds(session, limit=3)
+            ],
         )

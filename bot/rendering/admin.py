@@ -71,6 +71,8 @@ def stats_text(stats: Stats, *, html: bool = True) -> str:
         lines.append(f"Last reload: {at} UTC" + (f" ({by})" if by else "") + f": {counts}")
     else:
         lines.append("Last reload: none since the database was made")
+    if stats.feeds is not None and stats.feeds.feeds:
+        lines.append(feeds_line(stats))
     if stats.uptime is not None:
         lines.append(f"Uptime: {_duration(stats.uptime)}")
     lines += counter_lines(stats.counters)
@@ -88,6 +90,19 @@ def stats_text(stats: Stats, *, html: bool = True) -> str:
     if table:
         text += f"\nAnswer times, last hour:\n<pre>{clean(table)}</pre>"
     return text
+
+
+def feeds_line(stats: Stats) -> str:
+    """Feeds: how many, paused, failing (the worst few named: an admin sees what to fix)."""
+    counts = stats.feeds
+    assert counts is not None
+    line = f"Feeds: {counts.feeds} ({counts.paused} paused, {counts.failing} failing)"
+    if stats.failing_feeds:
+        named = "; ".join(
+            f"{clip(url, 60)}: {clip(error, 60)}" for url, error in stats.failing_feeds
+        )
+        line = "⚠️ " + line + f": {named}"
+    return line
 
 
 def reload_progress(done: int, total: int) -> str:

@@ -6,7 +6,6 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from urllib.parse import urlsplit
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -155,21 +154,6 @@ def no_results(query: str) -> Reply:
     )
 
 
-def source_link(article: Article) -> str:
-    """A "Read at the source" link to the article's own page, when its seed gave a web address
-    Telegram will take (anything else would fail the whole message)."""
-    url = (article.url or "").strip()
-    parts = urlsplit(url)
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or len(url) > 2048
-        or any(ch.isspace() or ord(ch) < 32 for ch in url)
-    ):
-        return ""
-    return f'🔗 <a href="{html.escape(url, quote=True)}">Read at the source</a>'
-
-
 def summary_card(article: Article, sentences: Sequence[str], zone: tzinfo) -> Reply:
     """Title, date, source and the summary, with a button for the full text."""
     lines = [bold(article.title), byline(article, zone)]
@@ -178,10 +162,18 @@ def summary_card(article: Article, sentences: Sequence[str], zone: tzinfo) -> Re
     sentences = list(sentences) or article.paragraphs[:1]
     body = "\n".join(f"• {clean(clip(s, MAX_SENTENCE))}" for s in sentences)
     text = "\n".join(lines) + "\n\n" + body
+    row = [_button("📄 Full text", OpenFullText(article.short_id))]
     if link := source_link(article):
-        text += "\n\n" + link
-    keyboard = InlineKeyboardMarkup([[_button("📄 Full text", OpenFullText(article.short_id))]])
-    return Reply(text, keyboard)
+        row.append(InlineKeyboardButton("🔗 Read at the source", url=link))
+    return Reply(text, InlineKeyboardMarkup([row]))
+
+
+def source_link(article: Article) -> str | None:
+    """The article's page (feeds give one, seeds may), when it is a web address a button takes."""
+    url = article.url
+    if url and len(url) <= 1000 and url.startswith(("http://", "https://")) and " " not in url:
+        return url
+    return None
 
 
 def full_text(article: Article, zone: tzinfo) -> list[str]:
@@ -192,9 +184,9 @@ def full_text(article: Article, zone: tzinfo) -> list[str]:
     header = bold(article.title) + "\n" + byline(article, zone)
     if article.dateline:
         header += f" · {clean(article.dateline)}"
-    if link := source_link(article):
-        header += "\n" + link
     blocks = [header]
     for paragraph in article.paragraphs:
         blocks.extend(clean(piece) for piece in split_text(paragraph, MAX_MESSAGE - 8))
+    if link := source_link(article):
+        blocks.append(f'<a href="{html.escape(link, quote=True)}">Read at the source</a>')
     return join_within(blocks)

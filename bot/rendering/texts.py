@@ -51,7 +51,9 @@ ADMIN_HELP = (
     "/reload — load the seed folder again, with a report\n"
     "/senddigests — today's digest now to everyone who has not had it\n"
     "/broadcast — an announcement to every subscriber, after a confirm\n"
-    "   <code>/broadcast We are back after maintenance.</code>"
+    "   <code>/broadcast We are back after maintenance.</code>\n"
+    "/feeds — the RSS and Atom feeds: list, add, pause, remove\n"
+    "   <code>/feeds add https://example.com/rss.xml</code>"
 )
 
 

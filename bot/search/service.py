@@ -13,9 +13,9 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.search.ranking import Candidate, Match, QueryPlan, plan_query, rank
+from bot.search.ranking import Candidate, Match, QueryPlan, QueryWord, plan_query, rank
 from bot.search.text import fold, typo_budget
-from bot.search.vocabulary import Vocabulary
+from bot.search.vocabulary import Alternative, Vocabulary
 from storage import articles
 from storage.database import Database
 from storage.models import Article
@@ -27,9 +27,10 @@ log = logging.getLogger(__name__)
 
 CANDIDATES = 50
 VOCABULARY_FILE = "vocabulary.json"
+START_WAIT_SECONDS = 1.0
 RERANKED = 30  # from each of the index's two rankings
 MAX_QUERY_CHARS = 200
-VERSION_CHECK_SECONDS = 1.0
+VERSION_CHECK_SECONDS = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,20 +70,22 @@ class SearchService:
 
     async def vocabulary(self, session: AsyncSession) -> Vocabulary:
         """The vocabulary of the current corpus; whether it changed is asked at most once a
-        second (a reload in another instance shows within that), not on every search. A new
+        half second (a reload in another instance shows within that), not on every search. A new
         one loads in the background while the last one serves (at 100k articles SQLite takes
-        seconds to count its terms); only the very first load is waited for."""
+        seconds to count its terms). Until the first one is in, words are taken as typed."""
         if self._version is not None and time.monotonic() - self._checked < VERSION_CHECK_SECONDS:
             return self._vocabulary
         version = await corpus_version(session)
         self._checked = time.monotonic()
         if self.engine is not None and (version != self._version or not self.engine.ready):
             self.engine.start_sync(self.db)
-        if version != self._version:
-            if self._version is None:
-                await self._load_vocabulary(version)
-            elif self._loading is None or self._loading.done():
-                self._loading = asyncio.create_task(self._load_vocabulary(version))
+        if version != self._version and self._version is None:
+            # A restart, or another instance loaded it first: from disk at once.
+            terms = await asyncio.to_thread(self._cached_terms, version)
+            if terms is not None:
+                self._vocabulary, self._version = Vocabulary(terms), version
+        if version != self._version and (self._loading is None or self._loading.done()):
+            self._loading = asyncio.create_task(self._load_vocabulary(version))
         return self._vocabulary
 
     async def _load_vocabulary(self, version: str) -> None:
@@ -124,20 +127,27 @@ class SearchService:
         except OSError as exc:  # a cache only: the database has it all
             log.warning("could not save the search vocabulary at %s: %s", path, exc)
 
-    async def warm_up(self) -> None:
+    async def warm_up(self, *, wait: bool = True) -> None:
         """Load the current vocabulary now (after a reload, say), so nobody waits for it; bring
         a ready index in step too. A first build goes on in the background (searches use the
-        database meanwhile): start-up does not wait for it."""
+        database meanwhile). `wait=False` (start-up): start both, wait a second at most."""
         self._checked = 0.0
         async with self.db.read() as session:
             version = await corpus_version(session)
             await self.vocabulary(session)
+        if not wait:
+            if self._loading is not None:  # a small corpus's is in at once: worth a second
+                await asyncio.wait([self._loading], timeout=START_WAIT_SECONDS)
+            return
         await self._load_vocabulary(version)
         if self.engine is not None and self.engine.ready:
             await self.engine.sync(self.db)
 
     async def index_ready(self) -> None:
-        """Wait until the index is built and in step (tests, benchmarks)."""
+        """Wait until the vocabulary and the index are loaded and in step (tests, benchmarks)."""
+        async with self.db.read() as session:
+            version = await corpus_version(session)
+        await self._load_vocabulary(version)
         if self.engine is not None:
             await self.engine.sync(self.db)
 
@@ -150,6 +160,11 @@ class SearchService:
         async with self.db.read() as session:
             vocabulary = await self.vocabulary(session)
             plan = plan_query(query, vocabulary)
+            if self._version is None:
+                # No vocabulary yet (the first seconds of a first start): words as typed.
+                plan = QueryPlan(
+                    tuple(QueryWord(w.typed, (Alternative(w.typed, 0),)) for w in plan.words)
+                )
             groups = plan.groups()
             wanted = max(CANDIDATES, limit)
             ids = None
@@ -206,7 +221,7 @@ class SearchService:
         if len(ids) < wanted and len(telling) > 1:
             # Too few hold them all: add those holding the two rarest. Any article that
             # misses at most one word holds one of them, and rare words match few.
-            rarest = sorted(telling, key=lambda g: sum(vocabulary.doc_counts[t] for t in g))
+            rarest = sorted(telling, key=lambda g: sum(vocabulary.doc_counts.get(t, 0) for t in g))
             more = await self.index.match(session, rarest[:2], require_all=False, limit=wanted)
             seen = set(ids)
             ids += [i for i in more if i not in seen]

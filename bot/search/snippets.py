@@ -13,13 +13,62 @@ _WORD = re.compile(r"[^\W_]+")
 # a paragraph, too much for every search result; this is the cheap rule plus the commonest
 # exceptions: a period after a title, an initial or a dotted abbreviation ends no sentence.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?![a-z])")
-_NOT_AN_END = re.compile(
-    r"(?:\b(?:mr|mrs|ms|dr|prof|st|sr|jr|gen|gov|sen|rep|pres|lt|col|sgt|capt|adm|rev|hon|"
-    r"vs|etc|inc|ltd|corp|dept|mt|ft|approx|fig)|(?<![^\W_])[^\W\d_](?:\.[^\W\d_])*)\.$",
-    re.IGNORECASE,
+# Words whose period ends no sentence: titles and common abbreviations (any case).
+_TITLES = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "sr",
+        "jr",
+        "gen",
+        "gov",
+        "sen",
+        "rep",
+        "pres",
+        "lt",
+        "col",
+        "sgt",
+        "capt",
+        "adm",
+        "rev",
+        "hon",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "corp",
+        "dept",
+        "mt",
+        "ft",
+        "approx",
+        "fig",
+    ]
 )
+_LONGEST_TITLE = max(map(len, _TITLES))
 
-_ABBREVIATION_WINDOW = 16  # longer than any title above ("approx.")
+
+def _ends_no_sentence(paragraph: str, period: int, start: int) -> bool:
+    """Whether the period at `period` follows a title ("Dr.") or an initial ("J.", the "S" of
+    "U.S."): the run of word characters just before it decides, so each check looks back a
+    few characters at most (a check from the sentence's start made "A. A. A. ..." quadratic)."""
+    first = period
+    while first > start and period - first <= _LONGEST_TITLE:
+        before = paragraph[first - 1]
+        if not (before.isalnum() or before == "_"):
+            break
+        first -= 1
+    else:
+        if first > start:
+            return False  # a longer word than any title
+    word = paragraph[first:period]
+    if len(word) == 1:
+        return word.isalpha()
+    return word.lower() in _TITLES
+
 
 Segments = list[tuple[str, bool]]  # (text, is a matched word)
 
@@ -47,11 +96,7 @@ def sentences(paragraph: str) -> list[str]:
     found: list[str] = []
     start = 0
     for end in _SENTENCE_END.finditer(paragraph):
-        # Only the text just before the period can make it no end: looking back from the
-        # sentence's start instead made "A. A. A. ..." quadratic (each initial rescanned it all).
-        # A dotted run longer than the window is still matched, by its tail.
-        window = max(start, end.start() + 1 - _ABBREVIATION_WINDOW)
-        if paragraph[end.start()] == "." and _NOT_AN_END.search(paragraph, window, end.start() + 1):
+        if paragraph[end.start()] == "." and _ends_no_sentence(paragraph, end.start(), start):
             continue
         found.append(paragraph[start : end.end()])
         start = end.end()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,13 +22,13 @@ from typing import Any
 from sqlalchemy import and_, delete, exists, func, insert, select, text, update
 
 from storage.database import Database
-from storage.models import Article, SeedFile
+from storage.models import Article, FeedItem, SeedFile
 from storage.seeds.lock import seed_load_lock
 from storage.seeds.names import shown
 from storage.seeds.parsing import parse_seed
 from storage.seeds.records import ParsedArticle, Rejection
 from storage.seeds.scanning import OUTSIDE, SeedBytes, SeedStat, read_seed, scan_folder
-from storage.short_ids import short_id_candidates
+from storage.short_ids import short_id_candidates, text_short_id
 from storage.state import bump_corpus_version
 from storage.upsert import upsert_rows
 
@@ -163,7 +164,9 @@ class SeedLoader:
 
     def __init__(self, db: Database, root: Path, *, now: datetime) -> None:
         self.db = db
-        self.root = root.resolve()
+        # os.path.realpath never raises (Path.resolve does on a link loop): a folder that is a
+        # loop is then "not a folder" to run(), like a missing one.
+        self.root = Path(os.path.realpath(root))
         self.now = now
         self.report = LoadReport(folder=shown(str(self.root)))
         self._taken: set[str] | None = None  # every short id in use, read once per load
@@ -437,6 +440,7 @@ class SeedLoader:
         article = parsed.article
         return {
             "content_hash": parsed.content_hash,
+            "text_id": text_short_id(parsed.content_hash),
             "title": article.title,
             "body": "\n\n".join(article.paragraphs),
             "published_at": article.published_at,
@@ -494,10 +498,13 @@ class SeedLoader:
                     .where(exists().where(SeedFile.article_id == Article.id))
                 )
             held = exists().where(SeedFile.article_id == Article.id)
+            # Articles that feeds brought (storage/feeds.py) are no seed file's to retract.
+            in_feed = exists().where(FeedItem.article_id == Article.id)
+            from_feed = Article.seed_path.startswith("feed:")
             orphans = (
                 await session.execute(
                     select(Article.id, Article.short_id, Article.title).where(
-                        and_(Article.retracted.is_(False), ~held)
+                        and_(Article.retracted.is_(False), ~held, ~in_feed, ~from_feed)
                     )
                 )
             ).all()

@@ -1,6 +1,7 @@
 """Seed file -> ParsedArticle, or a Rejection with a one-line reason. Pure; never raises.
 
-Three layouts, told apart from the text itself:
+Three layouts, told apart from the text itself (and saved web pages, `.html`, read by
+storage/seeds/html_pages.py):
 - JSON: an object with title, body, published_at, source, url, topics.
 - Wire page: optional date line, title, navigation furniture, then "GENEVA (AP) -- text...",
   ending at the copyright line.
@@ -19,6 +20,7 @@ from typing import Any, NamedTuple
 
 from storage.seeds.dates import parse_date_line, parse_iso, resolve
 from storage.seeds.decoding import clean_text, decode_seed
+from storage.seeds.html_pages import looks_like_html, parse_html_page
 from storage.seeds.records import ParsedArticle, Rejection
 
 MAX_TITLE_CHARS = 300
@@ -82,6 +84,8 @@ def parse_seed(
         now = datetime.now(UTC)
     elif now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
+    if looks_like_html(text, name):  # a saved web page: its main text, by trafilatura
+        return parse_html_page(text)
     try:
         if text.lstrip().startswith("{"):
             return _parse_json(text)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from storage.database import Database
@@ -73,3 +74,14 @@ async def test_links_inside_the_folder_still_load(db: Database, tmp_path: Path) 
     assert report.added == ["alias.txt"]
     assert [name for name, _ in report.duplicates] == ["real/story.txt"]
     assert not report.rejected
+
+
+async def test_a_seed_folder_that_is_a_link_loop_changes_nothing(
+    db: Database, tmp_path: Path
+) -> None:
+    from storage.seeds.loader import SeedFolderError
+
+    (tmp_path / "seeds").symlink_to("seeds")
+    # The old code: RuntimeError("Symlink loop"), and the bot's start-up died of it.
+    with pytest.raises(SeedFolderError, match="not a folder"):
+        await load_seeds(db, tmp_path / "seeds", now=NOW)

@@ -93,3 +93,26 @@ async def test_a_file_written_anew_after_retraction_has_the_id_a_rebuild_gives(
     now_ids = await ids(db)
     assert now_ids["A different story"] == first_id
     assert await rebuilt_ids(database_url, folder, tmp_path) == now_ids
+
+
+async def test_links_from_when_ids_came_from_the_text_open_the_article_after_a_rebuild(
+    db: Database, tmp_path: Path
+) -> None:
+    from storage import articles
+    from storage.seeds.loader import content_hash
+    from storage.seeds.parsing import parse_seed
+    from storage.seeds.records import ParsedArticle
+    from storage.short_ids import short_id_candidates
+
+    folder = tmp_path / "seeds"
+    path = write_article(folder, "budget.txt", "Budget vote delayed", "The vote was put off.")
+    parsed = parse_seed(path.read_bytes(), now=NOW)
+    assert isinstance(parsed, ParsedArticle)
+    # The id the old scheme gave this text (the first candidate of its content hash).
+    old_link = next(short_id_candidates(content_hash(parsed)))
+    await load_seeds(db, folder, now=NOW)  # a database rebuilt after the upgrade
+    async with db.read() as session:
+        article = await articles.by_short_id(session, old_link)
+        assert article is not None and article.title == "Budget vote delayed"
+        assert article.short_id != old_link  # its id now comes from the path
+        assert await articles.by_short_id(session, article.short_id) is article

@@ -8,7 +8,7 @@ of zone, "today's digest went out" is judged by the new zone's date, so no day i
 Existing rows take their subscriber's present zone.
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0008 (after main's 0005 and 0008; written as 0007 on top of 0003)
 Create Date: 2026-11-29
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 from storage.models import UTCDateTime
 
 revision: str = "0007"
-down_revision: str | None = "0003"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

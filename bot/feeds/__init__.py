@@ -1,0 +1,1 @@
+"""Live news from RSS and Atom feeds: fetching, parsing, polling, OPML."""
