@@ -37,8 +37,8 @@ log = logging.getLogger(__name__)
 PUBLIC_COMMANDS = [
     BotCommand("latest", "Newest articles: /latest 10 world"),
     BotCommand("search", "Find articles, typos welcome: /search putin syria"),
-    BotCommand("summary", "Summary of an article: /summary a1b2c3"),
-    BotCommand("article", "Full text of an article: /article a1b2c3"),
+    BotCommand("summary", "Summary of an article: /summary 8hgsdc"),
+    BotCommand("article", "Full text of an article: /article 8hgsdc"),
     BotCommand("subscribe", "Daily digest at your time: /subscribe 7:30 Europe/Berlin"),
     BotCommand("settings", "Your digest time, zone, topics and size"),
     BotCommand("digest", "Preview your digest now"),

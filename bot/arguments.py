@@ -29,8 +29,10 @@ def parse_latest(text: str) -> LatestArgs | str:
     count = 0
     topic_words = []
     for word in text.split():
+        if word.isascii() and word.isdigit() and count == 0 and int(word) > MAX_LATEST:
+            return f"I list at most {MAX_LATEST} articles: try /latest {MAX_LATEST}."
         if word.isascii() and word.isdigit() and count == 0 and int(word) > 0:
-            count = min(int(word), MAX_LATEST)
+            count = int(word)
         elif _NUMBERISH.fullmatch(word):
             return (
                 f"“{echo(word)}” is not a number of articles I can show: "
@@ -56,21 +58,30 @@ def match_topic(typed: str, known: Sequence[str]) -> str | None:
 
 
 _TIME = re.compile(
-    r"^(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2}))?\s*(?P<half>a\.?m\.?|p\.?m\.?)?$", re.IGNORECASE
+    r"^(?:(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2})(?::(?P<second>\d{2}))?|h)?"
+    r"|(?P<hh>\d{2})(?P<mm>\d{2}))"  # 0730
+    r"\s*(?P<half>a\.?m\.?|p\.?m\.?)?$",
+    re.IGNORECASE,
 )
 _TOPICS = re.compile(r"\btopics?\s*:", re.IGNORECASE)
+_HOUR = re.compile(r"\d{1,2}")
+_MINUTES = re.compile(r"\d{2}")
+_HALF = re.compile(r"[ap]\.?m\.?", re.IGNORECASE)
 MAX_TOPICS = 10
+# Topics that mean "no filter".
+ALL_TOPICS = frozenset({"all", "any", "everything", "none", "-", "*"})
 
 
 @dataclass(frozen=True, slots=True)
 class SubscribeArgs:
     minute: int | None  # minutes after local midnight; None: keep or default
     zone: str  # the timezone as typed ("" for none)
-    topics: tuple[str, ...] | None  # None: keep what they had
+    topics: tuple[str, ...] | None  # None: keep what they had; (): every topic
 
 
 def parse_time(text: str) -> int | None:
-    """`7:30`, `07:30`, `19:00`, `7am`, `7:30 pm`, `7`, `noon` -> minutes after midnight."""
+    """`7:30`, `07:30`, `0730`, `07:30:00`, `19:00`, `19h`, `7am`, `7:30 pm`, `7`, `noon` ->
+    minutes after midnight."""
     text = text.strip().lower()
     if text in ("noon", "midday"):
         return 12 * 60
@@ -79,9 +90,10 @@ def parse_time(text: str) -> int | None:
     found = _TIME.match(text)
     if not found:
         return None
-    hour, minute = int(found["hour"]), int(found["minute"] or 0)
+    hour = int(found["hour"] or found["hh"])
+    minute = int(found["minute"] or found["mm"] or 0)
     half = (found["half"] or "").replace(".", "")
-    if minute > 59:
+    if minute > 59 or int(found["second"] or 0) > 59:
         return None
     if half:
         if not 1 <= hour <= 12:
@@ -92,30 +104,73 @@ def parse_time(text: str) -> int | None:
     return hour * 60 + minute
 
 
+def _take_times(words: list[str]) -> tuple[list[tuple[int, str]], list[str]]:
+    """The times among `words` (`7:30`, `7 am`, `7 30`, `7 30 pm`) and the other words."""
+    times: list[tuple[int, str]] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(words):
+        spans = [words[i : i + n] for n in (3, 2) if i + n <= len(words)]
+        for span in spans:
+            head, tail = span[0], span[1:]
+            if not _HOUR.fullmatch(head):
+                continue
+            if _MINUTES.fullmatch(tail[0]) and (len(tail) == 1 or _HALF.fullmatch(tail[1])):
+                text = f"{head}:{tail[0]}" + (tail[1] if len(tail) == 2 else "")
+            elif len(tail) == 1 and _HALF.fullmatch(tail[0]):
+                text = head + tail[0]
+            else:
+                continue
+            if (minute := parse_time(text)) is not None:
+                times.append((minute, " ".join(span)))
+                i += len(span)
+                break
+        else:
+            if (minute := parse_time(words[i])) is not None:
+                times.append((minute, words[i]))
+            else:
+                rest.append(words[i])
+            i += 1
+    return times, rest
+
+
+def _offsetish(word: str) -> bool:
+    """`+3`, `-5:30`, `UTC+3`, `GMT-3`: a UTC offset, part of the zone, not a time."""
+    return word[:1] in "+-−" or word.lower().startswith(("utc", "gmt"))
+
+
 def parse_subscribe(text: str) -> SubscribeArgs | str:
-    """`[time] [timezone] [topics: a, b]` in any spacing; a string is what is wrong."""
+    """Time, timezone and `topics: a, b` in any order and spacing; a string says what is wrong
+    or asks what was meant (two times)."""
     topics: tuple[str, ...] | None = None
+    times: list[tuple[int, str]] = []
     found = _TOPICS.search(text)
     if found:
         listed = text[found.end() :]
         text = text[: found.start()]
         spellings: dict[str, str] = {}  # "Syria, SYRIA" is one topic: the first spelling
-        for topic in (t.strip() for t in listed.split(",")):
+        for item in listed.split(","):
+            # A time may follow the topics: `topics: syria 7:30`.
+            item_times, item_words = _take_times(item.split())
+            times += item_times
+            topic = " ".join(item_words)
             if topic:
                 spellings.setdefault(topic.casefold(), topic)
         topics = tuple(spellings.values())
+        if {t.casefold() for t in topics} & ALL_TOPICS:
+            topics = ()
         if len(topics) > MAX_TOPICS:
             return f"At most {MAX_TOPICS} topics, please."
         if any(len(t) > 60 for t in topics):
             return "Topics are words like syria or elections, not sentences."
-    words = text.split()
-    minute = None
-    # The time may be one word ("7:30", "7am") or two ("7 am").
-    for size in (2, 1):
-        if len(words) >= size and (parsed := parse_time(" ".join(words[:size]))) is not None:
-            minute, words = parsed, words[size:]
-            break
-    else:
-        if words and any(ch.isdigit() for ch in words[0]):
-            return f"“{echo(words[0])}” is not a time I can read. Try 7:30, 19:00 or 7am."
-    return SubscribeArgs(minute, " ".join(words), topics)
+    before_times, words = _take_times(text.split())
+    times = before_times + times
+    if len(times) > 1:
+        return (
+            f"Which time do you mean: {' or '.join(typed for _, typed in times)}? "
+            "Send one, e.g. /subscribe 7:30 Berlin."
+        )
+    for word in words:
+        if any(ch.isdigit() for ch in word) and not _offsetish(word):
+            return f"“{echo(word)}” is not a time I can read. Try 7:30, 19:00, 0730 or 7am."
+    return SubscribeArgs(times[0][0] if times else None, " ".join(words), topics)

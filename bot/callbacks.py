@@ -92,6 +92,13 @@ class SettingsChange:
 
 
 @dataclass(frozen=True, slots=True)
+class ZoneChoice:
+    """A button offering one timezone (an IANA name is at most 32 bytes)."""
+
+    zone: str
+
+
+@dataclass(frozen=True, slots=True)
 class FeedButton:
     """A /feeds button: pause, resume or remove feed number `feed_id`."""
 
@@ -102,7 +109,14 @@ class FeedButton:
 FEED_ACTIONS = frozenset({"pause", "resume", "remove"})
 
 Callback = (
-    LatestPage | SearchPage | OpenSummary | OpenFullText | Action | SettingsChange | FeedButton
+    LatestPage
+    | SearchPage
+    | OpenSummary
+    | OpenFullText
+    | Action
+    | SettingsChange
+    | ZoneChoice
+    | FeedButton
 )
 
 
@@ -130,6 +144,8 @@ def encode(callback: Callback) -> str:
             return f"A{SEP}{name}"
         case SettingsChange(action, value):
             return f"G{SEP}{action}{SEP}{value}"
+        case ZoneChoice(zone):
+            return f"Z{SEP}{zone}"
         case FeedButton(action, feed_id):
             return f"R{SEP}{action}{SEP}{feed_id}"
     raise TypeError(callback)
@@ -140,6 +156,10 @@ def _number(text: str, allowed: range) -> int | None:
         return None
     value = int(text)
     return value if value in allowed else None
+
+
+# The shape of an IANA name (or a stored fixed offset); the handler checks it is a real zone.
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2}|UTC[+-]\d{1,2}:\d{2}")
 
 
 def decode(data: str | None) -> Callback | None:
@@ -183,6 +203,8 @@ def decode(data: str | None) -> Callback | None:
         return OpenSummary(short_id) if kind == "M" else OpenFullText(short_id)
     if kind == "A" and (rest in ACTIONS or _BROADCAST.fullmatch(rest)):
         return Action(rest)
+    if kind == "Z" and _ZONE_NAME.fullmatch(rest):
+        return ZoneChoice(rest)
     return None
 
 

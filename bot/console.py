@@ -6,20 +6,25 @@ number presses one. `@ words` runs an inline query; `/quit` (or Ctrl-D) leaves.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TextIO
 
+from sqlalchemy.engine import make_url
+
 from bot.application import ALLOWED_UPDATES, App, build_application
-from bot.settings import Settings
+from bot.settings import PROJECT_DIR, Settings
 from fakeapi.models import SentMessage
 from fakeapi.threaded import FakeTelegramThread
 
-USER_ID = 1001
+USER_ID = 1001  # you, in the console chat: ADMIN_IDS=1001 to try the admin commands
+LOG_NAME = "console.log"
 # After each line, wait for the bot's answer before prompting again (so replies and prompts do
 # not interleave, and piped input reads like a chat): the first message, then any that follow
 # it closely (a long article comes in several).
@@ -146,12 +151,45 @@ class Console:
         self.write("\n".join(lines) + "\n")
 
 
-def _read_input(console: Console, stop: Callable[[], None]) -> None:
-    console.write(
+def log_path(settings: Settings) -> Path:
+    """Where the console chat's log goes: beside the SQLite file, else the project's data/."""
+    url = make_url(settings.DATABASE_URL)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return Path(str(url.database)).expanduser().parent / LOG_NAME
+    return PROJECT_DIR / "data" / LOG_NAME
+
+
+def log_to_file(path: Path) -> None:
+    """Send the log to `path`: lines printed in the middle of the chat would garble it. The
+    handler's filters (secrets redacted) go along."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    handler = logging.FileHandler(path, encoding="utf-8")
+    for old in root.handlers:
+        handler.setFormatter(old.formatter or logging.Formatter())
+        for found in old.filters:
+            handler.addFilter(found)
+    root.handlers[:] = [handler]
+
+
+def banner(settings: Settings, log: Path | None) -> str:
+    admin = USER_ID in settings.ADMIN_IDS
+    return (
         "Local console chat with the news bot (fake Telegram, no token).\n"
         "Type /start, /latest, /search words, or just words; numbers press buttons; "
         "'@ words' runs an inline query; /quit leaves.\n"
+        f"You are user {USER_ID}"
+        + (
+            " (an admin: /stats, /reload, /senddigests, /broadcast).\n"
+            if admin
+            else f"; ADMIN_IDS={USER_ID} makes you an admin to try /stats, /reload, ...\n"
+        )
+        + (f"The log goes to {log}.\n" if log is not None else "")
     )
+
+
+def _read_input(console: Console, stop: Callable[[], None], greeting: str = "") -> None:
+    console.write(greeting)
     while True:
         try:
             line = input("you> ")
@@ -166,6 +204,12 @@ def _read_input(console: Console, stop: Callable[[], None]) -> None:
 
 
 def run_console(settings: Settings, register: Callable[[App], None]) -> int:
+    log: Path | None = log_path(settings)
+    try:
+        log_to_file(log_path(settings))
+    except OSError:
+        log = None  # an unwritable folder: the log stays on the terminal
+    greeting = banner(settings, log)
     with FakeTelegramThread() as tg:
         console = Console(tg, colour=sys.stdout.isatty())
         tg.on_bot_message(console.show)
@@ -177,7 +221,7 @@ def run_console(settings: Settings, register: Callable[[App], None]) -> int:
 
         def read_when_ready() -> None:
             tg.wait_until_polling(timeout=120)  # seeds load before the bot polls
-            _read_input(console, stop)
+            _read_input(console, stop, greeting)
 
         threading.Thread(target=read_when_ready, daemon=True).start()
         application.run_polling(allowed_updates=ALLOWED_UPDATES)

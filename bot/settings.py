@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -193,6 +193,9 @@ class Settings(BaseSettings):
     @field_validator("DATABASE_URL")
     @classmethod
     def _check_database_url(cls, value: str) -> str:
+        from storage.database import async_url
+
+        value = async_url(value.strip())
         scheme = value.split("://", 1)[0] if "://" in value else ""
         if scheme not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
             raise ValueError(
@@ -218,13 +221,18 @@ class Settings(BaseSettings):
     @field_validator("DEFAULT_TIMEZONE")
     @classmethod
     def _check_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown timezone {value!r} (use an IANA name like Europe/Berlin)"
-            ) from None
-        return value
+        # Read the way users' zones are (`berlin`, `UTC+3`, `india`), stored as the zone found.
+        from bot.timezones import is_zone, match_timezone
+
+        if is_zone(value):
+            return value
+        found = match_timezone(value)
+        if found.zone is not None:
+            return found.zone
+        could = f": could be {', '.join(found.candidates)}" if found.candidates else ""
+        raise ValueError(
+            f"unknown timezone {value!r}{could} (use a city or an IANA name like Europe/Berlin)"
+        )
 
     @field_validator("LOG_LEVEL")
     @classmethod
@@ -249,8 +257,10 @@ class Settings(BaseSettings):
         return self.TELEGRAM_BOT_TOKEN.get_secret_value() if self.TELEGRAM_BOT_TOKEN else None
 
     @property
-    def timezone(self) -> ZoneInfo:
-        return ZoneInfo(self.DEFAULT_TIMEZONE)
+    def timezone(self) -> tzinfo:
+        from bot.timezones import zone_info
+
+        return zone_info(self.DEFAULT_TIMEZONE)
 
 
 class SettingsError(Exception):

@@ -33,11 +33,13 @@ def missing_sqlite_file(url: str) -> Path | None:
 
 async def open_database(settings: Settings) -> Database:
     """The database with its schema brought up to date."""
-    db = Database(settings.DATABASE_URL)
+    db: Database | None = None
     try:
+        db = Database(settings.DATABASE_URL)  # makes the SQLite file's folder: may fail too
         await upgrade_schema(db)
     except (OSError, SQLAlchemyError) as exc:
-        await db.dispose()
+        if db is not None:
+            await db.dispose()
         reason = getattr(exc, "orig", None) or exc  # the driver's words, not SQLAlchemy's wrapper
         where = make_url(settings.DATABASE_URL).render_as_string(hide_password=True)
         first_line = str(reason).strip().splitlines()[0] if str(reason).strip() else repr(reason)

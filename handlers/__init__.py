@@ -40,6 +40,7 @@ COMMANDS: dict[str, Callback] = {
     "unsubscribe": subscriptions.unsubscribe_command,
     "settings": subscriptions.settings_command,
     "digest": subscriptions.digest_command,
+    "cancel": subscriptions.cancel_command,
     "reload": admin.reload_command,
     "stats": admin.stats_command,
     "senddigests": admin.send_digests_command,
@@ -51,14 +52,24 @@ COMMANDS: dict[str, Callback] = {
 def register(application: App) -> None:
     """Attach every handler, most specific first; each one's answer time is recorded."""
     add = application.add_handler
-    # Group -1 runs first for every update: a flooding user goes no further.
-    application.add_handler(TypeHandler(Update, flood.guard), group=-1)
+    # Group -2 runs first for every update: a flooding user goes no further.
+    application.add_handler(TypeHandler(Update, flood.guard), group=-2)
+    # Then text that answers the chat's open question (a timezone, topics): it stops there;
+    # without one, the update goes on to the handlers below (a search, most often).
+    application.add_handler(
+        MessageHandler(
+            filters.TEXT
+            & ~filters.COMMAND
+            & ~filters.VIA_BOT
+            & (filters.ChatType.PRIVATE | filters.REPLY),
+            timed("answer", subscriptions.question_answer),
+        ),
+        group=-1,
+    )
     for name, callback in COMMANDS.items():
         add(CommandHandler(name, timed("/" + name, callback)))
     add(CallbackQueryHandler(timed("button", buttons.on_button)))  # every press, decoded once
     add(InlineQueryHandler(timed("inline", inline.inline_query)))
-    add(MessageHandler(subscriptions.ZONE_ANSWER, subscriptions.zone_answer))
-    add(MessageHandler(subscriptions.TOPICS_ANSWER, subscriptions.topics_answer))
     add(MessageHandler(filters.COMMAND, fallback.unknown_command))
     add(
         MessageHandler(

@@ -17,11 +17,16 @@ async def _find(context: Context, text: str) -> Article | None:
     return await library.find(found.db, found.search, text)
 
 
-async def _find_or_say(update: Update, context: Context, text: str) -> Article | None:
-    """`_find`, telling the user when there is nothing: no articles, no such id, no match."""
+async def _find_or_say(
+    update: Update, context: Context, text: str, *, linked: bool = False
+) -> Article | None:
+    """`_find`, telling the user when there is nothing: no articles, no such id, no match;
+    `linked`: the id came from a button or link, not typed."""
     article = await _find(context, text)
     if article is None:
-        if not text:
+        if linked:
+            await send(update, texts.withdrawn_article())
+        elif not text:
             await send(update, Reply("There are no articles yet."))
         elif normalise_short_id(text) is not None:
             await send(update, texts.unknown_article(text))
@@ -30,18 +35,23 @@ async def _find_or_say(update: Update, context: Context, text: str) -> Article |
     return article
 
 
-async def send_summary(update: Update, context: Context, text: str) -> None:
-    article = await _find_or_say(update, context, text)
+async def send_summary(
+    update: Update, context: Context, text: str, *, linked: bool = False
+) -> None:
+    article = await _find_or_say(update, context, text, linked=linked)
     if article is None:
         return
     sentences = await services(context).summaries.for_article(article)
     await send(update, summary_card(article, sentences, await reader_zone(context, update)))
 
 
-async def send_full_text(update: Update, context: Context, short_id: str) -> None:
+async def send_full_text(
+    update: Update, context: Context, short_id: str, *, linked: bool = False
+) -> None:
     article = await library.by_short_id(services(context).db, short_id)
     if article is None:
-        await send(update, texts.unknown_article(short_id))
+        reply = texts.withdrawn_article() if linked else texts.unknown_article(short_id)
+        await send(update, reply)
         return
     await _send_parts(update, context, article)
 
@@ -58,7 +68,10 @@ async def summary_command(update: Update, context: Context) -> None:
 async def article_command(update: Update, context: Context) -> None:
     argument = command_argument(update)
     if not argument:
-        await send(update, Reply("Which article? Send its id, e.g. <code>/article a1b2c3</code>."))
+        await send(
+            update,
+            Reply(f"Which article? Send its id, e.g. <code>/article {texts.EXAMPLE_ID}</code>."),
+        )
         return
     # Like /summary: an id, or words that find the article.
     if (article := await _find_or_say(update, context, argument)) is not None:

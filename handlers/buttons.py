@@ -17,6 +17,7 @@ from bot.callbacks import (
     OpenSummary,
     SearchPage,
     SettingsChange,
+    ZoneChoice,
     decode,
     needs_chat,
 )
@@ -37,6 +38,9 @@ async def on_button(update: Update, context: Context) -> None:
     if isinstance(callback, SettingsChange):
         await subscriptions.settings_button(update, context, callback)
         return
+    if isinstance(callback, ZoneChoice):
+        await subscriptions.zone_button(update, context, callback)
+        return
     if isinstance(callback, FeedButton):
         await feeds.feeds_button(update, context, callback)
         return
@@ -50,9 +54,9 @@ async def on_button(update: Update, context: Context) -> None:
         case SearchPage():
             await search.search_button(update, context, callback)
         case OpenSummary(short_id):
-            await articles.send_summary(update, context, short_id)
+            await articles.send_summary(update, context, short_id, linked=True)
         case OpenFullText(short_id):
-            await articles.send_full_text(update, context, short_id)
+            await articles.send_full_text(update, context, short_id, linked=True)
         case Action("latest"):
             await latest.show_latest(update, context, "")
         case Action("subscribe"):

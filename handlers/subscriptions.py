@@ -1,23 +1,35 @@
-"""/subscribe, /unsubscribe, /settings (with its buttons) and /digest."""
+"""/subscribe, /unsubscribe, /settings (with its buttons), /digest, and the answers to the
+questions they ask (a timezone, topics), which stay open until answered or /cancel."""
 
 from __future__ import annotations
 
-from telegram import ForceReply, Message, Update
-from telegram.ext import filters
+from typing import Any
 
-from bot.arguments import parse_subscribe
-from bot.callbacks import SettingsChange
-from bot.rendering.cards import Reply
+from telegram import Message, Update
+from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop
+
+from bot.arguments import SubscribeArgs, parse_subscribe
+from bot.callbacks import SettingsChange, ZoneChoice
+from bot.rendering import texts
 from bot.rendering.subscriptions import (
-    TOPICS_QUESTION,
-    ZONE_QUESTION,
+    Ask,
+    cancelled,
+    empty_digest,
     settings_card,
     subscribed,
+    topics_again,
+    topics_question,
+    topics_unknown,
+    unknown_topics_note,
+    zone_question,
 )
 from bot.rendering.texts import plain
-from bot.subscriptions import SIZES, zone_problem
-from bot.timezones import match_timezone
+from bot.subscriptions import SIZES, Subscribed, TopicsUnknown, ZoneUnclear
+from bot.timezones import is_zone
 from handlers.common import Context, command_argument, edit_or_send, send, services
+
+ZONE, TOPICS = "zone", "topics"
 
 
 def _ids(update: Update) -> tuple[int, int | None]:
@@ -27,28 +39,97 @@ def _ids(update: Update) -> tuple[int, int | None]:
     return chat.id, user.id if user else None
 
 
+async def _ask(
+    update: Update, context: Context, ask: Ask, kind: str, pending: dict[str, Any]
+) -> None:
+    """Send a question and remember it: the chat's next text (a reply to it in a group)
+    answers it."""
+    chat_id, _ = _ids(update)
+    subscriptions = services(context).subscriptions
+    # Open before it is sent: an answer typed the moment it shows must find it open.
+    await subscriptions.ask(chat_id, 0, kind, pending)
+    message = update.message
+    if message is not None:
+        sent = await message.reply_text(ask.text, reply_markup=ask.markup)
+    else:
+        sent = await context.bot.send_message(chat_id, ask.text, reply_markup=ask.markup)
+    await subscriptions.asked_in(chat_id, kind, sent.message_id)
+
+
+def _pending(args: SubscribeArgs) -> dict[str, Any]:
+    """What a /subscribe waiting for an answer keeps of what was typed."""
+    return {
+        "subscribe": True,
+        "minute": args.minute,
+        "zone": args.zone,
+        "topics": list(args.topics) if args.topics is not None else None,
+    }
+
+
+def _args(pending: dict[str, Any], **changes: Any) -> SubscribeArgs:
+    topics = changes.get("topics", pending.get("topics"))
+    return SubscribeArgs(
+        changes.get("minute", pending.get("minute")),
+        str(changes.get("zone", pending.get("zone")) or ""),
+        tuple(topics) if topics is not None else None,
+    )
+
+
 async def subscribe_command(update: Update, context: Context) -> None:
     await subscribe_with(update, context, command_argument(update))
 
 
 async def subscribe_start(update: Update, context: Context) -> None:
-    """The 🔔 button under the welcome message: subscribe with defaults (or what they had)."""
-    await subscribe_with(update, context, "")
+    """The 🔔 button under the welcome message: subscribe with defaults (or what they had),
+    and show when it comes with the buttons to change it."""
+    await subscribe_with(update, context, "", with_settings=True)
 
 
-async def subscribe_with(update: Update, context: Context, argument: str) -> None:
+async def subscribe_with(
+    update: Update, context: Context, argument: str, *, with_settings: bool = False
+) -> None:
     args = parse_subscribe(argument)
     if isinstance(args, str):
         await send(update, plain(args))
         return
+    await _subscribe(update, context, args, with_settings=with_settings)
+
+
+async def _subscribe(
+    update: Update, context: Context, args: SubscribeArgs, *, with_settings: bool = False
+) -> None:
     chat_id, user_id = _ids(update)
-    outcome = await services(context).subscriptions.subscribe(chat_id, user_id, args)
-    if isinstance(outcome, str):
-        await send(update, plain(outcome))
+    subscriptions = services(context).subscriptions
+    outcome = await subscriptions.subscribe(chat_id, user_id, args)
+    if isinstance(outcome, ZoneUnclear):
+        await _ask(
+            update, context, zone_question(outcome.typed, outcome.match), ZONE, _pending(args)
+        )
         return
-    await send(
-        update, subscribed(outcome.subscriber, outcome.next_at, was_active=outcome.was_active)
+    if isinstance(outcome, TopicsUnknown):
+        ask = topics_unknown(outcome.unknown, outcome.known)
+        await _ask(update, context, ask, TOPICS, _pending(args))
+        return
+    await subscriptions.close_question(chat_id)
+    await _confirm(update, context, outcome, with_settings=with_settings)
+
+
+async def _confirm(
+    update: Update, context: Context, outcome: Subscribed, *, with_settings: bool = False
+) -> None:
+    found = services(context)
+    known = await found.subscriptions.known_topics() if outcome.unknown_topics else []
+    reply = subscribed(
+        outcome.subscriber,
+        outcome.next_at,
+        was_active=outcome.was_active,
+        unknown_topics=outcome.unknown_topics,
+        known_topics=known,
     )
+    if with_settings:
+        card = settings_card(outcome.subscriber, found.settings.DEFAULT_TIMEZONE)
+        reply = type(reply)(reply.text, card.keyboard)
+    await send(update, reply)
 
 
 async def unsubscribe_command(update: Update, context: Context) -> None:
@@ -56,12 +137,17 @@ async def unsubscribe_command(update: Update, context: Context) -> None:
     subscriptions = services(context).subscriptions
     if await subscriptions.unsubscribe(chat_id):
         await send(
-            update, Reply("🔕 Unsubscribed. Your settings are kept: /subscribe brings it back.")
+            update, plain("🔕 Unsubscribed. Your settings are kept: /subscribe brings it back.")
         )
     elif await subscriptions.get(chat_id) is not None:
-        await send(update, Reply("Your digest is already off. /subscribe brings it back."))
+        await send(update, plain("Your digest is already off. /subscribe brings it back."))
     else:
-        await send(update, Reply("You have no daily digest. /subscribe starts one."))
+        await send(update, plain("You have no daily digest. /subscribe starts one."))
+
+
+async def cancel_command(update: Update, context: Context) -> None:
+    chat_id, _ = _ids(update)
+    await send(update, cancelled(await services(context).subscriptions.close_question(chat_id)))
 
 
 async def settings_command(update: Update, context: Context) -> None:
@@ -96,8 +182,10 @@ async def settings_button(update: Update, context: Context, change: SettingsChan
         await subscribe_with(update, context, "")
     elif change.action in ("ask_zone", "ask_topics"):
         await query.answer()
-        question = ZONE_QUESTION if change.action == "ask_zone" else TOPICS_QUESTION
-        await context.bot.send_message(chat_id, question, reply_markup=ForceReply(selective=True))
+        if change.action == "ask_zone":
+            await _ask(update, context, zone_question(), ZONE, {})
+        else:
+            await _ask(update, context, topics_question(), TOPICS, {})
         return
     await query.answer("Saved")
     await edit_or_send(
@@ -114,52 +202,102 @@ async def digest_command(update: Update, context: Context) -> None:
     )
     reply = await found.digests.preview(subscriber)
     if reply is None:
-        await send(update, Reply("Nothing new since your last digest. /latest shows the newest."))
+        reason = await found.subscriptions.empty_reason(subscriber)
+        await send(update, empty_digest(reason, subscriber.topics))
         return
     await send(update, reply)
 
 
-class AnswerTo(filters.MessageFilter):
-    """A text message that replies to one of the bot's settings questions."""
-
-    def __init__(self, question: str) -> None:
-        super().__init__(name=f"AnswerTo({question[:12]})")
-        self.question = question
-
-    def filter(self, message: Message) -> bool:
-        replied = message.reply_to_message
-        return bool(
-            message.text
-            and replied is not None
-            and replied.from_user is not None
-            and replied.from_user.is_bot
-            and replied.text == self.question
-        )
-
-
-ZONE_ANSWER = AnswerTo(ZONE_QUESTION)
-TOPICS_ANSWER = AnswerTo(TOPICS_QUESTION)
-
-
-async def zone_answer(update: Update, context: Context) -> None:
+async def _set_zone(update: Update, context: Context, zone: str, pending: dict[str, Any]) -> None:
+    """A zone chosen (typed or tapped): for a /subscribe waiting on it, or for the settings."""
     chat_id, _ = _ids(update)
-    typed = (update.effective_message.text or "") if update.effective_message else ""
-    if problem := zone_problem(typed):
-        await send(update, plain(problem))
-        return
     found = services(context)
-    changed = await found.subscriptions.change(chat_id, zone=match_timezone(typed).zone)
-    await send(update, settings_card(changed, found.settings.DEFAULT_TIMEZONE))
+    if pending.get("subscribe") or await found.subscriptions.get(chat_id) is None:
+        await _subscribe(update, context, _args(pending, zone=zone))
+        return
+    await found.subscriptions.close_question(chat_id)
+    changed = await found.subscriptions.change(chat_id, zone=zone)
+    card = settings_card(changed, found.settings.DEFAULT_TIMEZONE)
+    if update.callback_query is not None:
+        await edit_or_send(update, card)  # the choices give way to the settings
+    else:
+        await send(update, card)
 
 
-async def topics_answer(update: Update, context: Context) -> None:
+async def _set_topics(
+    update: Update, context: Context, typed: str, pending: dict[str, Any]
+) -> None:
     chat_id, _ = _ids(update)
-    typed = (update.effective_message.text or "") if update.effective_message else ""
+    found = services(context)
     parsed = parse_subscribe("topics: " + typed)
     if isinstance(parsed, str):
-        await send(update, plain(parsed))
+        await _ask(update, context, topics_again(parsed), TOPICS, pending)
         return
-    topics = () if typed.strip().lower() in ("all", "none", "-") else parsed.topics or ()
-    found = services(context)
-    changed = await found.subscriptions.change(chat_id, topics=topics)
-    await send(update, settings_card(changed, found.settings.DEFAULT_TIMEZONE))
+    topics = parsed.topics or ()
+    if pending.get("subscribe"):
+        minute = parsed.minute if parsed.minute is not None else pending.get("minute")
+        await _subscribe(update, context, _args(pending, topics=list(topics), minute=minute))
+        return
+    checked = await found.subscriptions.check_topics(topics)
+    if isinstance(checked, TopicsUnknown):
+        await _ask(update, context, topics_unknown(checked.unknown, checked.known), TOPICS, pending)
+        return
+    await found.subscriptions.close_question(chat_id)
+    changed = await found.subscriptions.change(chat_id, topics=checked.matched)
+    note = (
+        unknown_topics_note(checked.unknown, await found.subscriptions.known_topics())
+        if checked.unknown
+        else ""
+    )
+    await send(update, settings_card(changed, found.settings.DEFAULT_TIMEZONE, note))
+
+
+def _replies_to(message: Message, question_id: int, context: Context) -> bool:
+    """Whether a group message replies to the question (id 0: its id is being recorded, the
+    moment after it was sent; a reply to one of ours then is taken for it)."""
+    replied = message.reply_to_message
+    if replied is None:
+        return False
+    if question_id:
+        return replied.message_id == question_id
+    return replied.from_user is not None and replied.from_user.id == context.bot.id
+
+
+async def question_answer(update: Update, context: Context) -> None:
+    """Text that answers the chat's open question is taken as the answer (and goes no
+    further: it is not a search). In a group only a reply to the question counts."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None or not message.text:
+        return
+    question = await services(context).subscriptions.question(chat.id)
+    if question is None:
+        return
+    if chat.type != ChatType.PRIVATE and not _replies_to(message, question.message_id, context):
+        return
+    typed = message.text.strip()
+    pending = dict(question.pending or {})
+    if question.kind == ZONE:
+        found = await services(context).subscriptions.match_zone(typed)
+        if found.zone is None:
+            await _ask(update, context, zone_question(typed, found), ZONE, pending)
+        else:
+            await _set_zone(update, context, found.zone, pending)
+    elif question.kind == TOPICS:
+        await _set_topics(update, context, typed, pending)
+    raise ApplicationHandlerStop
+
+
+async def zone_button(update: Update, context: Context, choice: ZoneChoice) -> None:
+    """A zone tapped among the choices offered."""
+    query = update.callback_query
+    assert query is not None
+    # The zone comes from the button: take it only if it is one the bot can use.
+    if not is_zone(choice.zone):
+        await query.answer(texts.expired_button(), show_alert=True)
+        return
+    await query.answer("Saved")
+    chat_id, _ = _ids(update)
+    question = await services(context).subscriptions.question(chat_id)
+    pending = dict(question.pending) if question is not None and question.kind == ZONE else {}
+    await _set_zone(update, context, choice.zone, pending)

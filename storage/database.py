@@ -19,6 +19,20 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# The plain forms people copy from elsewhere, and the async driver each one means here.
+_ASYNC_SCHEMES = {
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+}
+
+
+def async_url(url: str) -> str:
+    """`postgresql://`, `postgres://`, `sqlite:///` -> the same URL with our async driver."""
+    scheme, separator, rest = url.partition("://")
+    driver = _ASYNC_SCHEMES.get(scheme.lower()) if separator else None
+    return f"{driver}://{rest}" if driver else url
+
 
 log = logging.getLogger(__name__)
 

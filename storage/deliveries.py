@@ -10,12 +10,19 @@ keeps its claims however long Telegram makes it wait.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import state
 from storage.models import Delivery, Subscriber
+
+
+def _zone_of(subscriber_id: int) -> Any:
+    """The subscriber's present zone, as SQL: ledger days are dates of the zone they were for."""
+    return select(Subscriber.timezone).where(Subscriber.id == subscriber_id).scalar_subquery()
+
 
 # A claim is taken over when its holder's heartbeat is older than the caller's `alive_since`, or,
 # whatever the heartbeat says, when it is older than this (a safety net, never reached in use).
@@ -39,14 +46,20 @@ async def claim(
     `take_over=False`: no holder with a heartbeat is taken for dead, however old it is (the
     caller's own database was just away, so every heartbeat it reads is stale by that long).
     """
+    zone = await session.scalar(select(_zone_of(subscriber_id)))
     row = await session.scalar(
-        select(Delivery).where(Delivery.subscriber_id == subscriber_id, Delivery.local_date == day)
+        select(Delivery).where(
+            Delivery.subscriber_id == subscriber_id,
+            Delivery.local_date == day,
+            Delivery.timezone == zone,
+        )
     )
     if row is None:
         session.add(
             Delivery(
                 subscriber_id=subscriber_id,
                 local_date=day,
+                timezone=zone or "",
                 status="sending",
                 attempts=1,
                 claimed_at=now,
@@ -78,9 +91,14 @@ async def finish(
     article_count: int = 0,
     error: str | None = None,
 ) -> None:
+    # The row being sent (its zone may have changed meanwhile: the claim is what counts).
     await session.execute(
         update(Delivery)
-        .where(Delivery.subscriber_id == subscriber_id, Delivery.local_date == day)
+        .where(
+            Delivery.subscriber_id == subscriber_id,
+            Delivery.local_date == day,
+            Delivery.status == "sending",
+        )
         .values(
             status=status,
             sent_at=now if status == "sent" else None,
@@ -102,12 +120,35 @@ async def release(session: AsyncSession, subscriber_id: int, day: date) -> None:
     )
 
 
-async def status_of(session: AsyncSession, subscriber_id: int, day: date) -> str | None:
+async def status_of(
+    session: AsyncSession, subscriber_id: int, day: date, zone: str | None = None
+) -> str | None:
+    """The digest of `day` in `zone` (by default the subscriber's present zone)."""
     return await session.scalar(
         select(Delivery.status).where(
-            Delivery.subscriber_id == subscriber_id, Delivery.local_date == day
+            Delivery.subscriber_id == subscriber_id,
+            Delivery.local_date == day,
+            Delivery.timezone == (zone if zone is not None else _zone_of(subscriber_id)),
         )
     )
+
+
+async def delivered_between(
+    session: AsyncSession, subscriber_id: int, start: datetime, end: datetime
+) -> bool:
+    """Whether a digest went out (or is going) to the subscriber in [start, end), whichever
+    zone it was for."""
+    found = await session.scalar(
+        select(Delivery.id)
+        .where(
+            Delivery.subscriber_id == subscriber_id,
+            Delivery.status.in_((*DONE, "sending")),
+            Delivery.claimed_at >= start,
+            Delivery.claimed_at < end,
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 async def counts_since(session: AsyncSession, since: datetime) -> dict[str, int]:

@@ -147,6 +147,8 @@ class Delivery(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"))
     local_date: Mapped[date]
+    # The zone `local_date` is a date of: one digest a day per local date of the zone it is for.
+    timezone: Mapped[str] = mapped_column(String(64), default="")
     status: Mapped[str] = mapped_column(String(16))  # sending | sent | empty | failed
     attempts: Mapped[int] = mapped_column(default=0)
     claimed_at: Mapped[datetime]
@@ -157,9 +159,25 @@ class Delivery(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
-        UniqueConstraint("subscriber_id", "local_date", name="uq_deliveries_subscriber_day"),
+        UniqueConstraint(
+            "subscriber_id", "local_date", "timezone", name="uq_deliveries_subscriber_zone_day"
+        ),
         Index("ix_deliveries_local_date_status", "local_date", "status"),
     )
+
+
+class Question(Base):
+    """A question the bot asked a chat and awaits the answer to (a timezone, topics): the next
+    text in a private chat, or a reply to it in a group, answers it, until /cancel."""
+
+    __tablename__ = "questions"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    message_id: Mapped[int] = mapped_column(BigInteger)  # the question's message
+    kind: Mapped[str] = mapped_column(String(16))  # zone | topics
+    # What the question is for: a /subscribe waiting for its zone keeps its time and topics.
+    pending: Mapped[dict[str, Any]] = mapped_column(JSON)
+    asked_at: Mapped[datetime]
 
 
 class Feed(Base):

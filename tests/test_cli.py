@@ -190,3 +190,97 @@ def test_database_unreachable_at_start_is_one_line_without_the_password(
         f"run_bot.py: cannot open the database at postgresql+asyncpg://newsbot:***@127.0.0.1:{port}/news:"
     )
     assert "hunter2" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("where", ["proc", "under_a_file"])
+@pytest.mark.parametrize("args", [["seeds", "load"], []], ids=["load", "bot"])
+def test_an_sqlite_path_that_cannot_be_made_is_one_line(
+    tmp_path: Path, where: str, args: list[str]
+) -> None:
+    (tmp_path / "a_file").write_text("not a folder")
+    path = "/proc/nope/db.sqlite3" if where == "proc" else f"{tmp_path}/a_file/db.sqlite3"
+    with FakeTelegramThread() as tg:
+        env = {
+            "TELEGRAM_BOT_TOKEN": tg.token,
+            "TELEGRAM_API_BASE_URL": tg.base_url,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{path}",
+            "SEEDS_DIR": str(tmp_path),
+        }
+        result = run_bot(*args, env=env, cwd=tmp_path)
+    assert result.returncode in (1, 2)
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("run_bot.py: cannot open the database at sqlite+aiosqlite:///")
+    assert "Traceback" not in result.stderr
+
+
+def test_plain_database_urls_are_taken_with_the_async_driver(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / SHIPPED_SEED.name).write_bytes(SHIPPED_SEED.read_bytes())
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/plain.sqlite3", "SEEDS_DIR": str(seeds)}
+    result = run_bot("seeds", "load", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "plain.sqlite3").exists()
+    from bot.settings import load_settings
+
+    for plain in ("postgres://news@db/news", "postgresql://news@db/news"):
+        assert load_settings(DATABASE_URL=plain).DATABASE_URL == "postgresql+asyncpg://news@db/news"
+
+
+def test_ctrl_c_stops_the_bot_without_a_traceback(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    from tests.e2e.harness import child_pids, wait_until
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / SHIPPED_SEED.name).write_bytes(SHIPPED_SEED.read_bytes())
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE"))}
+    with FakeTelegramThread() as tg:
+        env = {
+            **clean_env,
+            "TELEGRAM_BOT_TOKEN": tg.token,
+            "TELEGRAM_API_BASE_URL": tg.base_url,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/db.sqlite3",
+            "SEEDS_DIR": str(seeds),
+        }
+        log = (tmp_path / "out.log").open("wb")
+        process = subprocess.Popen(
+            [sys.executable, str(PROJECT / "run_bot.py")],
+            env=env,
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, as a terminal gives it
+        )
+        try:
+            # Running: polling, with the summary worker it starts once the seeds are loaded.
+            tg.wait_until_polling(timeout=60)
+            wait_until(lambda: bool(child_pids(process.pid)), 30, "the summary worker")
+            time.sleep(1)
+            os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does
+            process.wait(30)
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+    output = (tmp_path / "out.log").read_text(errors="replace")
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
+
+
+def test_default_timezone_is_read_as_users_type_zones(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    env = {
+        "DEFAULT_TIMEZONE": "berlin",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/db.sqlite3",
+        "SEEDS_DIR": str(seeds),
+    }
+    result = run_bot("seeds", "load", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    from bot.settings import load_settings
+
+    assert load_settings(DEFAULT_TIMEZONE="berlin").DEFAULT_TIMEZONE == "Europe/Berlin"
+    assert load_settings(DEFAULT_TIMEZONE="UTC+5:30").DEFAULT_TIMEZONE == "UTC+5:30"

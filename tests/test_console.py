@@ -17,10 +17,16 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def on_a_terminal(
-    args: list[str], lines: list[str], tmp_path: Path, seeds: Path, timeout: float = 120
+    args: list[str],
+    lines: list[str],
+    tmp_path: Path,
+    seeds: Path,
+    timeout: float = 120,
+    extra_env: dict[str, str] | None = None,
 ) -> tuple[int, str]:
     """Run `run_bot.py ARGS` on a pseudo-terminal, type `lines`; (exit code, what it showed)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE"))}
+    env.update(extra_env or {})
     env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3"
     env["SEEDS_DIR"] = str(seeds)
     controller, terminal = pty.openpty()
@@ -82,6 +88,20 @@ def test_a_question_asked_for_a_reply_is_answered_by_the_next_line(tmp_path: Pat
     assert "(your next line answers this)" in shown[asked:]
     assert "Timezone: Asia/Tokyo" in shown[asked:]
     assert "Nothing found" not in shown
+
+
+def test_the_console_says_who_you_are_and_keeps_its_log_out_of_the_chat(tmp_path: Path) -> None:
+    typed = ["/stats", "/quit"]
+    env = {"LOG_LEVEL": "DEBUG", "ADMIN_IDS": "1001"}
+    code, shown = on_a_terminal([], typed, tmp_path, PROJECT / "seeds", extra_env=env)
+    assert code == 0
+    assert "You are user 1001 (an admin" in shown
+    assert f"The log goes to {tmp_path / 'console.log'}" in shown
+    assert "📊" in shown or "Articles" in shown  # /stats answered: the user is an admin
+    assert not re.search(r"\d{2}:\d{2}:\d{2},\d{3} (DEBUG|INFO|WARNING) ", shown)
+    assert " DEBUG " in (tmp_path / "console.log").read_text()
+    code, shown = on_a_terminal([], ["/quit"], tmp_path, PROJECT / "seeds")
+    assert "ADMIN_IDS=1001 makes you an admin" in shown
 
 
 def test_seeds_load_on_a_terminal_shows_a_progress_bar(tmp_path: Path) -> None:

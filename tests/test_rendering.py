@@ -71,7 +71,7 @@ def test_long_search_query_is_marked_truncated() -> None:
 @pytest.mark.parametrize(
     "junk",
     [
-        None, "", "Z|1", "L|x|y", "S|", "M|", "A|", "x" * 65,
+        None, "", "Q|1", "Z|", "Z|Mars/<b>", "L|x|y", "S|", "M|", "A|", "x" * 65,
         # Forged: numbers out of range or not ASCII digits, unknown actions, ids of no shape.
         "L|99999999999999999999|0|", "L|-1|0|", "L|٣|0|", "L|+3|0|", "L|1_0|0|", "S|10001|x",
         "G|ask_zone|5", "G|nope|0", "G|time|99999", "G|size|", "A|reload", "A|bc_ok:",

@@ -18,7 +18,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,6 +35,7 @@ from bot.rendering.cards import Reply
 from bot.rendering.digest import digest_message
 from bot.search.service import SearchService
 from bot.summaries.service import SummaryService
+from bot.timezones import zone_info
 from storage import articles, deliveries, state, subscribers
 from storage.database import Database
 from storage.models import Article, Subscriber
@@ -335,7 +335,7 @@ class DigestRunner:
         """Claim today's ledger row of each subscriber in the batch that is due (or forced)."""
         claimed: list[tuple[Subscriber, date]] = []
         for subscriber in batch:
-            zone = ZoneInfo(subscriber.timezone)
+            zone = zone_info(subscriber.timezone)
             if force:
                 day = local_date(now, zone)
             else:
@@ -406,7 +406,7 @@ class DigestRunner:
             for a in await self._read(context, selection.ids)
         ]
         more = selection.more + (context.beyond if hits is None else 0)
-        zone = ZoneInfo(subscriber.timezone)
+        zone = zone_info(subscriber.timezone)
         return digest_message(items, more, day, zone, preview=preview), len(items)
 
     async def preview(self, subscriber: Subscriber) -> Reply | None:
@@ -422,7 +422,7 @@ class DigestRunner:
                 total = await articles.count_fresh(session, since, until=now)
             context = _RunContext(now, pool, beyond=max(0, total - len(pool)))
         reply, shown = await self.compose(
-            subscriber, context, local_date(now, ZoneInfo(subscriber.timezone)), preview=True
+            subscriber, context, local_date(now, zone_info(subscriber.timezone)), preview=True
         )
         return reply if shown else None
 
@@ -498,7 +498,7 @@ class DigestRunner:
     ) -> None:
         sid = subscriber.id
         what = f"the digest of subscriber {sid}"
-        zone = ZoneInfo(subscriber.timezone)
+        zone = zone_info(subscriber.timezone)
         tomorrow = next_due(day, subscriber.delivery_minute, zone)
         try:
             if self._stopping:

@@ -7,17 +7,16 @@ occurrence, and the ledger's one row per local date makes it once.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 MINUTES_PER_DAY = 24 * 60
 
 
-def _local(moment: datetime, zone: ZoneInfo) -> datetime:
+def _local(moment: datetime, zone: tzinfo) -> datetime:
     return moment.astimezone(zone).replace(tzinfo=None)
 
 
-def due_instant(day: date, minute: int, zone: ZoneInfo) -> datetime:
+def due_instant(day: date, minute: int, zone: tzinfo) -> datetime:
     """The UTC instant of `minute` past local midnight on `day` in `zone`."""
     wall = datetime.combine(day, time(minute // 60, minute % 60))
     first = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
@@ -37,11 +36,16 @@ def due_instant(day: date, minute: int, zone: ZoneInfo) -> datetime:
     return high if _local(low, zone) < wall else low
 
 
-def local_date(moment: datetime, zone: ZoneInfo) -> date:
+def day_start(day: date, zone: tzinfo) -> datetime:
+    """The UTC instant local `day` begins in `zone` (its first minute that exists)."""
+    return due_instant(day, 0, zone)
+
+
+def local_date(moment: datetime, zone: tzinfo) -> date:
     return moment.astimezone(zone).date()
 
 
-def first_due(now: datetime, minute: int, zone: ZoneInfo) -> tuple[date, datetime]:
+def first_due(now: datetime, minute: int, zone: tzinfo) -> tuple[date, datetime]:
     """The first digest for someone who sets `minute` now: today if that time is still ahead."""
     today = local_date(now, zone)
     instant = due_instant(today, minute, zone)
@@ -51,12 +55,12 @@ def first_due(now: datetime, minute: int, zone: ZoneInfo) -> tuple[date, datetim
     return tomorrow, due_instant(tomorrow, minute, zone)
 
 
-def next_due(after: date, minute: int, zone: ZoneInfo) -> tuple[date, datetime]:
+def next_due(after: date, minute: int, zone: tzinfo) -> tuple[date, datetime]:
     day = after + timedelta(days=1)
     return day, due_instant(day, minute, zone)
 
 
-def catch_up(now: datetime, due_day: date, minute: int, zone: ZoneInfo) -> tuple[date, datetime]:
+def catch_up(now: datetime, due_day: date, minute: int, zone: tzinfo) -> tuple[date, datetime]:
     """The day to deliver for now: missed past days are not replayed, only today's."""
     today = local_date(now, zone)
     if due_day >= today:

@@ -1,55 +1,85 @@
-"""Messages about the reader's digest subscription."""
+"""Messages about the reader's digest subscription, and the questions asked to set it up."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
-from bot.callbacks import SettingsChange
+from bot.callbacks import SettingsChange, ZoneChoice
 from bot.digests.schedule import format_minute
 from bot.rendering.cards import Reply
-from bot.rendering.markup import clean
-from bot.timezones import zone_label
+from bot.rendering.markup import clean, echo
+from bot.subscriptions import EmptyReason
+from bot.timezones import EXAMPLES, ZoneMatch, clock_name, zone_info, zone_label
 from storage.models import Subscriber
 
-
-def _local(moment: datetime, zone: ZoneInfo) -> str:
-    local = moment.astimezone(zone)
-    return local.strftime("%a %-d %b at %H:%M ") + (local.tzname() or "")
+MAX_TOPICS_LISTED = 30
 
 
-def subscribed(subscriber: Subscriber, next_at: datetime, *, was_active: bool) -> Reply:
-    zone = ZoneInfo(subscriber.timezone)
+def _local(moment: datetime, zone_name: str) -> str:
+    """`Mon 30 Nov at 08:00 CET` (or `UTC+5:30`) in the subscriber's zone."""
+    local = moment.astimezone(zone_info(zone_name))
+    return local.strftime("%a %-d %b at %H:%M ") + clock_name(moment, zone_name)
+
+
+def _topics_listed(known: Sequence[str]) -> str:
+    shown = ", ".join(clean(name) for name in known[:MAX_TOPICS_LISTED]) or "none yet"
+    more = len(known) - MAX_TOPICS_LISTED
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def unknown_topics_note(unknown: Sequence[str], known: Sequence[str]) -> str:
+    quoted = ", ".join(f"“{clean(echo(t))}”" for t in unknown)
+    return f"No articles have the topic {quoted}: left out. Topics I know: {_topics_listed(known)}."
+
+
+def subscribed(
+    subscriber: Subscriber,
+    next_at: datetime,
+    *,
+    was_active: bool,
+    unknown_topics: Sequence[str] = (),
+    known_topics: Sequence[str] = (),
+) -> Reply:
     verb = "Updated" if was_active else "Subscribed"
     topics = f"\nTopics: {clean(', '.join(subscriber.topics))}" if subscriber.topics else ""
     label = clean(zone_label(subscriber.timezone))
+    note = f"\n⚠️ {unknown_topics_note(unknown_topics, known_topics)}" if unknown_topics else ""
     return Reply(
         f"🔔 {verb}! Your digest comes every day at "
         f"<b>{format_minute(subscriber.delivery_minute)}</b> ({label}), "
-        f"up to {subscriber.digest_size} stories.{topics}\n"
-        f"Next one: <b>{_local(next_at, zone)}</b>.\n\n"
+        f"up to {subscriber.digest_size} stories.{topics}{note}\n"
+        f"Next one: <b>{_local(next_at, subscriber.timezone)}</b>.\n\n"
         "/settings to change it, /digest for a preview, /unsubscribe to stop."
     )
 
 
-def settings_card(subscriber: Subscriber | None, default_zone: str) -> Reply:
+def settings_card(subscriber: Subscriber | None, default_zone: str, note: str = "") -> Reply:
     if subscriber is None:
         return Reply(
             "You have no daily digest yet. <code>/subscribe 7:30 Europe/Berlin</code> starts one "
-            f"(time and zone are optional: 08:00 and {clean(default_zone)} by default)."
+            f"(time and zone are optional: 08:00 and {clean(zone_label(default_zone))} by "
+            "default)."
         )
     state = "on" if subscriber.active else "off"
-    topics = ", ".join(subscriber.topics) if subscriber.topics else "all"
+    topics = ", ".join(subscriber.topics) if subscriber.topics else "all (no filter)"
+    next_one = (
+        f"Next digest: <b>{_local(subscriber.next_due_at, subscriber.timezone)}</b>\n"
+        if subscriber.active
+        else ""
+    )
     text = (
-        "⚙️ <b>Your digest</b>\n"
+        (f"⚠️ {note}\n\n" if note else "") + "⚙️ <b>Your digest</b>\n"
         f"Status: <b>{state}</b>\n"
         f"Time: <b>{format_minute(subscriber.delivery_minute)}</b>\n"
         f"Timezone: <b>{clean(zone_label(subscriber.timezone))}</b>\n"
         f"Topics: <b>{clean(topics)}</b>\n"
-        f"Stories: <b>{subscriber.digest_size}</b>\n\n"
+        f"Stories: <b>{subscriber.digest_size}</b>\n"
+        f"{next_one}\n"
         "Change the zone or topics with "
         "<code>/subscribe 7:30 Asia/Tokyo topics: syria, elections</code>."
     )
@@ -81,9 +111,90 @@ def settings_card(subscriber: Subscriber | None, default_zone: str) -> Reply:
     return Reply(text, InlineKeyboardMarkup(rows))
 
 
-# Questions asked with a forced reply; the answer is recognised by the question it replies to.
-ZONE_QUESTION = "🌍 Which timezone? Send a city or an IANA name, e.g. Berlin or America/New_York."
-TOPICS_QUESTION = "🏷 Which topics? Send them separated by commas, e.g. syria, elections (or: all)."
+CANCEL_HINT = "/cancel to leave it."
+ZONE_QUESTION = (
+    "🌍 Which timezone? Send a city, a country or an IANA name, e.g. Berlin, Mumbai or "
+    f"America/New_York. {CANCEL_HINT}"
+)
+TOPICS_QUESTION = (
+    "🏷 Which topics? Send them separated by commas, e.g. syria, elections (or: all). " + CANCEL_HINT
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """A question to send: its HTML text, and buttons to choose from or a forced reply."""
+
+    text: str
+    markup: InlineKeyboardMarkup | ForceReply
+
+
+def forced(text: str) -> Ask:
+    """A question the answer to which is the next message (a forced reply, in groups too)."""
+    return Ask(text, ForceReply(selective=True))
+
+
+def zone_question(typed: str | None = None, match: ZoneMatch | None = None) -> Ask:
+    """Ask for a zone: the choices as buttons when there are a few, else an open question."""
+    if typed is None or match is None:
+        return forced(ZONE_QUESTION)
+    if not match.choices:
+        return forced(
+            f"I don't know the timezone “{clean(echo(typed))}”. Send a city, a country or an IANA "
+            f"name, e.g. {EXAMPLES}. {CANCEL_HINT}"
+        )
+    lines = [f"🌍 “{clean(echo(typed))}” could be one of these. Tap one, or send a city:"]
+    lines += [f"• {clean(choice.label)}" for choice in match.choices]
+    if match.more:
+        lines.append(f"… and {match.more} more: send a city to find yours.")
+    lines.append(CANCEL_HINT)
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    choice.places or zone_label(choice.zone),
+                    callback_data=callbacks.encode(ZoneChoice(choice.zone)),
+                )
+            ]
+            for choice in match.choices
+        ]
+    )
+    return Ask("\n".join(lines), keyboard)
+
+
+def topics_question() -> Ask:
+    return forced(TOPICS_QUESTION)
+
+
+def topics_again(problem: str) -> Ask:
+    """Topics that could not be read (too many, too long): say why and ask again."""
+    return forced(f"{clean(problem)}\n{TOPICS_QUESTION}")
+
+
+def topics_unknown(unknown: Sequence[str], known: Sequence[str]) -> Ask:
+    quoted = ", ".join(f"“{clean(echo(t))}”" for t in unknown)
+    return forced(
+        f"No articles have the topic {quoted}. Topics I know: {_topics_listed(known)}.\n"
+        f"Send one or more of them separated by commas (or: all). {CANCEL_HINT}"
+    )
+
+
+def cancelled(had_question: bool) -> Reply:
+    return Reply("OK, cancelled." if had_question else "There was nothing to cancel.")
+
+
+def empty_digest(reason: EmptyReason, topics: Sequence[str]) -> Reply:
+    if reason == "no_articles_on_topics":
+        return Reply(
+            f"No articles have your topics ({clean(', '.join(topics))}) yet. "
+            "/settings to change them, /latest for the newest stories."
+        )
+    if reason == "nothing_new":
+        return Reply("Nothing new since your last digest. /latest shows the newest.")
+    return Reply(
+        "Your digest would be empty: no articles were added in the last 24 hours. "
+        "/latest shows the newest."
+    )
 
 
 def _size_label(size: int, chosen: int) -> str:

@@ -9,6 +9,9 @@ from bot.callbacks import Action
 from bot.rendering.cards import Reply
 from bot.rendering.markup import clean, echo
 
+# What an id looks like, in the ids' own alphabet (no 0, 1, i, l, o): one that could be real.
+EXAMPLE_ID = "8hgsdc"
+
 
 def plain(text: str) -> Reply:
     """A message of plain words (they may quote what the user typed): escaped for HTML."""
@@ -62,9 +65,9 @@ def help_text(bot_username: str, *, admin: bool = False) -> Reply:
         "/search — find articles, typos welcome\n"
         "   <code>/search putin syria</code> (or just send <code>putin syria</code>)\n"
         "/summary — title, date, source and three key sentences\n"
-        "   <code>/summary a1b2c3</code> or <code>/summary syria envoy</code>\n"
+        f"   <code>/summary {EXAMPLE_ID}</code> or <code>/summary syria envoy</code>\n"
         "/article — the full text\n"
-        "   <code>/article a1b2c3</code>\n"
+        f"   <code>/article {EXAMPLE_ID}</code>\n"
         "/subscribe — a daily digest at your time\n"
         "   <code>/subscribe 7:30 Europe/Berlin</code>\n"
         "/unsubscribe — stop the daily digest\n"
@@ -99,8 +102,13 @@ def no_topic(typed: str, known: list[str]) -> Reply:
 def unknown_article(text: str) -> Reply:
     return Reply(
         f"No article with the id “{clean(echo(text, 64))}”. It may have been withdrawn. "
-        "Ids look like <code>a1b2c3</code>; /latest shows the newest ones."
+        f"Ids look like <code>{EXAMPLE_ID}</code>; /latest shows the newest ones."
     )
+
+
+def withdrawn_article() -> Reply:
+    """A button or link to an article that is no longer there (no id was typed)."""
+    return Reply("This article has been withdrawn. /latest shows the newest ones.")
 
 
 def expired_button() -> str:

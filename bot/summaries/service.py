@@ -13,6 +13,7 @@ import logging
 import multiprocessing
 import os
 import re
+import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -81,8 +82,16 @@ class SummaryService:
         return self._pool
 
     async def _compute(self, jobs: list[Job]) -> list[tuple[int, str, list[str]]]:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor(), summarize_many, jobs)
+        # Ctrl-C in a terminal reaches the whole process group: the worker (started by this
+        # submit) inherits SIGINT ignored, even while it imports, and the bot stops it.
+        quiet = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if quiet else None
+        try:
+            future = self._executor().submit(summarize_many, jobs)
+        finally:
+            if quiet:
+                signal.signal(signal.SIGINT, previous)
+        return await asyncio.wrap_future(future)
 
     async def for_article(self, article: Article) -> list[str]:
         """The stored summary, computing and storing it first if it is not there yet."""

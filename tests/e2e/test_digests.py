@@ -83,7 +83,8 @@ def test_subscribe_confirms_the_next_digest_in_local_time(
     [unknown] = tg.ask(chat, "/subscribe 8:00 Mars/Base")
     assert "I don't know the timezone" in unknown.text and "Europe/Berlin" in unknown.text
     [offset] = tg.ask(chat, "/subscribe 19:00 UTC+3")  # an offset, shown the way it was meant
-    assert "every day at 19:00 (UTC+3)" in offset.text and "Fri 27 Nov at 19:00 +03" in offset.text
+    assert "every day at 19:00 (UTC+3)" in offset.text
+    assert "Fri 27 Nov at 19:00 UTC+3" in offset.text
     [country] = tg.ask(chat, "/subscribe 19:00 germany")
     assert "(Europe/Berlin)" in country.text
     [settings] = tg.ask(chat, "/settings")
@@ -105,11 +106,14 @@ def test_subscribe_confirms_the_next_digest_in_local_time(
     tg.press_button(card.message_id, card.button("Topics").callback_data or "", user_id=chat)
     [question] = tg.wait_for_messages(chat, 1, after=mark)
     [card] = tg.ask(chat, "markets, syria", reply_to_message_id=question.message_id)
-    assert "Topics: markets, syria" in card.text
+    assert "Topics: Markets, Syria" in card.text  # as the articles spell them
     [preview] = tg.ask(chat, "/digest")
     assert "Markets report" in preview.text and "parliament" not in preview.text
+    mark = tg.mark()  # an answered question is closed: ask again
+    tg.press_button(card.message_id, card.button("Topics").callback_data or "", user_id=chat)
+    [question] = tg.wait_for_messages(chat, 1, after=mark)
     [card] = tg.ask(chat, "all", reply_to_message_id=question.message_id)
-    assert "Topics: all" in card.text
+    assert "Topics: all (no filter)" in card.text
     [preview] = tg.ask(chat, "/digest")
     assert preview.text.startswith("👀 Digest preview") and "and 5 more: /latest" in preview.text
     [bye] = tg.ask(chat, "/unsubscribe")

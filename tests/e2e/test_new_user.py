@@ -1,0 +1,180 @@
+"""What a new user meets first: questions that stay open, topics checked, the zones and times
+people type, the day kept across a change of zone, and commands meant for other bots."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from fakeapi.models import SentMessage
+from fakeapi.threaded import FakeTelegramThread
+from storage.short_ids import ALPHABET
+from tests.e2e.harness import BotProcess
+
+pytestmark = pytest.mark.e2e
+
+
+def press(tg: FakeTelegramThread, chat: int, message: SentMessage, label: str) -> None:
+    tg.press_button(message.message_id, message.button(label).callback_data or "", user_id=chat)
+
+
+def ask_zone(tg: FakeTelegramThread, chat: int) -> SentMessage:
+    """/settings -> 🌍 Timezone: the bot's question."""
+    [settings] = tg.ask(chat, "/settings")
+    mark = tg.mark()
+    press(tg, chat, settings, "Timezone")
+    [question] = tg.wait_for_messages(chat, 1, after=mark)
+    assert question.text.startswith("🌍 Which timezone?")
+    return question
+
+
+def test_a_question_stays_open_until_answered_or_cancelled(
+    chat_bot: BotProcess, tg: FakeTelegramThread, user: int
+) -> None:
+    tg.ask(user, "/subscribe 7:30 berlin")
+    ask_zone(tg, user)
+    # A country of several clocks: its largest cities as buttons; the answer is still open.
+    [choices] = tg.ask(user, "usa")
+    assert "could be one of these" in choices.text and "Nothing found" not in choices.text
+    assert choices.all_buttons[0].text.startswith("New York")
+    # Typed without replying: still the answer, not a search.
+    [card] = tg.ask(user, "America/Denver")
+    assert "Timezone: America/Denver" in card.text
+    # An invalid answer asks again; the next one answers.
+    ask_zone(tg, user)
+    [again] = tg.ask(user, "qwerty")
+    assert "I don't know the timezone “qwerty”" in again.text
+    assert (again.reply_markup or {}).get("force_reply") is True
+    [card] = tg.ask(user, "Paris")
+    assert "Timezone: Europe/Paris" in card.text
+    # A choice by button.
+    ask_zone(tg, user)
+    [choices] = tg.ask(user, "australia")
+    assert [b.text for b in choices.all_buttons][:2] == [
+        "Sydney, Melbourne",
+        "Brisbane, Gold Coast",
+    ]
+    mark = tg.mark()
+    press(tg, user, choices, "Sydney, Melbourne")
+    edited = tg.wait_for_edit(user, choices.message_id, after=mark)
+    assert "Timezone: Australia/Sydney" in edited.text
+    # Answered: the next text is a search again.
+    [search] = tg.ask(user, "syria envoy")
+    assert search.text.startswith("🔎")
+    # /cancel leaves a question; then text is a search.
+    ask_zone(tg, user)
+    [bye] = tg.ask(user, "/cancel")
+    assert bye.text == "OK, cancelled."
+    [search] = tg.ask(user, "Paris")
+    assert not search.text.startswith("⚙️") and "Timezone:" not in search.text
+
+
+def test_the_zones_people_type_are_found(
+    chat_bot: BotProcess, tg: FakeTelegramThread, user: int
+) -> None:
+    for typed, zone in [
+        ("Mumbai", "Asia/Kolkata"),
+        ("Munich", "Europe/Berlin"),
+        ("Frankfurt", "Europe/Berlin"),
+        ("San Francisco", "America/Los_Angeles"),
+    ]:
+        [reply] = tg.ask(user, f"/subscribe 7:30 {typed}")
+        assert f"every day at 07:30 ({zone})" in reply.text, reply.text
+    # A country: its largest cities first, as buttons; the time typed is kept.
+    [choices] = tg.ask(user, "/subscribe 6:15 brazil")
+    assert choices.all_buttons[0].text.startswith("São Paulo")
+    mark = tg.mark()
+    press(tg, user, choices, choices.all_buttons[0].text)
+    [done] = tg.wait_for_messages(user, 1, after=mark)
+    assert "every day at 06:15 (America/Sao_Paulo)" in done.text
+    [russia] = tg.ask(user, "/subscribe russia")
+    assert "more: send a city" in russia.text and len(russia.all_buttons) == 8
+    tg.ask(user, "/cancel")
+    # A part-hour offset is kept as typed, shown as typed.
+    [offset] = tg.ask(user, "/subscribe 19:00 +5:30")
+    assert "every day at 19:00 (UTC+5:30)" in offset.text and "at 19:00 UTC+5:30" in offset.text
+    [whole] = tg.ask(user, "/subscribe 19:00 UTC+3")
+    assert "at 19:00 UTC+3" in whole.text and "+03" not in whole.text
+
+
+def test_times_and_orders_people_type(
+    chat_bot: BotProcess, tg: FakeTelegramThread, user: int
+) -> None:
+    for typed, shown in [("19h", "19:00 (UTC)"), ("0730", "07:30"), ("07:30:00", "07:30"),
+                         ("7 30", "07:30"), ("7am", "07:00"), ("7.30pm", "19:30"),
+                         ("berlin 7:30", "07:30 (Europe/Berlin)")]:  # fmt: skip
+        [reply] = tg.ask(user, f"/subscribe {typed}")
+        assert f"every day at {shown}" in reply.text, (typed, reply.text)
+    [both] = tg.ask(user, "/subscribe 7:30 8:00")
+    assert both.text.startswith("Which time do you mean: 7:30 or 8:00?")
+
+
+def test_digest_topics_are_checked(chat_bot: BotProcess, tg: FakeTelegramThread, user: int) -> None:
+    [reply] = tg.ask(user, "/subscribe 7:30 topics: all")
+    assert "Topics:" not in reply.text
+    [settings] = tg.ask(user, "/settings")
+    assert "Topics: all (no filter)" in settings.text
+    [reply] = tg.ask(user, "/subscribe topics: wrold, football")
+    assert "Topics: World" in reply.text and "wrold" not in reply.text.split("⚠️")[0]
+    assert "“football”" in reply.text
+    [reply] = tg.ask(user, "/subscribe Europe/Berlin topics: syria 7:30")
+    assert "every day at 07:30 (Europe/Berlin)" in reply.text and "Topics: Syria" in reply.text
+    [settings] = tg.ask(user, "/settings")
+    assert "Topics: Syria\n" in settings.text and "Next digest:" in settings.text
+    [reply] = tg.ask(user, "/subscribe 6:45 topics: markets, syria tokyo")
+    assert "every day at 06:45 (Asia/Tokyo)" in reply.text
+    assert "Topics: Markets, Syria" in reply.text
+    # None known: asked again, and the answer is taken.
+    [question] = tg.ask(user, "/subscribe topics: astrology")
+    assert "No articles have the topic “astrology”" in question.text and "Markets" in question.text
+    [reply] = tg.ask(user, "markts")
+    assert "Topics: Markets" in reply.text
+
+
+def test_commands_for_other_bots_are_left_alone(
+    chat_bot: BotProcess, tg: FakeTelegramThread, user: int
+) -> None:
+    mark = tg.mark()
+    tg.send_message(user, "/latest@otherbot")
+    tg.send_message(user, "/frobnicate@otherbot")
+    [mine] = tg.ask(user, f"/latest@{tg.bot_username}")
+    assert mine.text.startswith("📰 Latest news")
+    time.sleep(0.5)
+    assert [m.text[:10] for m in tg.messages(user, after=mark)] == [mine.text[:10]]
+
+
+def test_help_latest_and_the_digest_button_say_what_they_mean(
+    chat_bot: BotProcess, tg: FakeTelegramThread, user: int
+) -> None:
+    [help_text] = tg.ask(user, "/help")
+    example = re.search(r"/summary ([0-9a-z]{6})\b", help_text.text)
+    assert example and set(example.group(1)) <= set(ALPHABET)  # an id that could be real
+    [capped] = tg.ask(user, "/latest 1000000")
+    assert "at most 50" in capped.text and "/latest 50" in capped.text
+    [start] = tg.ask(user, "/start")
+    mark = tg.mark()
+    press(tg, user, start, "🔔 Daily digest")
+    [subscribed] = tg.wait_for_messages(user, 1, after=mark)
+    assert "every day at 08:00 (UTC)" in subscribed.text and "Next one:" in subscribed.text
+    assert subscribed.button("Timezone") and subscribed.button("+ 1 hour")  # to change it
+
+
+def test_in_a_group_a_reply_to_the_question_answers_it(
+    chat_bot: BotProcess, tg: FakeTelegramThread, user: int
+) -> None:
+    group = tg.add_group(title="Readers of the news")["id"]
+    mark = tg.mark()
+    tg.send_group_message(group, user, "/subscribe 7:30 usa")
+    [choices] = tg.wait_for_messages(group, 1, after=mark)
+    assert "could be one of these" in choices.text
+    # Other bots' commands, and unknown ones nobody addressed to us, get no answer here.
+    tg.send_group_message(group, user, "/latest@otherbot")
+    tg.send_group_message(group, user, "/frobnicate")
+    mark = tg.mark()
+    tg.send_group_message(group, user, "denver", reply_to_message_id=choices.message_id)
+    [done] = tg.wait_for_messages(group, 1, after=mark)
+    assert "every day at 07:30 (America/Denver)" in done.text
+    time.sleep(0.5)
+    assert len(tg.messages(group, after=mark)) == 1
