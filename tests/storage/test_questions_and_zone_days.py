@@ -1,4 +1,4 @@
-"""Migration 0007 on a database with digests already sent, and the stored questions."""
+"""Migration 0009 on a database with digests already sent, and the stored questions."""
 
 from __future__ import annotations
 

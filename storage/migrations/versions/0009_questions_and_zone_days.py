@@ -7,8 +7,8 @@ topics), so the answer is recognised by data rather than by the text it replies 
 of zone, "today's digest went out" is judged by the new zone's date, so no day is skipped.
 Existing rows take their subscriber's present zone.
 
-Revision ID: 0007
-Revises: 0008 (after main's 0005 and 0008; written as 0007 on top of 0003)
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-29
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 
 from storage.models import UTCDateTime
 
-revision: str = "0007"
+revision: str = "0009"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
