@@ -85,11 +85,26 @@ async def reschedule(
     next_due: tuple[date, datetime],
     *,
     last_digest_at: datetime | None = None,
+    computed_for: tuple[int, str] | None = None,
 ) -> None:
-    values: dict[str, Any] = {"next_due_date": next_due[0], "next_due_at": next_due[1]}
+    """Set the next digest's day and time (and when the last one went out).
+
+    `computed_for`: the (delivery minute, timezone) `next_due` was computed from. A reader who
+    changed either meanwhile (while the digest was being sent) keeps the schedule their change
+    set: the runner's would be for the old time.
+    """
+    row = Subscriber.id == subscriber_id
     if last_digest_at is not None:
-        values["last_digest_at"] = last_digest_at
-    await session.execute(update(Subscriber).where(Subscriber.id == subscriber_id).values(**values))
+        await session.execute(update(Subscriber).where(row).values(last_digest_at=last_digest_at))
+    where = [row]
+    if computed_for is not None:
+        where += [
+            Subscriber.delivery_minute == computed_for[0],
+            Subscriber.timezone == computed_for[1],
+        ]
+    await session.execute(
+        update(Subscriber).where(*where).values(next_due_date=next_due[0], next_due_at=next_due[1])
+    )
 
 
 async def due(

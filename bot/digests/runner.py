@@ -89,6 +89,11 @@ class _RunContext:
     beyond: int = 0
 
 
+def _schedule(subscriber: Subscriber) -> tuple[int, str]:
+    """What a computed next digest depends on: a reader's change of either wins over it."""
+    return subscriber.delivery_minute, subscriber.timezone
+
+
 class DigestRunner:
     def __init__(
         self,
@@ -344,7 +349,9 @@ class DigestRunner:
                 )
                 if instant > now:
                     # Days were missed (the bot was down): today's is not due yet; no replay.
-                    await subscribers.reschedule(session, subscriber.id, (day, instant))
+                    await subscribers.reschedule(
+                        session, subscriber.id, (day, instant), computed_for=_schedule(subscriber)
+                    )
                     continue
             if (subscriber.id, day) in self._unrecorded:
                 report.skipped += 1  # sent, its record not written yet: never again
@@ -360,7 +367,9 @@ class DigestRunner:
             if await deliveries.status_of(session, subscriber.id, day) in deliveries.DONE:
                 # Already delivered (a restart, /senddigests, another instance): move on.
                 tomorrow = next_due(day, subscriber.delivery_minute, zone)
-                await subscribers.reschedule(session, subscriber.id, tomorrow)
+                await subscribers.reschedule(
+                    session, subscriber.id, tomorrow, computed_for=_schedule(subscriber)
+                )
         return claimed
 
     async def _context(self, now: datetime, batch: Sequence[Subscriber]) -> _RunContext:
@@ -500,6 +509,7 @@ class DigestRunner:
         what = f"the digest of subscriber {sid}"
         zone = zone_info(subscriber.timezone)
         tomorrow = next_due(day, subscriber.delivery_minute, zone)
+        schedule = _schedule(subscriber)
         try:
             if self._stopping:
                 raise SendingStopped
@@ -514,7 +524,7 @@ class DigestRunner:
 
             async def empty(session: AsyncSession) -> None:
                 await deliveries.finish(session, sid, day, status="empty", now=now)
-                await subscribers.reschedule(session, sid, tomorrow)
+                await subscribers.reschedule(session, sid, tomorrow, computed_for=schedule)
 
             await self._durably(what, empty)
             report.empty += 1
@@ -543,7 +553,9 @@ class DigestRunner:
                     session, sid, day, status="sent", now=self.clock.now(),
                     message_id=message_id, article_count=shown,
                 )  # fmt: skip
-                await subscribers.reschedule(session, sid, tomorrow, last_digest_at=context.now)
+                await subscribers.reschedule(
+                    session, sid, tomorrow, last_digest_at=context.now, computed_for=schedule
+                )
 
             # Kept until written: a failure here must not let this digest be claimed again.
             self._unrecorded[(sid, day)] = sent
@@ -586,6 +598,7 @@ class DigestRunner:
     ) -> None:
         now = self.clock.now()
         sid = subscriber.id
+        schedule = _schedule(subscriber)
         if kind == "bug":  # the same message would fail again: try tomorrow's, and say so
             log.error("digest for subscriber %d rejected: %s", sid, reason)
 
@@ -595,9 +608,11 @@ class DigestRunner:
                 await subscribers.deactivate(session, sid, reason, now)
             elif kind == "retry":
                 # Left for the next tick, never dropped.
-                await subscribers.reschedule(session, sid, (day, now + self.retry_later))
+                await subscribers.reschedule(
+                    session, sid, (day, now + self.retry_later), computed_for=schedule
+                )
             else:
-                await subscribers.reschedule(session, sid, tomorrow)
+                await subscribers.reschedule(session, sid, tomorrow, computed_for=schedule)
 
         await self._durably(f"the digest of subscriber {sid}", failed)
         report.failed += 1
