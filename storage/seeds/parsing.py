@@ -223,6 +223,9 @@ class _Lead(NamedTuple):
 
 
 def _lead_in(line: str) -> _Lead | None:
+    # Collapsed first: the pattern's runs of spaces are bounded, and a long run must not hide a
+    # lead-in (the story text is collapsed into its paragraph anyway).
+    line = " ".join(line.split())
     lead = _LEAD_IN.match(line)
     # Datelines are capitals ("GENEVA", "SAN JUAN, Puerto Rico"); "Officials (AP) -" is not one.
     if lead is None or not lead["dateline"].split()[0].isupper():
