@@ -38,8 +38,10 @@ class Settings(BaseSettings):
     )
     DATABASE_URL: str = Field(
         default=DEFAULT_DATABASE_URL,
-        description="`sqlite+aiosqlite:///path` or `postgresql+asyncpg://user@host/db`. The SQLite "
-        "file and its folder are created on first use.",
+        description="`sqlite+aiosqlite:///path` or `postgresql+asyncpg://user@host/db` "
+        "(`sqlite:///`, `postgresql://` and `postgres://` mean the same). The SQLite file and its "
+        "folder are created on first use; a folder that cannot be made stops start-up with one "
+        "line.",
     )
     SEEDS_DIR: Path = Field(
         default=PROJECT_DIR / "seeds",
@@ -56,7 +58,9 @@ class Settings(BaseSettings):
         description="Comma-separated Telegram user ids of the admins.",
     )
     DEFAULT_TIMEZONE: str = Field(
-        default="UTC", description="IANA name: the timezone of readers who have not chosen one."
+        default="UTC",
+        description="The timezone of readers who have not chosen one, read as users' zones are: "
+        "`Europe/Berlin`, `berlin`, `UTC+3`.",
     )
     LOG_LEVEL: str = Field(
         default="INFO", description="`DEBUG`, `INFO`, `WARNING`, `ERROR` or `CRITICAL`."
