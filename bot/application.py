@@ -150,16 +150,15 @@ def build_application(
             await search.warm_up()
             summaries.start_backfill()
 
-        application.bot_data[FEEDS_KEY] = FeedsService(
-            FeedManager(db, clock),
-            FeedPoller(
-                db,
-                clock,
-                instance=services.digests.instance,
-                poll_minutes=settings.FEEDS_POLL_MINUTES,
-                on_new=new_articles,
-            ),
+        poller = FeedPoller(
+            db,
+            clock,
+            instance=services.digests.instance,
+            poll_minutes=settings.FEEDS_POLL_MINUTES,
+            on_new=new_articles,
         )
+        poller.on_report = metrics.feed_poll
+        application.bot_data[FEEDS_KEY] = FeedsService(FeedManager(db, clock), poller)
         services.digests.on_report = metrics.digest_run
         await search.warm_up(wait=False)  # nobody waits for a vocabulary or an index
         summaries.start_backfill()

@@ -51,6 +51,13 @@ class Metrics:
             "newsbot_telegram_errors", "Errors Telegram answered, by code (429, 403, 400, 5xx, "
             "network, timeout)", ["code"], registry=registry,
         )  # fmt: skip
+        self.feed_polls = Counter(
+            "newsbot_feed_polls", "Feeds fetched by this process, by outcome (ok, unchanged, "
+            "error, busy)", ["outcome"], registry=registry,
+        )  # fmt: skip
+        self.feed_items = Counter(
+            "newsbot_feed_items", "New feed items this process stored", registry=registry
+        )
         self.pacing_queue = Gauge(
             "newsbot_pacing_queue_depth", "Bulk messages (digests, broadcasts) waiting for their "
             "slot", registry=registry,
@@ -104,6 +111,12 @@ class Metrics:
         for outcome in ("sent", "empty", "failed", "deactivated", "skipped"):
             if count := getattr(report, outcome, 0):
                 self.digests.labels(outcome).inc(count)
+
+    def feed_poll(self, report: Any) -> None:
+        """A FeedPoller's PollReport: each feed's outcome, and the new items stored."""
+        for outcome in report.outcomes:
+            self.feed_polls.labels(outcome.status).inc()
+        self.feed_items.inc(report.new_items)
 
     def database_figures(self, stats: Any) -> None:
         """The figures of an admin.stats.Stats, as /stats shows them."""

@@ -91,6 +91,7 @@ class FeedPoller:
         self.interval = timedelta(minutes=poll_minutes)
         self.fetcher = fetcher or Fetcher()
         self.on_new = on_new
+        self.on_report: Callable[[PollReport], None] | None = None  # metrics, told of each poll
         self._limit = asyncio.Semaphore(concurrency)
         self._task: asyncio.Task[PollReport] | None = None
 
@@ -131,6 +132,8 @@ class FeedPoller:
         results = await asyncio.gather(*(self._limited(feed_id) for feed_id in feed_ids))
         report = PollReport([r for r in results if r is not None])
         report.seconds = time.perf_counter() - started
+        if self.on_report is not None:
+            self.on_report(report)
         if report.added and self.on_new is not None:
             await self.on_new(report.added)
         return report

@@ -14,6 +14,7 @@ from bot.admin.stats import gather
 from bot.feeds.fetching import Fetcher, HostPacer
 from bot.feeds.manage import FeedManager
 from bot.feeds.poller import FeedPoller, backoff
+from bot.metrics import Metrics
 from bot.rendering.admin import stats_text
 from bot.search.service import SearchService
 from storage import articles
@@ -369,3 +370,19 @@ async def test_a_feeds_password_stays_out_of_the_log(
     ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("bot."))
     assert "HTTP 401" in ours and "s3cret-pass" not in ours
     assert server.hits("/private")[0].headers["authorization"].startswith("Basic ")
+
+
+async def test_feed_polls_show_in_the_metrics(
+    db: Database, poller: FeedPoller, server: FeedServer, clock: StepClock
+) -> None:
+    metrics = Metrics()
+    poller.on_report = metrics.feed_poll
+    good = server.route("/good", Route(rss2("Herald", "http://n.ex/", stories("m", 2))))
+    bad = server.route("/bad", Route(b"down", status=500, content_type="text/plain"))
+    await add(db, clock, good)
+    await add(db, clock, bad)
+    await poller.poll()
+    text = metrics.render()[0].decode()
+    assert 'newsbot_feed_polls_total{outcome="ok"} 1.0' in text
+    assert 'newsbot_feed_polls_total{outcome="error"} 1.0' in text
+    assert "newsbot_feed_items_total 2.0" in text
