@@ -43,6 +43,7 @@ PUBLIC_COMMANDS = [
     BotCommand("settings", "Your digest time, zone, topics and size"),
     BotCommand("digest", "Preview your digest now"),
     BotCommand("unsubscribe", "Stop the daily digest"),
+    BotCommand("cancel", "Leave the question the bot asked (a timezone, topics)"),
     BotCommand("help", "Every command with an example"),
     BotCommand("start", "What this bot can do"),
 ]
