@@ -174,8 +174,9 @@ Method = Callable[[str], Awaitable[list[int]]]
 
 def ours(service: SearchService) -> Method:
     async def search(query: str) -> list[int]:
-        result = await service.search(query)
-        return [hit.article.id for hit in result.hits[:TOP]]
+        # The ranked hits; a reply loads its page's articles after (`SearchService.load`).
+        result = await service.search(query, articles=False)
+        return [hit.article_id for hit in result.hits[:TOP]]
 
     return search
 
@@ -418,8 +419,8 @@ async def misses(service: SearchService, queries: Sequence[Query], outcome: Outc
     rows: list[Sequence[str]] = [("query", "understood as", "expected title", "rank", "came first")]
     missed = [(q, r) for q, r in zip(queries, outcome.ranks, strict=True) if r != 1]
     for query, rank in missed[:12]:
-        result = await service.search(query.text)
-        first = result.hits[0].article.title if result.hits else "(nothing)"
+        result = await service.search(query.text, articles=False)
+        first = result.hits[0].title if result.hits else "(nothing)"
         rows.append(
             (query.text, result.corrected or "=", query.title[:50], str(rank or "-"), first[:50])
         )

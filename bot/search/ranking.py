@@ -103,6 +103,9 @@ class Candidate:
     folded_title: str
     folded_body: str
     sort_at: datetime
+    # The query's terms its body holds, where known (from the index); else `folded_body` is
+    # scanned for each.
+    body_terms: frozenset[str] | None = None
 
     @property
     def title_words(self) -> list[str]:
@@ -153,7 +156,11 @@ def match(plan: QueryPlan, candidate: Candidate) -> Match:
             in_t = has_word(candidate.folded_title, alt.term)
             if in_t:
                 title_terms.add(alt.term)
-            if in_t or has_word(candidate.folded_body, alt.term):
+            if in_t or (
+                alt.term in candidate.body_terms
+                if candidate.body_terms is not None
+                else has_word(candidate.folded_body, alt.term)
+            ):
                 found.add(alt.term)
                 title_hit = title_hit or in_t
                 if best is None or alt.typos < best.typos:
