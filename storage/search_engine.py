@@ -128,6 +128,11 @@ class SearchEngine:
         if self._task is not None:
             await asyncio.shield(self._task)
 
+    async def settled(self) -> None:
+        """Until the background sync started last has finished, whether or not it failed."""
+        if self._task is not None:
+            await asyncio.wait([self._task])
+
     async def sync(self, db: Database) -> None:
         async with self._sync_lock:
             try:
@@ -149,10 +154,13 @@ class SearchEngine:
             version = await corpus_version(session)
             if self.ready and version == self._version:
                 return
+            # Core rows, not ORM ones: at 100k articles that is a third of the time.
             rows = await session.execute(
-                select(Article.id, Article.content_hash).where(Article.retracted.is_(False))
+                select(Article.__table__.c.id, Article.__table__.c.content_hash).where(
+                    Article.__table__.c.retracted.is_(False)
+                )
             )
-            live = {int(i): h for i, h in rows}
+            live = dict(rows.tuples().all())
         stale = [i for i, h in self._indexed.items() if live.get(i) != h]
         fresh = sorted(i for i, h in live.items() if self._indexed.get(i) != h)
         if stale or fresh:

@@ -106,6 +106,10 @@ class SearchService:
                 return
             terms = await asyncio.to_thread(self._cached_terms, version)
             if terms is None:
+                if self.engine is not None and self.engine.ready:
+                    # Counting the terms takes seconds at 100k articles: the index's update
+                    # (what makes a reload visible) goes first, not sharing the cores with it.
+                    await self.engine.settled()
                 async with self.db.read() as session:
                     terms = await self.index.vocabulary(session)
                 await asyncio.to_thread(self._cache_terms, version, terms)
