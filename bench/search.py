@@ -71,6 +71,7 @@ TOP = 10
 # 97%, QRatio 96%, token_set_ratio 93%, WRatio 49%).
 SCAN_SCORER = fuzz.partial_ratio
 RELOADED = 1000
+MISSES_SHOWN = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,7 +419,7 @@ def quality_rows(outcomes: Sequence[Outcome], size_name: str) -> list[Sequence[s
 async def misses(service: SearchService, queries: Sequence[Query], outcome: Outcome) -> str:
     rows: list[Sequence[str]] = [("query", "understood as", "expected title", "rank", "came first")]
     missed = [(q, r) for q, r in zip(queries, outcome.ranks, strict=True) if r != 1]
-    for query, rank in missed[:12]:
+    for query, rank in missed[:MISSES_SHOWN]:
         result = await service.search(query.text, articles=False)
         first = result.hits[0].title if result.hits else "(nothing)"
         rows.append(

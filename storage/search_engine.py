@@ -312,7 +312,7 @@ class SearchEngine:
                         str(doc.get_first("shown") or ""),
                         str(doc.get_first("title") or ""),
                         int(doc.get_first("sort") or 0),
-                        frozenset(t for t in terms if article_id in holders.get(t, ())),
+                        frozenset(holders.get(article_id, ())),
                     )
                 )
             return result, 1.0 - headline
@@ -324,8 +324,8 @@ class SearchEngine:
 
 def _body_holders(
     searcher: Any, ids: list[int], addresses: list[Any], terms: Collection[str]
-) -> dict[str, set[int]]:
-    """For each term, which of the candidates hold it in their body (the reranker counts words
+) -> dict[int, set[str]]:
+    """For each candidate, which of the terms its body holds (the reranker counts words
     held in bodies as well as titles). A term in few articles: all of them, looked up among
     the candidates (microseconds); a frequent one: asked among the candidates only."""
     if not ids or not terms:
@@ -333,7 +333,7 @@ def _body_holders(
     Query, Occur = tantivy.Query, tantivy.Occur
     by_address = {(a.segment_ord, a.doc): i for a, i in zip(addresses, ids, strict=True)}
     among: tantivy.Query | None = None
-    holders: dict[str, set[int]] = {}
+    holders: dict[int, set[str]] = {}
     for term in terms:
         frequency = searcher.doc_freq("body", term)
         if not frequency:
@@ -346,14 +346,14 @@ def _body_holders(
                 )
             asked = Query.boolean_query([(Occur.Must, among), (Occur.Must, asked)])
             frequency = len(ids)
-        hits = searcher.search(asked, frequency, False).hits
-        holders[term] = {
-            found for _, a in hits if (found := by_address.get((a.segment_ord, a.doc)))
-        }
+        for _, a in searcher.search(asked, frequency, False).hits:
+            article_id = by_address.get((a.segment_ord, a.doc))
+            if article_id is not None:
+                holders.setdefault(article_id, set()).add(term)
     return holders
 
 
-ALL_HOLDERS = 2000
+ALL_HOLDERS = 500
 
 
 def _headline_query(word: WordQuery) -> tantivy.Query | None:

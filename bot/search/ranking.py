@@ -126,7 +126,11 @@ class Match:
 def _title_closeness(plan: QueryPlan, title: str) -> int:
     """0-10: how much of the understood query the title holds, in tens of percent."""
     understood = " ".join(w.best for w in plan.words)
-    return int(fuzz.token_set_ratio(understood, " ".join(words(title))) // 10)
+    title = " ".join(words(title))
+    # Word order counts for half: "brown and blair" is closer to "Brown and Blair face new
+    # rift claims" than to "Blair and Brown criticised by MPs".
+    closeness = fuzz.token_set_ratio(understood, title) + fuzz.partial_ratio(understood, title)
+    return int(closeness // 20)
 
 
 def _near_in_title(typed: str, title_words: Sequence[str]) -> tuple[str, int] | None:
