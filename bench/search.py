@@ -18,7 +18,8 @@ random BBC title words, bodies of random BBC paragraphs). Two kinds of query, ma
 
 A hit is the target article or one with the same title. Methods:
 
-- ours: SearchService.search once its tantivy index is built (raw query to ranked hits).
+- ours: SearchService.search(articles=False) once its tantivy index is built (raw query to
+  ranked hits, as /search and inline mode ask; the page shown is loaded after, untimed).
 - tantivy: the same index asked as plainly as tantivy allows: each word a fuzzy term query
   (typo budget as ours, a swap one edit), titles boosted 10x, words ORed.
 - scan: rapidfuzz.process.extract (partial_ratio) over every title, lower-cased once (not timed).
