@@ -21,8 +21,9 @@ async def inline_query(update: Update, context: Context) -> None:
     offset = min(offset, MAX_OFFSET)
     text = query.query.strip()
     if text:
-        result = await found.search.search(text, limit=offset + PAGE)
-        shown = [hit.article for hit in result.hits[offset : offset + PAGE]]
+        result = await found.search.search(text, limit=offset + PAGE, articles=False)
+        page = await found.search.load(result.hits[offset : offset + PAGE])
+        shown = [hit.article for hit in page]
     else:
         async with found.db.read() as session:
             shown = await articles.latest(session, limit=PAGE, offset=offset)

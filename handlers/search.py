@@ -22,11 +22,13 @@ _HEADING_START, _HEADING_END = "Results for “", "”"
 
 
 async def _page(update: Update, context: Context, query: str, page: int) -> Reply:
-    result = await services(context).search.search(query)
+    search = services(context).search
+    result = await search.search(query, articles=False)
     if not result.hits:
         return no_results(query)
     page = min(page, (len(result.hits) - 1) // PAGE_SIZE)
-    shown = result.hits[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    # Only the page shown is read from the database.
+    shown = await search.load(result.hits[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
     return search_page(
         query,
         result.corrected,

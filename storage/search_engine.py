@@ -21,8 +21,9 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,7 +37,7 @@ from storage.state import corpus_version
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SYNC_FILE = "newsbot-sync.json"
 SLOTS = 64  # instances on one machine sharing one database
 FETCH_CHUNK = 500
@@ -48,14 +49,30 @@ DETAIL_TITLE_BOOST = 1.5
 
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    builder.add_integer_field("id", stored=True, indexed=True)
-    builder.add_text_field("title", tokenizer_name="whitespace")
+    # Fast: the ids of a search's hits are read in one batch, not one stored document each.
+    builder.add_integer_field("id", stored=True, indexed=True, fast=True)
+    # Stored: the reranker works from the index alone (the database loads the page shown).
+    builder.add_text_field("title", stored=True, tokenizer_name="whitespace")
+    builder.add_text_field("shown", stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_integer_field("sort", stored=True, indexed=False)
     # With positions: a detail's words stand side by side in its article (a phrase query).
     builder.add_text_field("body", tokenizer_name="whitespace", index_option="position")
     return builder.build()
 
 
 SCHEMA = _schema()
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One candidate as the index holds it: enough to rerank without the database."""
+
+    article_id: int
+    relevance: float  # 0-1 of each ranking's best, summed over the two
+    title: str  # as shown
+    title_words: str  # folded words joined by spaces (as indexed)
+    sort_at: int  # seconds since the epoch
+    body_terms: frozenset[str]  # those of the asked terms its body holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +128,11 @@ class SearchEngine:
         if self._task is not None:
             await asyncio.shield(self._task)
 
+    async def settled(self) -> None:
+        """Until the background sync started last has finished, whether or not it failed."""
+        if self._task is not None:
+            await asyncio.wait([self._task])
+
     async def sync(self, db: Database) -> None:
         async with self._sync_lock:
             try:
@@ -132,10 +154,13 @@ class SearchEngine:
             version = await corpus_version(session)
             if self.ready and version == self._version:
                 return
+            # Core rows, not ORM ones: at 100k articles that is a third of the time.
             rows = await session.execute(
-                select(Article.id, Article.content_hash).where(Article.retracted.is_(False))
+                select(Article.__table__.c.id, Article.__table__.c.content_hash).where(
+                    Article.__table__.c.retracted.is_(False)
+                )
             )
-            live = {int(i): h for i, h in rows}
+            live = dict(rows.tuples().all())
         stale = [i for i, h in self._indexed.items() if live.get(i) != h]
         fresh = sorted(i for i, h in live.items() if self._indexed.get(i) != h)
         if stale or fresh:
@@ -148,7 +173,7 @@ class SearchEngine:
                     chunk = fresh[start : start + FETCH_CHUNK]
                     async with db.read() as session:
                         found = await session.execute(
-                            select(Article.id, Article.title, Article.body).where(
+                            select(Article.id, Article.title, Article.body, Article.sort_at).where(
                                 Article.id.in_(chunk)
                             )
                         )
@@ -233,12 +258,13 @@ class SearchEngine:
     # --- searching -------------------------------------------------------------------------
 
     def search(
-        self, query: Sequence[WordQuery], limit: int, keep: int
-    ) -> tuple[list[tuple[int, float]], float] | None:
-        """The `keep` best (article id, relevance 0-1) of each ranking's `limit` best (a detail's
-        twice that), and how much the query reads as a detail of a story
-        rather than a headline (0-1); None when the index is not ready or fails (the caller
-        searches the database, and a rebuild is due).
+        self, query: Sequence[WordQuery], limit: int, keep: int, terms: Collection[str] = ()
+    ) -> tuple[list[Found], float] | None:
+        """The `keep` best of each ranking's `limit` best (a detail's twice that), with what
+        the reranker needs of each (its stored title and date, which of `terms` its body
+        holds), and how much the query reads as a detail of a story rather than a headline
+        (0-1); None when the index is not ready or fails (the caller searches the database,
+        and a rebuild is due).
 
         Two rankings share the places: one with titles weighted far above bodies (headlines),
         one with bodies counting nearly as much (a detail of the story), so that neither kind
@@ -247,7 +273,7 @@ class SearchEngine:
             return None
         try:
             searcher = self._index.searcher()
-            found: dict[int, float] = {}
+            found: dict[tuple[int, int], tuple[float, Any]] = {}
             headline = 1.0
             for make in (_headline_query, _detail_query):
                 clauses = [(tantivy.Occur.Should, q) for q in map(make, query) if q is not None]
@@ -258,7 +284,7 @@ class SearchEngine:
                     continue
                 # A detail's words are spread over more articles: its ranking gets more places.
                 places = limit if make is _headline_query else DETAIL_PLACES * limit
-                hits = searcher.search(tantivy.Query.boolean_query(clauses), places).hits
+                hits = searcher.search(tantivy.Query.boolean_query(clauses), places, False).hits
                 top = max((score for score, _ in hits), default=1.0) or 1.0
                 if make is _headline_query:
                     # About the share of the words the best title holds: a headline query
@@ -267,15 +293,67 @@ class SearchEngine:
                     weight = headline
                 else:
                     weight = 1.0 - headline
+                # The same document has the same address in one searcher: summed by address.
                 for score, address in hits:
-                    article_id = int(searcher.doc(address)["id"][0])
-                    found[article_id] = found.get(article_id, 0.0) + weight * score / top
-            best = sorted(found.items(), key=lambda pair: -pair[1])[:keep]
-            return best, 1.0 - headline
+                    key = (address.segment_ord, address.doc)
+                    before = found.get(key)
+                    found[key] = ((before[0] if before else 0.0) + weight * score / top, address)
+            best = sorted(found.values(), key=lambda pair: -pair[0])[:keep]
+            addresses = [address for _, address in best]
+            ids = [int(i or 0) for i in searcher.fast_field_values("id", addresses)]
+            holders = _body_holders(searcher, ids, addresses, terms)
+            result = []
+            for (relevance, address), article_id in zip(best, ids, strict=True):
+                doc = searcher.doc(address)
+                result.append(
+                    Found(
+                        article_id,
+                        relevance,
+                        str(doc.get_first("shown") or ""),
+                        str(doc.get_first("title") or ""),
+                        int(doc.get_first("sort") or 0),
+                        frozenset(holders.get(article_id, ())),
+                    )
+                )
+            return result, 1.0 - headline
         except Exception:
             log.exception("search index failed; searching the database and rebuilding it")
             self._discard()
             return None
+
+
+def _body_holders(
+    searcher: Any, ids: list[int], addresses: list[Any], terms: Collection[str]
+) -> dict[int, set[str]]:
+    """For each candidate, which of the terms its body holds (the reranker counts words
+    held in bodies as well as titles). A term in few articles: all of them, looked up among
+    the candidates (microseconds); a frequent one: asked among the candidates only."""
+    if not ids or not terms:
+        return {}
+    Query, Occur = tantivy.Query, tantivy.Occur
+    by_address = {(a.segment_ord, a.doc): i for a, i in zip(addresses, ids, strict=True)}
+    among: tantivy.Query | None = None
+    holders: dict[int, set[str]] = {}
+    for term in terms:
+        frequency = searcher.doc_freq("body", term)
+        if not frequency:
+            continue
+        asked = Query.term_query(SCHEMA, "body", term)
+        if frequency > ALL_HOLDERS:
+            if among is None:  # tantivy's term set query costs ten times these ORed terms
+                among = Query.boolean_query(
+                    [(Occur.Should, Query.term_query(SCHEMA, "id", i)) for i in ids]
+                )
+            asked = Query.boolean_query([(Occur.Must, among), (Occur.Must, asked)])
+            frequency = len(ids)
+        for _, a in searcher.search(asked, frequency, False).hits:
+            article_id = by_address.get((a.segment_ord, a.doc))
+            if article_id is not None:
+                holders.setdefault(article_id, set()).add(term)
+    return holders
+
+
+ALL_HOLDERS = 500
 
 
 def _headline_query(word: WordQuery) -> tantivy.Query | None:
@@ -330,14 +408,23 @@ TIE_BREAK = 0.5
 
 
 def _add(writer: Any, rows: Sequence[Any], building: bool) -> None:
-    for article_id, title, body in rows:
+    for article_id, title, body, sort_at in rows:
         if not building:
             writer.delete_documents_by_term("id", int(article_id))
         writer.add_document(
             tantivy.Document(
-                id=int(article_id), title=" ".join(words(title)), body=" ".join(words(body))
+                id=int(article_id),
+                title=" ".join(words(title)),
+                shown=title,
+                sort=int(_aware(sort_at).timestamp()),
+                body=" ".join(words(body)),
             )
         )
+
+
+def _aware(moment: datetime) -> datetime:
+    """Stored times are UTC; SQLite hands them back without a zone."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _commit(writer: Any, merge: bool) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -21,6 +23,14 @@ from storage.schema import upgrade_schema
 # means a change broke something, not that today's dice found an old corner.
 settings.register_profile("ci", derandomize=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# Search indexes of server databases default to $TMPDIR/newsbot-search/<database>: every test
+# database is new, so each would leave a folder behind. This process (pytest's own temp folders
+# stay where they were) and the bots it starts put theirs in a folder removed at exit.
+tempfile.gettempdir()
+_TEST_TEMP = tempfile.mkdtemp(prefix="newsbot-tests-")
+os.environ["TMPDIR"] = _TEST_TEMP
+atexit.register(shutil.rmtree, _TEST_TEMP, ignore_errors=True)
 
 PROJECT = Path(__file__).resolve().parent.parent
 SHIPPED_SEED = PROJECT / "seeds" / "000_e65de5108a7689b8.txt"

@@ -270,3 +270,54 @@ def test_snippet_sentences_of_adversarial_megabytes(pieces: list[str], extra: in
     paragraph = "Zebracorn report. " + unit * (MEGABYTE // len(unit)) + "end" * extra
     assert "".join(sentences(paragraph)) == paragraph
     snippet([paragraph], {"zebracorn"})
+
+
+@BOTH_DATABASES
+async def test_a_search_reads_only_the_articles_of_the_page_shown(
+    search: SearchService,
+) -> None:
+    from sqlalchemy import event
+
+    from storage.models import Article
+
+    read: list[int] = []
+
+    def count(article: Article, _context: object) -> None:
+        read.append(article.id)
+
+    event.listen(Article, "load", count)
+    try:
+        result = await search.search("flood warning", articles=False)
+        assert [hit.title for hit in result.hits][:2] == [
+            "Flood warning lifted",
+            "Flood warning issued",
+        ]
+        assert read == []  # ranked from the index alone
+        page = await search.load(result.hits[:1])
+        assert [hit.article.title for hit in page] == ["Flood warning lifted"]
+        assert read == [result.hits[0].article_id]
+    finally:
+        event.remove(Article, "load", count)
+
+
+@BOTH_DATABASES
+async def test_words_in_the_order_typed_rank_first(db: Database, tmp_path: Path) -> None:
+    folder = tmp_path / "order"
+    folder.mkdir()
+    for number, (title, day) in enumerate(
+        [
+            ("Brown and Blair face new rift claims", "2005-01-01"),
+            ("Blair and Brown criticised by MPs", "2005-02-01"),  # newer
+        ]
+    ):
+        (folder / f"{number}.json").write_text(
+            json.dumps({"title": title, "body": "Politics.", "published_at": day + "T12:00:00Z"})
+        )
+    await load_seeds(db, folder, now=NOW)
+    service = SearchService(db, index_folder=tmp_path / "index")
+    await service.index_ready()
+    try:
+        assert (await titles(service, "brown and blair"))[0].startswith("Brown and Blair")
+        assert (await titles(service, "blair and brown"))[0].startswith("Blair and Brown")
+    finally:
+        service.close()

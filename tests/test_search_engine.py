@@ -122,3 +122,13 @@ async def test_searches_before_anything_is_loaded_are_answered(
     await service.index_ready()
     assert await titles(service, "zebracron") == ["Zebracorn sighted in Geneva"]
     service.close()
+
+
+def test_tests_leave_no_index_folders_in_the_system_temp_folder() -> None:
+    """A server database's index defaults to the temp folder; under tests that is a folder of
+    their own, removed at exit (each test database would otherwise leave one behind)."""
+    from storage.search_engine import default_folder
+    from tests.conftest import _TEST_TEMP
+
+    server = Database("postgresql+asyncpg://postgres@127.0.0.1:5432/newsbot_test_leak")
+    assert default_folder(server).is_relative_to(_TEST_TEMP)

@@ -103,6 +103,9 @@ class Candidate:
     folded_title: str
     folded_body: str
     sort_at: datetime
+    # The query's terms its body holds, where known (from the index); else `folded_body` is
+    # scanned for each.
+    body_terms: frozenset[str] | None = None
 
     @property
     def title_words(self) -> list[str]:
@@ -123,7 +126,11 @@ class Match:
 def _title_closeness(plan: QueryPlan, title: str) -> int:
     """0-10: how much of the understood query the title holds, in tens of percent."""
     understood = " ".join(w.best for w in plan.words)
-    return int(fuzz.token_set_ratio(understood, " ".join(words(title))) // 10)
+    title = " ".join(words(title))
+    # Word order counts for half: "brown and blair" is closer to "Brown and Blair face new
+    # rift claims" than to "Blair and Brown criticised by MPs".
+    closeness = fuzz.token_set_ratio(understood, title) + fuzz.partial_ratio(understood, title)
+    return int(closeness // 20)
 
 
 def _near_in_title(typed: str, title_words: Sequence[str]) -> tuple[str, int] | None:
@@ -153,7 +160,11 @@ def match(plan: QueryPlan, candidate: Candidate) -> Match:
             in_t = has_word(candidate.folded_title, alt.term)
             if in_t:
                 title_terms.add(alt.term)
-            if in_t or has_word(candidate.folded_body, alt.term):
+            if in_t or (
+                alt.term in candidate.body_terms
+                if candidate.body_terms is not None
+                else has_word(candidate.folded_body, alt.term)
+            ):
                 found.add(alt.term)
                 title_hit = title_hit or in_t
                 if best is None or alt.typos < best.typos:

@@ -8,7 +8,9 @@ import json
 import logging
 import time
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.search.ranking import Candidate, Match, QueryPlan, QueryWord, plan_query, rank
 from bot.search.text import fold, typo_budget
 from bot.search.vocabulary import Alternative, Vocabulary
-from storage import articles
+from storage.articles import by_ids as articles_by_ids
 from storage.database import Database
 from storage.models import Article
-from storage.search_engine import SearchEngine, WordQuery, default_folder
+from storage.search_engine import Found, SearchEngine, WordQuery, default_folder
 from storage.search_index import FullTextIndex, index_for
 from storage.state import corpus_version
 
@@ -27,7 +29,7 @@ log = logging.getLogger(__name__)
 
 CANDIDATES = 50
 VOCABULARY_FILE = "vocabulary.json"
-START_WAIT_SECONDS = 1.0
+START_WAIT_SECONDS = 0.8  # the wait and the first search fit in a second
 RERANKED = 30  # from each of the index's two rankings
 MAX_QUERY_CHARS = 200
 VERSION_CHECK_SECONDS = 0.5
@@ -35,8 +37,17 @@ VERSION_CHECK_SECONDS = 0.5
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
-    article: Article
+    article_id: int
+    title: str
     match: Match
+    # Loaded from the database for the hits shown (`SearchService.load`); None until then.
+    loaded: Article | None = None
+
+    @property
+    def article(self) -> Article:
+        if self.loaded is None:
+            raise LookupError("this hit's article was not loaded (SearchService.load)")
+        return self.loaded
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +94,8 @@ class SearchService:
             # A restart, or another instance loaded it first: from disk at once.
             terms = await asyncio.to_thread(self._cached_terms, version)
             if terms is not None:
-                self._vocabulary, self._version = Vocabulary(terms), version
+                self._vocabulary = await asyncio.to_thread(Vocabulary, terms)
+                self._version = version
         if version != self._version and (self._loading is None or self._loading.done()):
             self._loading = asyncio.create_task(self._load_vocabulary(version))
         return self._vocabulary
@@ -94,10 +106,14 @@ class SearchService:
                 return
             terms = await asyncio.to_thread(self._cached_terms, version)
             if terms is None:
+                if self.engine is not None and self.engine.ready:
+                    # Counting the terms takes seconds at 100k articles: the index's update
+                    # (what makes a reload visible) goes first, not sharing the cores with it.
+                    await self.engine.settled()
                 async with self.db.read() as session:
                     terms = await self.index.vocabulary(session)
                 await asyncio.to_thread(self._cache_terms, version, terms)
-            self._vocabulary = Vocabulary(terms)
+            self._vocabulary = await asyncio.to_thread(Vocabulary, terms)
             self._version = version
 
     def _cache_file(self) -> Path | None:
@@ -155,38 +171,52 @@ class SearchService:
         if self.engine is not None:
             self.engine.close()
 
-    async def search(self, query: str, limit: int = CANDIDATES) -> SearchResult:
+    async def search(
+        self, query: str, limit: int = CANDIDATES, *, articles: bool = True
+    ) -> SearchResult:
+        """Ranked hits for a raw query. With the index ready, ranking needs no database at all;
+        `articles=False` leaves the hits' articles to `load` (the page shown), else all are
+        loaded."""
         query = query[:MAX_QUERY_CHARS]
-        async with self.db.read() as session:
-            vocabulary = await self.vocabulary(session)
-            plan = plan_query(query, vocabulary)
-            if self._version is None:
-                # No vocabulary yet (the first seconds of a first start): words as typed.
-                plan = QueryPlan(
-                    tuple(QueryWord(w.typed, (Alternative(w.typed, 0),)) for w in plan.words)
-                )
+        if self._version is not None and time.monotonic() - self._checked < VERSION_CHECK_SECONDS:
+            vocabulary = self._vocabulary  # checked a moment ago: no session to open
+        else:
+            async with self.db.read() as session:
+                vocabulary = await self.vocabulary(session)
+        plan = plan_query(query, vocabulary)
+        if self._version is None:
+            # No vocabulary yet (the first seconds of a first start): words as typed.
+            plan = QueryPlan(
+                tuple(QueryWord(w.typed, (Alternative(w.typed, 0),)) for w in plan.words)
+            )
+        wanted = max(CANDIDATES, limit)
+        candidates: list[Candidate] | None = None
+        scores: dict[int, float] = {}
+        detail = 1.0
+        titles: dict[int, str] = {}
+        loaded: dict[int, Article] = {}
+        if self.engine is not None and plan.words:
+            terms = {a.term for w in plan.words for a in w.alternatives}
+            hits = self.engine.search(
+                _word_queries(plan, vocabulary), max(RERANKED, limit), wanted, terms
+            )
+            if hits is not None:
+                candidates = [_from_index(found) for found in hits[0]]
+                scores = {found.article_id: found.relevance for found in hits[0]}
+                titles = {found.article_id: found.title for found in hits[0]}
+                detail = hits[1]
+        if candidates is None:
             groups = plan.groups()
-            wanted = max(CANDIDATES, limit)
-            ids = None
-            scores: dict[int, float] = {}
-            detail = 1.0
-            if self.engine is not None and plan.words:
-                hits = self.engine.search(
-                    _word_queries(plan, vocabulary), max(RERANKED, limit), wanted
-                )
-                if hits is not None:
-                    scores = dict(hits[0])
-                    detail = hits[1]
-                    ids = list(scores)
-            if ids is None:
-                if not groups:
-                    return SearchResult(query, None, [])
+            if not groups:
+                return SearchResult(query, None, [])
+            async with self.db.read() as session:
                 ids = await self._database_candidates(session, vocabulary, groups, wanted)
-            found = await articles.by_ids(session, ids)
+                loaded = await articles_by_ids(session, ids)
+            candidates = [_candidate(loaded[i]) for i in ids if i in loaded]
+            titles = {i: article.title for i, article in loaded.items()}
         common = vocabulary.common_terms(
             t for w in plan.words for t in (a.term for a in w.alternatives)
         )
-        candidates = [_candidate(found[i]) for i in ids if i in found]
         ranked = rank(plan, candidates, common=common, scores=scores, detail=detail)
         if ranked:
             # An article holding under half the words the best one holds is noise beside it
@@ -195,12 +225,28 @@ class SearchService:
             ranked = [m for m in ranked if 2 * m.matched >= best]
         ranked = ranked[:limit]
         held = ranked[0].held if ranked else tuple(None for _ in plan.words)
-        return SearchResult(
-            query,
-            plan.corrected(held),
-            [SearchHit(found[m.article_id], m) for m in ranked],
-            plan.ignored(held),
-        )
+        hits_ = [
+            SearchHit(m.article_id, titles[m.article_id], m, loaded.get(m.article_id))
+            for m in ranked
+        ]
+        if articles and not loaded:
+            hits_ = await self.load(hits_)
+        return SearchResult(query, plan.corrected(held), hits_, plan.ignored(held))
+
+    async def load(self, hits: Sequence[SearchHit]) -> list[SearchHit]:
+        """The hits with their articles, from the database (one query); an article retracted
+        since the index last synced is left out."""
+        wanted = [hit.article_id for hit in hits if hit.loaded is None]
+        if wanted:
+            async with self.db.read() as session:
+                found = await articles_by_ids(session, wanted)
+        else:
+            found = {}
+        return [
+            hit if hit.loaded is not None else replace(hit, loaded=found[hit.article_id])
+            for hit in hits
+            if hit.loaded is not None or hit.article_id in found
+        ]
 
     async def _database_candidates(
         self, session: AsyncSession, vocabulary: Vocabulary, groups: list[list[str]], wanted: int
@@ -250,6 +296,17 @@ def _word_queries(plan: QueryPlan, vocabulary: Vocabulary) -> list[WordQuery]:
         common = vocabulary.common_terms(term for term, _ in terms)
         queries.append(WordQuery(terms, word.typed, typo_budget(word.typed), common))
     return queries
+
+
+def _from_index(found: Found) -> Candidate:
+    return Candidate(
+        found.article_id,
+        found.title_words,
+        found.title_words,
+        "",
+        datetime.fromtimestamp(found.sort_at, UTC),
+        found.body_terms,
+    )
 
 
 def _candidate(article: Article) -> Candidate:

@@ -18,6 +18,8 @@ BIG_VOCABULARY = 50_000
 COMMON_SHARE = 0.05
 COMMON_MIN_DOCS = 100
 MAX_CACHED_PREFIXES = 4096
+MAX_CACHED_CORRECTIONS = 4096
+ONE_TYPO = (5, 8)  # the lengths typo_budget gives one typo
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,18 @@ class Vocabulary:
             if rare_too or count > 1:
                 by_length[len(term)].append(term)
         self._by_length = dict(by_length)
+        # One typo (words of 5-8 letters, most of them): every term under each of its one-letter
+        # deletions, so a word's near terms are a few dictionary lookups (a shared deletion
+        # covers a substitution, an insertion, a deletion and a swap) instead of a scan.
+        self._deletes: dict[str, list[str]] = defaultdict(list)
+        for length in range(ONE_TYPO[0] - 1, ONE_TYPO[1] + 2):
+            for term in self._by_length.get(length, ()):
+                self._deletes[term].append(term)
+                for i in range(length):
+                    self._deletes[term[:i] + term[i + 1 :]].append(term)
+        self._deletes = dict(self._deletes)
+        # Corrections asked again (the same words searched by many, or paged): remembered.
+        self._corrected: dict[str, list[Alternative]] = {}
         # About the number of articles: the commonest term is in nearly all of them.
         self.documents = max(self.doc_counts.values(), default=0)
         self._sorted = sorted(self.doc_counts)
@@ -82,6 +96,14 @@ class Vocabulary:
         An exact hit is always kept and first; near terms come after, the closer and the more
         common first, so a real word typed for another ("form" for "from") still finds both.
         """
+        cached = self._corrected.get(word)
+        if cached is None:
+            if len(self._corrected) >= MAX_CACHED_CORRECTIONS:
+                del self._corrected[next(iter(self._corrected))]  # bounded: the oldest goes
+            cached = self._corrected[word] = self._corrections(word)
+        return list(cached)
+
+    def _corrections(self, word: str) -> list[Alternative]:
         budget = typo_budget(word)
         found: list[Alternative] = []
         if word in self.doc_counts:
@@ -89,6 +111,18 @@ class Vocabulary:
         if budget == 0:
             return found
         near: list[tuple[int, int, str]] = []
+        if budget == 1 and ONE_TYPO[0] <= len(word) <= ONE_TYPO[1]:
+            seen: set[str] = set()
+            for key in [word] + [word[:i] + word[i + 1 :] for i in range(len(word))]:
+                seen.update(self._deletes.get(key, ()))
+            seen.discard(word)
+            for term in seen:
+                distance = OSA.distance(word, term, score_cutoff=1)
+                if distance <= 1:
+                    near.append((distance, -self.doc_counts[term], term))
+            near.sort()
+            found.extend(Alternative(term, typos) for typos, _, term in near[:MAX_ALTERNATIVES])
+            return found
         for length in range(len(word) - budget, len(word) + budget + 1):
             bucket = self._by_length.get(length)
             if not bucket:
