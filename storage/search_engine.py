@@ -160,7 +160,7 @@ class SearchEngine:
                     Article.__table__.c.retracted.is_(False)
                 )
             )
-            live = dict(rows.tuples().all())
+            live: dict[int, str] = dict(rows.all())
         stale = [i for i, h in self._indexed.items() if live.get(i) != h]
         fresh = sorted(i for i, h in live.items() if self._indexed.get(i) != h)
         if stale or fresh:
