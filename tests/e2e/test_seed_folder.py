@@ -106,6 +106,7 @@ def test_cli_load_of_a_hostile_folder(tmp_path: Path, database: dict[str, str]) 
     assert not any(line.startswith(FORGED_LINE) for line in both.splitlines())
 
 
+@pytest.mark.slow  # over 7 s: CI runs it, `pytest -m "not slow"` leaves it out
 def test_reload_during_a_command_line_load_waits_for_it(
     tg: FakeTelegramThread, tmp_path: Path, database: dict[str, str]
 ) -> None:

@@ -61,6 +61,7 @@ def assert_clean(live: LiveBot) -> None:
     assert not rejected
 
 
+@pytest.mark.slow  # over 7 s: CI runs it, `pytest -m "not slow"` leaves it out
 @PROPERTY
 @given(command=st.sampled_from(COMMANDS), argument=TEXT)
 def test_any_message_gets_a_valid_answer(live: LiveBot, command: str, argument: str) -> None:
@@ -140,6 +141,7 @@ def test_the_forgeries_of_the_review_get_the_alert(
     assert answer.text and answer.text.startswith(NO_LONGER_VALID) and answer.show_alert
 
 
+@pytest.mark.slow  # over 7 s: CI runs it, `pytest -m "not slow"` leaves it out
 @settings(max_examples=1000, deadline=None)
 @given(query=TEXT, offset=st.one_of(st.just(""), st.integers(-5, 10_000).map(str), TEXT))
 def test_any_inline_query_gets_a_valid_answer(live: LiveBot, query: str, offset: str) -> None:

@@ -9,6 +9,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -60,6 +61,7 @@ async def _load(data: bytes, empty: Path) -> tuple[list[str], list[tuple[str, st
         shutil.rmtree(folder)
 
 
+@pytest.mark.slow  # over 7 s: CI runs it, `pytest -m "not slow"` leaves it out
 @settings(max_examples=300, deadline=None)
 @given(data=st.binary(max_size=2000) | SEEDISH)
 def test_any_bytes_are_stored_whole_or_rejected_with_a_reason(data: bytes) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from telegram import InlineKeyboardMarkup, InputTextMessageContent
@@ -58,6 +59,7 @@ def assert_valid(reply: Reply | str) -> None:
                     assert 1 <= len(str(button.callback_data).encode()) <= 64
 
 
+@pytest.mark.slow  # over 7 s: CI runs it, `pytest -m "not slow"` leaves it out
 @settings(max_examples=2000, deadline=None)
 @given(article=articles())
 def test_article_cards_are_always_valid(article: Article) -> None:
@@ -71,6 +73,7 @@ def test_article_cards_are_always_valid(article: Article) -> None:
     assert_valid(content.message_text)
 
 
+@pytest.mark.slow  # over 7 s: CI runs it, `pytest -m "not slow"` leaves it out
 @settings(max_examples=1000, deadline=None)
 @given(shown=st.lists(articles(), min_size=1, max_size=5), query=TEXT, topic=TEXT)
 def test_lists_and_results_are_always_valid(shown: list[Article], query: str, topic: str) -> None:
@@ -80,6 +83,7 @@ def test_lists_and_results_are_always_valid(shown: list[Article], query: str, to
     assert_valid(search_page(query, query, results, page=0, total=60, zone=ZONE))
 
 
+@pytest.mark.slow  # over 7 s: CI runs it, `pytest -m "not slow"` leaves it out
 @settings(max_examples=1000, deadline=None)
 @given(shown=st.lists(articles(), min_size=1, max_size=10), more=st.integers(0, 10**6))
 def test_digests_are_always_one_valid_message(shown: list[Article], more: int) -> None:

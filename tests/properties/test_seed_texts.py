@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -75,6 +76,7 @@ def test_a_megabyte_of_whitespace_reads_as_one_space(
 RUNS = ["A. ", '!"', "((", "&#1", "&amp", "1", ". ", "-", "— ", ",", "'", ")"]
 
 
+@pytest.mark.slow  # over 7 s: CI runs it, `pytest -m "not slow"` leaves it out
 @settings(max_examples=40, deadline=None)
 @given(prefix=st.sampled_from(PREFIXES), run=st.sampled_from(RUNS), end=st.sampled_from(ENDS))
 def test_a_megabyte_of_any_repeated_piece_is_parsed(prefix: str, run: str, end: str) -> None:
