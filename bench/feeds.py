@@ -32,11 +32,11 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-import psutil  # type: ignore[import-untyped]
 from aiohttp import web
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from bench.ingest import peak_rss_mb
 from bot.clock import SystemClock
 from bot.feeds.fetching import Fetcher
 from bot.feeds.poller import FeedPoller
@@ -106,16 +106,6 @@ def _host(feed: int) -> str:
     return f"127.0.{(feed + 2) // 256}.{(feed + 2) % 256}"
 
 
-def _peak_mb() -> float:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float(psutil.Process().memory_info().rss / 1024 / 1024)
-
-
 async def _fresh_database(postgres: str | None, folder: Path) -> tuple[str, str | None]:
     if postgres is None:
         return f"sqlite+aiosqlite:///{folder / 'bench.sqlite3'}", None
@@ -151,14 +141,14 @@ async def run_size(feeds: int, items: int, port: int, postgres: str | None) -> d
                                          clock.now())  # fmt: skip
             poller = FeedPoller(db, clock, instance="bench", poll_minutes=15,
                                 fetcher=Fetcher(), concurrency=8)  # fmt: skip
-            base = _peak_mb()
+            base = peak_rss_mb()
             started = time.perf_counter()
             first = await poller.poll(every=True)
             first_s = time.perf_counter() - started
             started = time.perf_counter()
             second = await poller.poll(every=True)
             second_s = time.perf_counter() - started
-            peak = _peak_mb()
+            peak = peak_rss_mb()
             await poller.stop()
             async with db.read() as session:
                 stored = await session.scalar(select(func.count()).select_from(Article))
