@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, tuple_, update
+from sqlalchemy import Select, and_, case, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Subscriber
@@ -93,18 +93,19 @@ async def reschedule(
     changed either meanwhile (while the digest was being sent) keeps the schedule their change
     set: the runner's would be for the old time.
     """
-    row = Subscriber.id == subscriber_id
-    if last_digest_at is not None:
-        await session.execute(update(Subscriber).where(row).values(last_digest_at=last_digest_at))
-    where = [row]
+    values: dict[str, Any] = {"next_due_date": next_due[0], "next_due_at": next_due[1]}
     if computed_for is not None:
-        where += [
-            Subscriber.delivery_minute == computed_for[0],
-            Subscriber.timezone == computed_for[1],
-        ]
-    await session.execute(
-        update(Subscriber).where(*where).values(next_due_date=next_due[0], next_due_at=next_due[1])
-    )
+        unchanged = and_(
+            Subscriber.delivery_minute == computed_for[0], Subscriber.timezone == computed_for[1]
+        )
+        values = {
+            "next_due_date": case((unchanged, next_due[0]), else_=Subscriber.next_due_date),
+            "next_due_at": case((unchanged, next_due[1]), else_=Subscriber.next_due_at),
+        }
+    if last_digest_at is not None:
+        values["last_digest_at"] = last_digest_at
+    # One statement: a sent digest's record costs one round trip, as it did.
+    await session.execute(update(Subscriber).where(Subscriber.id == subscriber_id).values(**values))
 
 
 async def due(
