@@ -53,7 +53,7 @@ from pathlib import Path
 
 import tantivy
 from rapidfuzz import fuzz, process, utils
-from sqlalchemy import text
+from sqlalchemy import text, update
 from sqlalchemy.engine import make_url
 
 from bench.generate import generate_shuffled
@@ -62,6 +62,7 @@ from bench.ingest import table
 from bot.search.service import SearchService
 from bot.search.text import typo_budget, words
 from storage.database import Database
+from storage.models import Article
 from storage.schema import upgrade_schema
 from storage.search_engine import SCHEMA
 from storage.seeds.loader import load_seeds
@@ -326,6 +327,7 @@ async def reload_visible(db: Database, work: Path) -> list[float]:
         await service.index_ready()
         instances.append(service)
     marker = "zqx" + uuid.uuid4().hex[:6]
+    now = datetime.now(UTC)
     async with db.write() as session:
         rows = await session.execute(
             text("SELECT id, title FROM articles WHERE NOT retracted ORDER BY id LIMIT :n"),
@@ -334,11 +336,13 @@ async def reload_visible(db: Database, work: Path) -> list[float]:
         for article_id, title in list(rows):
             new = f"{title} {marker}"
             digest = hashlib.sha256(f"{article_id}:{new}".encode()).hexdigest()
+            # As every writer does, the time of the change (what each instance's sync reads by).
             await session.execute(
-                text("UPDATE articles SET title = :t, content_hash = :h WHERE id = :i"),
-                {"t": new, "h": digest, "i": article_id},
+                update(Article)
+                .where(Article.id == article_id)
+                .values(title=new, content_hash=digest, updated_at=now)
             )
-        await bump_corpus_version(session, datetime.now(UTC))
+        await bump_corpus_version(session, now)
     started = time.perf_counter()
     seen: list[float | None] = [None, None]
     while None in seen and time.perf_counter() - started < 30:

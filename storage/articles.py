@@ -132,6 +132,44 @@ async def store_summary(
     )
 
 
+async def live_hashes(session: AsyncSession) -> dict[int, str]:
+    """(id -> content hash) of every live article (a search index's full comparison)."""
+    # Core rows, not ORM ones: at 100k articles that is a third of the time.
+    table = Article.__table__
+    rows = await session.execute(
+        select(table.c.id, table.c.content_hash).where(table.c.retracted.is_(False))
+    )
+    return {int(i): str(h) for i, h in rows}
+
+
+async def changed_since(
+    session: AsyncSession, since: datetime
+) -> list[tuple[int, str, bool, datetime]]:
+    """(id, content hash, retracted, updated at) of the articles written at or after `since`
+    (an index on updated_at: a reload of 1,000 reads about 1,000 rows)."""
+    table = Article.__table__
+    rows = await session.execute(
+        select(table.c.id, table.c.content_hash, table.c.retracted, table.c.updated_at).where(
+            table.c.updated_at >= since
+        )
+    )
+    return [(int(i), str(h), bool(r), u) for i, h, r, u in rows]
+
+
+async def last_change(session: AsyncSession) -> datetime | None:
+    """When an article was last written (added, changed, retracted or revived)."""
+    return await session.scalar(select(func.max(Article.updated_at)))
+
+
+async def live_totals(session: AsyncSession) -> tuple[int, int]:
+    """How many live articles there are and the sum of their ids: what a search index compares
+    with its own after reading only the changed rows, to catch any write it missed."""
+    count, total = (
+        await session.execute(select(func.count(), func.sum(Article.id)).where(LIVE))
+    ).one()
+    return int(count or 0), int(total or 0)
+
+
 async def counts(session: AsyncSession) -> dict[str, int]:
     rows = await session.execute(
         select(Article.retracted, func.count()).group_by(Article.retracted)

@@ -80,6 +80,8 @@ class Article(Base):
         Index("ix_articles_live_sort", "retracted", "sort_at"),
         Index("ix_articles_loaded_at", "loaded_at"),
         Index("ix_articles_url", "url"),  # feed items are matched to stored articles by link
+        # Each search index reads the rows changed since its last sync (migration 0010).
+        Index("ix_articles_updated_at", "updated_at"),
     )
 
     @property

@@ -21,15 +21,18 @@ import json
 import logging
 import os
 import shutil
+import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
 import tantivy
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.articles import changed_since, last_change, live_hashes, live_totals
 from storage.database import Database
 from storage.folding import words
 from storage.models import Article
@@ -43,6 +46,10 @@ SLOTS = 64  # instances on one machine sharing one database
 FETCH_CHUNK = 500
 BUILD_HEAP = 64_000_000
 UPDATE_HEAP = 15_000_000
+# Rows re-read before the last change seen (see SearchEngine._changed), and how often every
+# row is compared regardless.
+CHANGE_MARGIN = timedelta(minutes=2)
+FULL_CHECK_SECONDS = 600.0
 TITLE_BOOST = 10.0
 DETAIL_TITLE_BOOST = 1.5
 
@@ -105,6 +112,8 @@ class SearchEngine:
         self._index: tantivy.Index | None = None
         self._indexed: dict[int, str] = {}
         self._version: str | None = None
+        self._since: datetime | None = None  # the last article write the index has seen
+        self._checked_all = 0.0  # when every row was last compared (monotonic seconds)
         self._sync_lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self.ready = False
@@ -154,13 +163,15 @@ class SearchEngine:
             version = await corpus_version(session)
             if self.ready and version == self._version:
                 return
-            # Core rows, not ORM ones: at 100k articles that is a third of the time.
-            rows = await session.execute(
-                select(Article.__table__.c.id, Article.__table__.c.content_hash).where(
-                    Article.__table__.c.retracted.is_(False)
-                )
-            )
-            live: dict[int, str] = dict(rows.all())
+            changed = await self._changed(session)
+            if changed is None:
+                # The first sync of this process, a check long due, or a write the changed
+                # rows did not account for: every live article's (id, hash) compared.
+                since = await last_change(session)
+                live = await live_hashes(session)
+                self._checked_all = time.monotonic()
+            else:
+                live, since = changed
         stale = [i for i, h in self._indexed.items() if live.get(i) != h]
         fresh = sorted(i for i, h in live.items() if self._indexed.get(i) != h)
         if stale or fresh:
@@ -190,10 +201,40 @@ class SearchEngine:
                 del writer
         self._indexed = live
         self._version = version
+        self._since = since
         assert self._index is not None
         self._index.reload()
         self.ready = True  # searchable now; the state for a restart is written after
         await asyncio.to_thread(self._save_state)
+
+    async def _changed(self, session: AsyncSession) -> tuple[dict[int, str], datetime] | None:
+        """The live articles as the index will hold them, from the rows written since the last
+        sync, and the last write seen; None when every row must be compared instead.
+
+        Rows are read from a margin before the last change seen: a transaction that wrote its
+        timestamp before that change but committed after it (or a writer whose clock is a
+        little behind) is still read. Anything else missed (a clock far behind, a row deleted)
+        shows as a count or id sum that differs from the index's, and a full comparison runs;
+        one runs at least every FULL_CHECK_SECONDS as well."""
+        if (
+            not self.ready
+            or self._since is None
+            or time.monotonic() - self._checked_all > FULL_CHECK_SECONDS
+        ):
+            return None
+        since = self._since
+        rows = await changed_since(session, since - CHANGE_MARGIN)
+        live = dict(self._indexed)
+        for article_id, content_hash, retracted, written in rows:
+            since = max(since, written)
+            if retracted:
+                live.pop(article_id, None)
+            else:
+                live[article_id] = content_hash
+        if await live_totals(session) != (len(live), sum(live)):
+            log.info("search index: changed rows do not account for the corpus; comparing all")
+            return None
+        return live, since
 
     def _writer(self, heap: int) -> Any:
         assert self._index is not None
@@ -226,6 +267,7 @@ class SearchEngine:
         self._index = tantivy.Index(SCHEMA, path=str(self.folder), reuse=False)
         self._indexed = {}
         self._version = None
+        self._since = None
 
     def _save_state(self) -> None:
         assert self.folder is not None
@@ -240,6 +282,7 @@ class SearchEngine:
         self._index = None
         self._indexed = {}
         self._version = None
+        self._since = None
         if self.folder is not None:
             (self.folder / SYNC_FILE).unlink(missing_ok=True)
             if not self.folder.is_dir():

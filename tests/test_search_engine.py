@@ -132,3 +132,52 @@ def test_tests_leave_no_index_folders_in_the_system_temp_folder() -> None:
 
     server = Database("postgresql+asyncpg://postgres@127.0.0.1:5432/newsbot_test_leak")
     assert default_folder(server).is_relative_to(_TEST_TEMP)
+
+
+@BOTH_DATABASES
+async def test_index_and_database_stay_in_step_over_many_reloads(
+    db: Database, tmp_path: Path
+) -> None:
+    """Each sync after the first reads only the rows written since the last one: over reloads
+    that change, retract, revive and add articles, every instance's searches still match the
+    database, including an instance restarted in between and a write stamped by a clock that
+    runs behind."""
+    seeds = await seeded(db, tmp_path)
+    first = SearchService(db, index_folder=tmp_path / "index")
+    second = SearchService(db, index_folder=tmp_path / "index")
+    for service in (first, second):
+        await service.index_ready()
+
+    async def in_step(expected: dict[str, list[str]]) -> None:
+        for service in (first, second):
+            await service.index_ready()
+            for query, found in expected.items():
+                assert await titles(service, query) == found, query
+
+    # Changed and retracted.
+    write(seeds, "a.json", "Unicorn sighted in Geneva", "A horned animal was seen again.")
+    (seeds / "b.json").unlink()
+    await load_seeds(db, seeds, now=NOW + timedelta(hours=1))
+    await in_step({"zebracorn": [], "unicorn": ["Unicorn sighted in Geneva"], "budget": []})
+
+    # Revived (the same text back), and one more added; the second instance restarts first.
+    second.close()
+    second = SearchService(db, index_folder=tmp_path / "index")
+    write(seeds, "b.json", "Parliament debates the budget", "Members argued about taxes.")
+    write(seeds, "c.json", "Quokka census published", "Counting the smiling marsupials.")
+    await load_seeds(db, seeds, now=NOW + timedelta(hours=2))
+    await in_step(
+        {"budget": ["Parliament debates the budget"], "quokka": ["Quokka census published"]}
+    )
+
+    # Written by an instance whose clock is a day behind: still found.
+    write(seeds, "d.json", "Wombat burrows mapped", "Surveyors crawled under the hills.")
+    await load_seeds(db, seeds, now=NOW - timedelta(days=1))
+    await in_step({"wombat": ["Wombat burrows mapped"], "unicorn": ["Unicorn sighted in Geneva"]})
+
+    # Retracted again, with nothing else changing.
+    (seeds / "c.json").unlink()
+    await load_seeds(db, seeds, now=NOW + timedelta(hours=3))
+    await in_step({"quokka": [], "wombat": ["Wombat burrows mapped"]})
+    first.close()
+    second.close()
