@@ -396,7 +396,7 @@ def _body_holders(
     return holders
 
 
-ALL_HOLDERS = 500
+ALL_HOLDERS = 50
 
 
 def _headline_query(word: WordQuery) -> tantivy.Query | None:
@@ -437,7 +437,7 @@ DETAIL_PLACES = 2
 def _phrase(query: Sequence[WordQuery]) -> tantivy.Query | None:
     """The words' likeliest terms in their order, a word or so apart at most, in a body."""
     terms: list[str | tuple[int, str]] = [
-        (offset, word.terms[0][0]) for offset, word in enumerate(query) if word.terms
+        (offset, word.terms[0][0]) for offset, word in enumerate(query) if _sure(word)
     ]
     if len(terms) < 2:
         return None
@@ -445,6 +445,16 @@ def _phrase(query: Sequence[WordQuery]) -> tantivy.Query | None:
     return tantivy.Query.boost_query(phrase, PHRASE_BOOST)
 
 
+def _sure(word: WordQuery) -> bool:
+    """Whether the word's likeliest term is sure enough for the phrase (which one wrong word
+    defeats): a short word's typo fix is one guess among many neighbours ("thik": thin, thick,
+    this, think); its place in the phrase is left open instead."""
+    if not word.terms:
+        return False
+    return word.terms[0][1] >= 1.0 or len(word.fuzzy or "") > UNSURE_LENGTH
+
+
+UNSURE_LENGTH = 4
 PHRASE_SLOP = 1
 PHRASE_BOOST = 6.0
 TIE_BREAK = 0.5

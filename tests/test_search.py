@@ -77,6 +77,23 @@ def test_vocabulary_corrections_respect_the_budget() -> None:
     assert [a.term for a in vocabulary.completions("pu")] == ["putin", "put"]  # commoner first
 
 
+def test_a_four_letter_word_the_corpus_lacks_gets_one_typo() -> None:
+    vocabulary = Vocabulary([("slump", 3), ("form", 5), ("from", 9), ("joins", 2)])
+    assert [a.term for a in vocabulary.corrections("sump")] == ["slump"]  # a letter dropped
+    assert [a.term for a in vocabulary.corrections("oins")] == ["joins"]
+    assert [a.term for a in vocabulary.corrections("form")] == ["form"]  # a known word stays
+    assert vocabulary.corrections("oxx") == []  # three letters: still none
+
+
+@BOTH_DATABASES
+async def test_a_letter_dropped_from_a_five_letter_word_is_forgiven(
+    search: SearchService,
+) -> None:
+    result = await search.search("flod warning lifted")
+    assert result.hits[0].article.title == "Flood warning lifted"
+    assert result.corrected == "flood warning lifted"
+
+
 @BOTH_DATABASES
 async def test_exact_and_typo_queries_find_the_story(search: SearchService) -> None:
     assert (await titles(search, "putin syria"))[0] == "Putin visits Syrian air base"

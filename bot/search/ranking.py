@@ -36,6 +36,12 @@ class QueryWord:
     alternatives: tuple[Alternative, ...]
 
     @property
+    def budget(self) -> int:
+        """Its typo budget: a 4-letter word the corpus lacks gets one (see typo_budget)."""
+        known = any(a.term == self.typed and not a.prefix for a in self.alternatives)
+        return typo_budget(self.typed, known=known)
+
+    @property
     def best(self) -> str:
         """What we take the word to mean: its closest corpus term, or itself if none."""
         return self.alternatives[0].term if self.alternatives else self.typed
@@ -123,20 +129,20 @@ class Match:
     held: tuple[str | None, ...] = ()  # for each query word, the term found for it (or None)
 
 
-def _title_closeness(plan: QueryPlan, title: str) -> int:
-    """0-10: how much of the understood query the title holds, in tens of percent."""
-    understood = " ".join(w.best for w in plan.words)
-    title = " ".join(words(title))
+def _title_closeness(understood: str, title: str) -> int:
+    """0-10: how much of the understood query (its words' best terms joined by spaces) the
+    title (its folded words joined by spaces) holds, in tens of percent."""
     # Word order counts for half: "brown and blair" is closer to "Brown and Blair face new
     # rift claims" than to "Blair and Brown criticised by MPs".
     closeness = fuzz.token_set_ratio(understood, title) + fuzz.partial_ratio(understood, title)
     return int(closeness // 20)
 
 
-def _near_in_title(typed: str, title_words: Sequence[str]) -> tuple[str, int] | None:
+def _near_in_title(word: QueryWord, title_words: Sequence[str]) -> tuple[str, int] | None:
     """The title word closest to a typed word within its typo budget: a rare name the
     vocabulary's correction left out is still matched where the index found it."""
-    budget = typo_budget(typed)
+    typed = word.typed
+    budget = word.budget
     if budget == 0:
         return None
     best: tuple[str, int] | None = None
@@ -147,17 +153,21 @@ def _near_in_title(typed: str, title_words: Sequence[str]) -> tuple[str, int] | 
     return best
 
 
-def match(plan: QueryPlan, candidate: Candidate) -> Match:
+def match(plan: QueryPlan, candidate: Candidate, title_words: Sequence[str] | None = None) -> Match:
+    """Which of the query's words the candidate holds, and how (`title_words`: its title's
+    words, when the caller has them already)."""
     matched = typos = in_title = 0
     found: set[str] = set()
     title_terms: set[str] = set()
     held: list[str | None] = []
-    title_words: list[str] | None = None
+    if title_words is None:
+        title_words = candidate.title_words
+    in_title_words = set(title_words)
     for word in plan.words:
         best: Alternative | None = None
         title_hit = False
         for alt in word.alternatives:
-            in_t = has_word(candidate.folded_title, alt.term)
+            in_t = alt.term in in_title_words
             if in_t:
                 title_terms.add(alt.term)
             if in_t or (
@@ -175,8 +185,7 @@ def match(plan: QueryPlan, candidate: Candidate) -> Match:
             in_title += title_hit
             held.append(best.term)
             continue
-        title_words = candidate.title_words if title_words is None else title_words
-        near = _near_in_title(word.typed, title_words)
+        near = _near_in_title(word, title_words)
         if near is None:
             held.append(None)
             continue
@@ -188,17 +197,17 @@ def match(plan: QueryPlan, candidate: Candidate) -> Match:
         title_terms.add(term)
         held.append(term)
     return Match(
-        candidate.article_id, matched, typos, in_title, _gaps(candidate, title_terms),
+        candidate.article_id, matched, typos, in_title, _gaps(title_words, title_terms),
         frozenset(found), tuple(held),
     )  # fmt: skip
 
 
-def _gaps(candidate: Candidate, terms: set[str]) -> int:
+def _gaps(title_words: Sequence[str], terms: set[str]) -> int:
     """Words standing between the matched ones in the title: "microsoft releases patches" is
     closer to that query than "microsoft releases bumper patches"."""
     if len(terms) < 2:
         return 0
-    positions = [i for i, word in enumerate(candidate.title_words) if word in terms]
+    positions = [i for i, word in enumerate(title_words) if word in terms]
     return positions[-1] - positions[0] + 1 - len(positions)
 
 
@@ -221,13 +230,14 @@ def rank(
     telling_words = max(
         1, sum(any(a.term not in common for a in w.alternatives) for w in plan.words)
     )
+    understood = " ".join(w.best for w in plan.words)
     for candidate in candidates:
-        m = match(plan, candidate)
+        title_words = candidate.title_words
+        m = match(plan, candidate, title_words)
         if m.matched == 0:
             continue
         telling = [t for t in m.held if t is not None and t not in common]
-        title_words = set(candidate.title_words) if telling else set()
-        closeness = _title_closeness(plan, candidate.title)
+        closeness = _title_closeness(understood, " ".join(title_words))
         key: tuple[float, ...]
         if scores:
             key = (

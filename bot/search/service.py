@@ -78,6 +78,7 @@ class SearchService:
         self._checked = 0.0
         self._refresh = asyncio.Lock()
         self._loading: asyncio.Task[None] | None = None
+        self._checking: asyncio.Task[None] | None = None
 
     async def vocabulary(self, session: AsyncSession) -> Vocabulary:
         """The vocabulary of the current corpus; whether it changed is asked at most once a
@@ -99,6 +100,13 @@ class SearchService:
         if version != self._version and (self._loading is None or self._loading.done()):
             self._loading = asyncio.create_task(self._load_vocabulary(version))
         return self._vocabulary
+
+    async def _check_version(self) -> None:
+        try:
+            async with self.db.read() as session:
+                await self.vocabulary(session)
+        except Exception:  # the next search asks again
+            log.exception("checking the corpus version failed")
 
     async def _load_vocabulary(self, version: str) -> None:
         async with self._refresh:
@@ -168,6 +176,8 @@ class SearchService:
             await self.engine.sync(self.db)
 
     def close(self) -> None:
+        if self._checking is not None:
+            self._checking.cancel()
         if self.engine is not None:
             self.engine.close()
 
@@ -178,8 +188,14 @@ class SearchService:
         `articles=False` leaves the hits' articles to `load` (the page shown), else all are
         loaded."""
         query = query[:MAX_QUERY_CHARS]
-        if self._version is not None and time.monotonic() - self._checked < VERSION_CHECK_SECONDS:
-            vocabulary = self._vocabulary  # checked a moment ago: no session to open
+        if self._version is not None:
+            # Whether the corpus changed is asked beside the search, not before it: a session
+            # costs more than the search itself, and a change shows within the same half second.
+            vocabulary = self._vocabulary
+            if time.monotonic() - self._checked >= VERSION_CHECK_SECONDS and (
+                self._checking is None or self._checking.done()
+            ):
+                self._checking = asyncio.create_task(self._check_version())
         else:
             async with self.db.read() as session:
                 vocabulary = await self.vocabulary(session)

@@ -20,10 +20,18 @@ def has_word(folded: str, term: str) -> bool:
     return False
 
 
-def typo_budget(word: str) -> int:
-    """Typos forgiven in a word: none up to 4 letters, one up to 8, two from 9 (as Meilisearch)."""
+def typo_budget(word: str, *, known: bool = True) -> int:
+    """Typos forgiven in a word: none up to 4 letters, one up to 8, two from 9 (as Meilisearch).
+
+    `known=False`: a 4-letter word the corpus does not hold is most likely a longer word with a
+    letter dropped ("sump" for slump, "oins" for joins): one typo then."""
+    if len(word) == UNKNOWN_SHORT and not known:
+        return 1
     if len(word) <= 4:
         return 0
     if len(word) <= 8:
         return 1
     return 2
+
+
+UNKNOWN_SHORT = 4

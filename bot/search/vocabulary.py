@@ -19,7 +19,7 @@ COMMON_SHARE = 0.05
 COMMON_MIN_DOCS = 100
 MAX_CACHED_PREFIXES = 4096
 MAX_CACHED_CORRECTIONS = 4096
-ONE_TYPO = (5, 8)  # the lengths typo_budget gives one typo
+ONE_TYPO = (4, 8)  # the lengths typo_budget gives one typo (4: a word the corpus lacks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +104,10 @@ class Vocabulary:
         return list(cached)
 
     def _corrections(self, word: str) -> list[Alternative]:
-        budget = typo_budget(word)
+        known = word in self.doc_counts
+        budget = typo_budget(word, known=known)
         found: list[Alternative] = []
-        if word in self.doc_counts:
+        if known:
             found.append(Alternative(word, 0))
         if budget == 0:
             return found
