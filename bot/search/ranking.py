@@ -146,10 +146,10 @@ def _near_in_title(word: QueryWord, title_words: Sequence[str]) -> tuple[str, in
     if budget == 0:
         return None
     best: tuple[str, int] | None = None
-    for word in title_words:
-        distance = OSA.distance(typed, word, score_cutoff=budget)
+    for title_word in title_words:
+        distance = OSA.distance(typed, title_word, score_cutoff=budget)
         if distance <= budget and (best is None or distance < best[1]):
-            best = (word, distance)
+            best = (title_word, distance)
     return best
 
 
