@@ -319,6 +319,8 @@ class SearchEngine:
             found: dict[tuple[int, int], tuple[float, Any]] = {}
             headline = 1.0
             for make in (_headline_query, _detail_query):
+                if make is _detail_query and headline >= 1.0:
+                    break  # a headline through and through: the detail ranking would weigh 0
                 clauses = [(tantivy.Occur.Should, q) for q in map(make, query) if q is not None]
                 phrase = _phrase(query) if make is _detail_query else None
                 if phrase is not None:

@@ -34,12 +34,7 @@ MATCHED_WEIGHT = 0.5
 class QueryWord:
     typed: str
     alternatives: tuple[Alternative, ...]
-
-    @property
-    def budget(self) -> int:
-        """Its typo budget: a 4-letter word the corpus lacks gets one (see typo_budget)."""
-        known = any(a.term == self.typed and not a.prefix for a in self.alternatives)
-        return typo_budget(self.typed, known=known)
+    budget: int = 0  # typos forgiven (a 4-letter word the corpus lacks gets one: typo_budget)
 
     @property
     def best(self) -> str:
@@ -96,7 +91,8 @@ def plan_query(query: str, vocabulary: Vocabulary) -> QueryPlan:
             if alternatives and word not in vocabulary and alternatives[0].typos > 0:
                 # A prefix that completes is a better guess than a typo fix of the whole word.
                 alternatives.sort(key=lambda a: (not a.prefix, a.typos))
-        planned.append(QueryWord(word, tuple(alternatives)))
+        budget = typo_budget(word, known=word in vocabulary)
+        planned.append(QueryWord(word, tuple(alternatives), budget))
     return QueryPlan(tuple(planned))
 
 

@@ -203,7 +203,10 @@ class SearchService:
         if self._version is None:
             # No vocabulary yet (the first seconds of a first start): words as typed.
             plan = QueryPlan(
-                tuple(QueryWord(w.typed, (Alternative(w.typed, 0),)) for w in plan.words)
+                tuple(
+                    QueryWord(w.typed, (Alternative(w.typed, 0),), typo_budget(w.typed))
+                    for w in plan.words
+                )
             )
         wanted = max(CANDIDATES, limit)
         candidates: list[Candidate] | None = None
@@ -212,7 +215,7 @@ class SearchService:
         titles: dict[int, str] = {}
         loaded: dict[int, Article] = {}
         if self.engine is not None and plan.words:
-            terms = {a.term for w in plan.words for a in w.alternatives}
+            terms = _body_terms(plan, vocabulary)
             hits = self.engine.search(
                 _word_queries(plan, vocabulary), max(RERANKED, limit), wanted, terms
             )
@@ -312,6 +315,18 @@ def _word_queries(plan: QueryPlan, vocabulary: Vocabulary) -> list[WordQuery]:
         common = vocabulary.common_terms(term for term, _ in terms)
         queries.append(WordQuery(terms, word.typed, typo_budget(word.typed), common))
     return queries
+
+
+def _body_terms(plan: QueryPlan, vocabulary: Vocabulary) -> set[str]:
+    """The terms whose holders among the candidates the reranker is told of (one index lookup
+    each). A whole word typed last is meant as it is: its completions ("in": into, including,
+    ...) are still matched in titles, but not looked up in bodies."""
+    return {
+        a.term
+        for w in plan.words
+        for a in w.alternatives
+        if not (a.prefix and w.typed in vocabulary)
+    }
 
 
 def _from_index(found: Found) -> Candidate:
