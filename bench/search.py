@@ -319,13 +319,22 @@ async def first_search(db: Database, work: Path, query: str) -> tuple[float, flo
     return times[0], times[1]
 
 
-async def reload_visible(db: Database, work: Path) -> list[float]:
-    """1,000 articles changed in one commit: seconds until each of two instances finds them."""
-    instances = []
+async def reload_visible(db: Database, url: str, work: Path) -> list[float]:
+    """1,000 articles changed in one commit: seconds until each of two instances finds them.
+    Each instance is a process of its own, as deployed (in one process they would share one
+    interpreter lock, and each wait for the other's Python work)."""
+    probes = []
     for n in (1, 2):
-        service = SearchService(db, index_folder=work / f"index-instance{n}")
-        await service.index_ready()
-        instances.append(service)
+        folder = str(work / f"index-instance{n}")
+        probes.append(
+            await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bench.search", "--reload-probe", url, folder,
+                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            )
+        )  # fmt: skip
+    for probe in probes:
+        assert probe.stdout is not None
+        await probe.stdout.readline()  # "ready": its index is built and in step
     marker = "zqx" + uuid.uuid4().hex[:6]
     now = datetime.now(UTC)
     async with db.write() as session:
@@ -343,16 +352,34 @@ async def reload_visible(db: Database, work: Path) -> list[float]:
                 .values(title=new, content_hash=digest, updated_at=now)
             )
         await bump_corpus_version(session, now)
-    started = time.perf_counter()
-    seen: list[float | None] = [None, None]
-    while None in seen and time.perf_counter() - started < 30:
-        for n, service in enumerate(instances):
-            if seen[n] is None and len((await service.search(marker)).hits) >= 50:
-                seen[n] = time.perf_counter() - started
-        await asyncio.sleep(0.02)
-    for service in instances:
+    started = time.time()
+    for probe in probes:  # both told before either is waited for
+        assert probe.stdin is not None
+        probe.stdin.write(f"{marker} {started}\n".encode())
+        await probe.stdin.drain()
+    outputs = [(await probe.communicate())[0] for probe in probes]
+    return [float(out.decode().split()[-1]) for out in outputs]
+
+
+def reload_probe(url: str, folder: Path) -> None:
+    """In a child process: one instance; once its index is ready, says so, then searches for
+    the marker read from stdin until 50 articles hold it; prints the seconds since the change."""
+
+    async def probe() -> None:
+        db = Database(url)
+        service = SearchService(db, index_folder=folder)
+        await service.index_ready()
+        print("ready", flush=True)
+        marker, started = (await asyncio.to_thread(sys.stdin.readline)).split()
+        while time.time() - float(started) < 30:
+            if len((await service.search(marker)).hits) >= 50:
+                break
+            await asyncio.sleep(0.02)
+        print(time.time() - float(started), flush=True)
         service.close()
-    return [s if s is not None else float("inf") for s in seen]
+        await db.dispose()
+
+    asyncio.run(probe())
 
 
 def memory_probe(url: str, folder: Path, queries: Path) -> None:
@@ -492,7 +519,7 @@ async def bench_big(args: argparse.Namespace, work: Path) -> None:
     service.close()
     print(f"BBC + generated, SQLite:\n\n{table(quality_rows(big, '100k'))}\n", flush=True)
     first_ms = await first_search(db, work, queries["title"][0].text)
-    visible = await reload_visible(db, work)
+    visible = await reload_visible(db, url, work)
     await db.dispose()
     memory = peak_memory(url, work, queries["title"][:200])
     extras: list[Sequence[str]] = [
@@ -533,6 +560,9 @@ def prepare_big(args: argparse.Namespace, bbc: Path, folder: Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     if argv is None and len(sys.argv) == 5 and sys.argv[1] == "--memory-probe":
         memory_probe(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))
+        return
+    if argv is None and len(sys.argv) == 4 and sys.argv[1] == "--reload-probe":
+        reload_probe(sys.argv[2], Path(sys.argv[3]))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bbc", type=Path, required=True)

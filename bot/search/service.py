@@ -32,7 +32,7 @@ VOCABULARY_FILE = "vocabulary.json"
 START_WAIT_SECONDS = 0.8  # the wait and the first search fit in a second
 RERANKED = 30  # from each of the index's two rankings
 MAX_QUERY_CHARS = 200
-VERSION_CHECK_SECONDS = 0.5
+VERSION_CHECK_SECONDS = 0.25
 
 
 @dataclass(frozen=True, slots=True)
