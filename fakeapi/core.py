@@ -530,7 +530,7 @@ class FakeTelegram:
     def unreachable(self, seconds: float, *, mode: Literal["drop", "refuse"] = "drop") -> None:
         """For ``seconds``: "drop" cuts every request's connection; "refuse" also stops
         listening so new connections are refused. Open connections are cut at once."""
-        self.backend.faults.set_unreachable(seconds, mode)
+        self.backend.faults.set_unreachable(seconds)
         abort_connections(self._app)
         if mode == "refuse" and self._site is not None:
             site, self._site = self._site, None
