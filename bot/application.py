@@ -23,6 +23,7 @@ from bot.feeds.manage import FeedManager
 from bot.feeds.poller import FeedPoller
 from bot.feeds.service import CHECK_SECONDS, FEEDS_KEY, FeedsService
 from bot.flood import FloodGuard
+from bot.library import ArticleService
 from bot.metrics import METRICS_KEY, Metrics
 from bot.search.service import SearchService
 from bot.services import SERVICES_KEY, Services
@@ -124,6 +125,7 @@ def build_application(
             db=db,
             clock=clock,
             search=search,
+            articles=ArticleService(db, search),
             summaries=summaries,
             subscriptions=SubscriptionService(db, clock, settings.DEFAULT_TIMEZONE),
             digests=DigestRunner(

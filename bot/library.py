@@ -1,10 +1,9 @@
-"""Reading the article library for chat replies: pages of the newest, topics, one article.
-
-The handlers ask here instead of opening sessions themselves.
-"""
+"""The article service: reading the library for chat replies (pages of the newest, topics, one
+article), as the search service answers searches. Handlers ask here, never opening sessions."""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from bot.callbacks import topic_for_key
@@ -12,6 +11,7 @@ from bot.search.service import SearchService
 from storage import articles
 from storage.database import Database
 from storage.models import Article
+from storage.short_ids import normalise_short_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,47 +20,73 @@ class Slice:
     total: int  # how many there are in all (at most the limit asked for)
 
 
-async def newest(db: Database, *, offset: int, size: int, limit: int, topic: str) -> Slice:
-    """`size` of the newest articles from `offset` (on `topic` when given; the newest `limit`
-    of them when not 0)."""
-    async with db.read() as session:
-        total = await articles.count_live(session, topic or None)
-        if limit:
-            total = min(total, limit)
-        shown = await articles.latest(
-            session,
-            limit=max(0, min(size, total - offset)),
-            offset=offset,
-            topic=topic or None,
+class Missing(enum.Enum):
+    """Why `ArticleService.find` found nothing."""
+
+    NO_ARTICLES = "no articles"  # nothing was asked for, and the library is empty
+    NO_SUCH_ID = "no such id"  # an article id that no live article has
+    NO_MATCH = "no match"  # words that match nothing
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """An article found by `ArticleService.find`, or why there is none."""
+
+    article: Article | None
+    missing: Missing | None = None
+
+
+class ArticleService:
+    def __init__(self, db: Database, search: SearchService) -> None:
+        self.db = db
+        self.search = search
+
+    async def newest(self, *, offset: int, size: int, limit: int, topic: str) -> Slice:
+        """`size` of the newest articles from `offset` (on `topic` when given; the newest `limit`
+        of them when not 0)."""
+        async with self.db.read() as session:
+            total = await articles.count_live(session, topic or None)
+            if limit:
+                total = min(total, limit)
+            shown = await articles.latest(
+                session,
+                limit=max(0, min(size, total - offset)),
+                offset=offset,
+                topic=topic or None,
+            )
+        return Slice(shown, total)
+
+    async def latest(self, *, offset: int, size: int) -> list[Article]:
+        """`size` of the newest articles from `offset`, without counting them all."""
+        async with self.db.read() as session:
+            return await articles.latest(session, limit=size, offset=offset)
+
+    async def topics(self) -> list[str]:
+        async with self.db.read() as session:
+            return await articles.topic_names(session)
+
+    async def topic_by_key(self, key: str) -> str | None:
+        """The stored topic a page button's key stands for; None when no article has it now."""
+        return topic_for_key(key, await self.topics())
+
+    async def by_short_id(self, short_id: str) -> Article | None:
+        async with self.db.read() as session:
+            return await articles.by_short_id(session, short_id)
+
+    async def find(self, text: str) -> Lookup:
+        """An article by id; else, for words, the best search match; no words: the newest."""
+        words = text.split()
+        async with self.db.read() as session:
+            if not words:
+                found = await articles.latest(session, limit=1)
+                return Lookup(found[0]) if found else Lookup(None, Missing.NO_ARTICLES)
+            # "/summary a1b2c3" and "/summary a1b2c3 please": an id first is taken as the id.
+            article = await articles.by_short_id(session, words[0])
+        if article is not None:
+            return Lookup(article)
+        result = await self.search.search(text, limit=1)
+        if result.hits:
+            return Lookup(result.hits[0].article)
+        return Lookup(
+            None, Missing.NO_SUCH_ID if normalise_short_id(text) is not None else Missing.NO_MATCH
         )
-    return Slice(shown, total)
-
-
-async def topics(db: Database) -> list[str]:
-    async with db.read() as session:
-        return await articles.topic_names(session)
-
-
-async def topic_by_key(db: Database, key: str) -> str | None:
-    """The stored topic a page button's key stands for; None when no article has it now."""
-    return topic_for_key(key, await topics(db))
-
-
-async def by_short_id(db: Database, short_id: str) -> Article | None:
-    async with db.read() as session:
-        return await articles.by_short_id(session, short_id)
-
-
-async def find(db: Database, search: SearchService, text: str) -> Article | None:
-    """An article by id; else, for words, the best search match; no words: the newest."""
-    words = text.split()
-    async with db.read() as session:
-        if not words:
-            found = await articles.latest(session, limit=1)
-            return found[0] if found else None
-        # "/summary a1b2c3" and "/summary a1b2c3 please": an id first is taken as the id.
-        article = await articles.by_short_id(session, words[0])
-    if article is not None:
-        return article
-    result = await search.search(text, limit=1)
-    return result.hits[0].article if result.hits else None

@@ -12,6 +12,7 @@ from bot.admin.reload import Reloader
 from bot.clock import Clock
 from bot.digests.runner import DigestRunner
 from bot.flood import FloodGuard
+from bot.library import ArticleService
 from bot.search.service import SearchService
 from bot.settings import Settings
 from bot.subscriptions import SubscriptionService
@@ -27,6 +28,7 @@ class Services:
     db: Database
     clock: Clock
     search: SearchService
+    articles: ArticleService
     summaries: SummaryService
     subscriptions: SubscriptionService
     digests: DigestRunner

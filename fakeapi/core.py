@@ -209,7 +209,7 @@ class FakeTelegram:
         )
         return chat.to_json()
 
-    def send_group_message(self, chat_id: int, user_id: int, text: str, **kwargs: Any) -> JSON:
+    def send_group_message(self, /, chat_id: int, user_id: int, text: str, **kwargs: Any) -> JSON:
         """A user writes in a group (privacy mode decides whether the bot gets it)."""
         return self.send_message(user_id, text, chat_id=chat_id, **kwargs)
 
@@ -300,7 +300,7 @@ class FakeTelegram:
         return result
 
     async def ask(
-        self, user_id: int, text: str, *, count: int = 1, timeout: float = 10.0, **kwargs: Any
+        self, /, user_id: int, text: str, *, count: int = 1, timeout: float = 10.0, **kwargs: Any
     ) -> list[SentMessage]:
         """Send ``text`` as the user and return the bot's next ``count`` messages in that chat."""
         mark = self.mark()
@@ -530,7 +530,7 @@ class FakeTelegram:
     def unreachable(self, seconds: float, *, mode: Literal["drop", "refuse"] = "drop") -> None:
         """For ``seconds``: "drop" cuts every request's connection; "refuse" also stops
         listening so new connections are refused. Open connections are cut at once."""
-        self.backend.faults.set_unreachable(seconds, mode)
+        self.backend.faults.set_unreachable(seconds)
         abort_connections(self._app)
         if mode == "refuse" and self._site is not None:
             site, self._site = self._site, None

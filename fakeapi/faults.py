@@ -48,7 +48,6 @@ class Faults:
         self._rate: _Rate | None = None
         self._rng = random.Random(0)
         self.unreachable_until = 0.0
-        self.unreachable_mode: Literal["drop", "refuse"] = "drop"
 
     def fail_next(
         self,
@@ -121,9 +120,9 @@ class Faults:
         kind = self._rng.choice(cfg.kinds)
         return FaultPlan(kind, self._rng.random() < cfg.delivered_share)
 
-    def set_unreachable(self, seconds: float, mode: Literal["drop", "refuse"]) -> None:
+    def set_unreachable(self, seconds: float) -> None:
+        """Cut every call for `seconds` (whether connections are refused too is the server's)."""
         self.unreachable_until = self.clock() + seconds
-        self.unreachable_mode = mode
 
     @property
     def unreachable(self) -> bool:

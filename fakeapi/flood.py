@@ -16,25 +16,6 @@ from dataclasses import dataclass
 from fakeapi.errors import too_many_requests
 from fakeapi.models import RateStats
 
-# Methods that put a message into a chat: the ones Telegram's send limits apply to.
-SENDING_METHODS = frozenset(
-    {
-        "sendmessage",
-        "sendphoto",
-        "senddocument",
-        "sendvideo",
-        "sendaudio",
-        "sendanimation",
-        "sendvoice",
-        "sendsticker",
-        "sendmediagroup",
-        "sendlocation",
-        "sendpoll",
-        "copymessage",
-        "forwardmessage",
-    }
-)
-
 
 @dataclass
 class FloodConfig:

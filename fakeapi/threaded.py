@@ -7,39 +7,84 @@ For synchronous code (pytest without asyncio, a bot in a subprocess, the console
         tg.wait_until_polling()
         [reply] = tg.ask(42, "/start")
 
-Every method is thread-safe: it runs on the server's loop and returns the result.
+Every method is FakeTelegram's, made thread-safe: it runs on the server's loop and returns the
+result (a wait blocks until it ends; its ``*_async`` twin awaits it from another loop).
 Blocking waits refuse to run on a thread whose own event loop is running (that loop
 may be the bot's, which would then stall); use the ``*_async`` variants there.
 """
 
-# The wait API takes `timeout=` like its synchronous twin (FakeTelegramThread).
-# ruff: noqa: ASYNC109
-
 from __future__ import annotations
 
 import asyncio
+import functools
+import inspect
 import threading
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import Future
 from types import TracebackType
-from typing import Any, Literal, ParamSpec, Self, TypeVar
+from typing import Any, Concatenate, Generic, ParamSpec, Self, TypeVar
 
 from fakeapi.core import FakeTelegram
-from fakeapi.faults import ALL_KINDS
-from fakeapi.models import (
-    JSON,
-    ApiCall,
-    CallbackAnswer,
-    InlineAnswer,
-    RateStats,
-    SentMessage,
-    WebhookDelivery,
-)
 from fakeapi.state import Listener
 
 T = TypeVar("T")
+R = TypeVar("R")
 P = ParamSpec("P")
 _SLACK = 5.0  # extra seconds to wait for the loop beyond a wait's own timeout
+
+
+class _Delegate(Generic[P, R]):
+    """A FakeTelegram method offered by FakeTelegramThread, with its signature and documentation."""
+
+    def __init__(self, method: Callable[Concatenate[FakeTelegram, P], R]) -> None:
+        self.method = method
+        self.signature = inspect.signature(method)
+        self.__doc__ = method.__doc__
+
+
+class _OnLoop(_Delegate[P, T]):
+    """A method that changes or reads state, run on the server's loop; the caller gets its
+    result."""
+
+    def __get__(self, tg: FakeTelegramThread, owner: type[FakeTelegramThread]) -> Callable[P, T]:
+        method = self.method
+
+        @functools.wraps(method)
+        def call(*args: P.args, **kwargs: P.kwargs) -> T:
+            return tg._call(lambda: method(tg.core, *args, **kwargs))
+
+        return call
+
+
+class _Blocking(_Delegate[P, Coroutine[Any, Any, T]]):
+    """A wait, blocking the caller's thread until it ends (by its own ``timeout``)."""
+
+    def __get__(self, tg: FakeTelegramThread, owner: type[FakeTelegramThread]) -> Callable[P, T]:
+        method, signature = self.method, self.signature
+
+        @functools.wraps(method)
+        def call(*args: P.args, **kwargs: P.kwargs) -> T:
+            bound = signature.bind(tg.core, *args, **kwargs)
+            bound.apply_defaults()
+            timeout = float(bound.arguments["timeout"])
+            return tg._wait(method(tg.core, *args, **kwargs), timeout)
+
+        return call
+
+
+class _Awaiting(_Delegate[P, Coroutine[Any, Any, T]]):
+    """A wait awaited from another loop (a bot's) while it runs on the server's."""
+
+    def __get__(
+        self, tg: FakeTelegramThread, owner: type[FakeTelegramThread]
+    ) -> Callable[P, Coroutine[Any, Any, T]]:
+        method = self.method
+
+        @functools.wraps(method)
+        async def call(*args: P.args, **kwargs: P.kwargs) -> T:
+            return await tg._await(method(tg.core, *args, **kwargs))
+
+        return call
 
 
 class FakeTelegramThread:
@@ -71,9 +116,10 @@ class FakeTelegramThread:
 
         return asyncio.run_coroutine_threadsafe(run(), self.loop)
 
-    def _call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    def _call(self, fn: Callable[[], T]) -> T:
+        # In a coroutine on the loop, so that methods that need the running loop find it.
         async def run() -> T:
-            return fn(*args, **kwargs)
+            return fn()
 
         return asyncio.run_coroutine_threadsafe(run(), self.loop).result(30.0)
 
@@ -159,252 +205,63 @@ class FakeTelegramThread:
     def bot_username(self) -> str:
         return self.core.bot_username
 
-    def reset(self) -> None:
-        self._call(self.core.reset)
+    # --- everything else: FakeTelegram's own methods, run on the server's loop -------------
+    # One line each: the signature, the documentation and the work stay in FakeTelegram.
 
+    reset = _OnLoop(FakeTelegram.reset)
     clear = reset
 
-    # --- users act -----------------------------------------------------------------------
+    send_message = _OnLoop(FakeTelegram.send_message)
+    add_group = _OnLoop(FakeTelegram.add_group)
+    send_group_message = _OnLoop(FakeTelegram.send_group_message)
+    press_button = _OnLoop(FakeTelegram.press_button)
+    inline_query = _OnLoop(FakeTelegram.inline_query)
+    choose_inline_result = _OnLoop(FakeTelegram.choose_inline_result)
+    inject_update = _OnLoop(FakeTelegram.inject_update)
 
-    def send_message(self, user_id: int, text: str, **kwargs: Any) -> JSON:
-        """See FakeTelegram.send_message (chat_id, chat_type, first_name, language_code, ...)."""
-        return self._call(self.core.send_message, user_id, text, **kwargs)
+    mark = _OnLoop(FakeTelegram.mark)
+    messages = _OnLoop(FakeTelegram.messages)
+    message = _OnLoop(FakeTelegram.message)
+    inline_message = _OnLoop(FakeTelegram.inline_message)
+    calls = _OnLoop(FakeTelegram.calls)
+    errors = _OnLoop(FakeTelegram.errors)
+    commands = _OnLoop(FakeTelegram.commands)
+    chat_actions = _OnLoop(FakeTelegram.chat_actions)
+    pending_updates = _OnLoop(FakeTelegram.pending_updates)
+    webhook_info = _OnLoop(FakeTelegram.webhook_info)
+    webhook_deliveries = _OnLoop(FakeTelegram.webhook_deliveries)
+    rate_stats = _OnLoop(FakeTelegram.rate_stats)
 
-    def add_group(
-        self, chat_id: int | None = None, title: str = "Test group", **kwargs: Any
-    ) -> JSON:
-        return self._call(self.core.add_group, chat_id, title, **kwargs)
+    wait_for_messages = _Blocking(FakeTelegram.wait_for_messages)
+    wait_for_messages_async = _Awaiting(FakeTelegram.wait_for_messages)
+    ask = _Blocking(FakeTelegram.ask)
+    ask_async = _Awaiting(FakeTelegram.ask)
+    wait_for_edit = _Blocking(FakeTelegram.wait_for_edit)
+    wait_for_edit_async = _Awaiting(FakeTelegram.wait_for_edit)
+    callback_answer = _Blocking(FakeTelegram.callback_answer)
+    callback_answer_async = _Awaiting(FakeTelegram.callback_answer)
+    inline_answer = _Blocking(FakeTelegram.inline_answer)
+    inline_answer_async = _Awaiting(FakeTelegram.inline_answer)
+    wait_until_polling = _Blocking(FakeTelegram.wait_until_polling)
+    wait_until_polling_async = _Awaiting(FakeTelegram.wait_until_polling)
+    wait_for_call = _Blocking(FakeTelegram.wait_for_call)
 
-    def send_group_message(self, chat_id: int, user_id: int, text: str, **kwargs: Any) -> JSON:
-        return self._call(self.core.send_group_message, chat_id, user_id, text, **kwargs)
-
-    def press_button(
-        self,
-        message_id: int,
-        callback_data: str,
-        *,
-        user_id: int,
-        chat_id: int | None = None,
-        strict: bool = True,
-    ) -> str:
-        return self._call(
-            self.core.press_button,
-            message_id,
-            callback_data,
-            user_id=user_id,
-            chat_id=chat_id,
-            strict=strict,
-        )
-
-    def inline_query(
-        self, user_id: int, query: str, *, offset: str = "", chat_type: str | None = "sender"
-    ) -> str:
-        return self._call(
-            self.core.inline_query, user_id, query, offset=offset, chat_type=chat_type
-        )
-
-    def choose_inline_result(
-        self,
-        user_id: int,
-        inline_query_id: str,
-        result_id: str,
-        *,
-        chat_id: int | None = None,
-        feedback: bool = True,
-    ) -> JSON:
-        return self._call(
-            self.core.choose_inline_result,
-            user_id,
-            inline_query_id,
-            result_id,
-            chat_id=chat_id,
-            feedback=feedback,
-        )
-
-    def inject_update(self, kind: str, payload: JSON) -> JSON | None:
-        return self._call(self.core.inject_update, kind, payload)
-
-    # --- reading -------------------------------------------------------------------------
-
-    def mark(self) -> int:
-        return self._call(self.core.mark)
-
-    def messages(
-        self, chat_id: int | None = None, *, after: int = 0, include_deleted: bool = False
-    ) -> list[SentMessage]:
-        return self._call(self.core.messages, chat_id, after=after, include_deleted=include_deleted)
-
-    def message(self, chat_id: int, message_id: int) -> SentMessage:
-        return self._call(self.core.message, chat_id, message_id)
-
-    def inline_message(self, inline_message_id: str) -> SentMessage:
-        return self._call(self.core.inline_message, inline_message_id)
-
-    def wait_for_messages(
-        self, chat_id: int, count: int = 1, *, after: int = 0, timeout: float = 10.0
-    ) -> list[SentMessage]:
-        coro = self.core.wait_for_messages(chat_id, count, after=after, timeout=timeout)
-        return self._wait(coro, timeout)
-
-    async def wait_for_messages_async(
-        self, chat_id: int, count: int = 1, *, after: int = 0, timeout: float = 10.0
-    ) -> list[SentMessage]:
-        return await self._await(
-            self.core.wait_for_messages(chat_id, count, after=after, timeout=timeout)
-        )
-
-    def ask(
-        self, user_id: int, text: str, *, count: int = 1, timeout: float = 10.0, **kwargs: Any
-    ) -> list[SentMessage]:
-        """Send as the user; return the bot's next ``count`` messages in that chat."""
-        coro = self.core.ask(user_id, text, count=count, timeout=timeout, **kwargs)
-        return self._wait(coro, timeout)
-
-    async def ask_async(
-        self, user_id: int, text: str, *, count: int = 1, timeout: float = 10.0, **kwargs: Any
-    ) -> list[SentMessage]:
-        return await self._await(
-            self.core.ask(user_id, text, count=count, timeout=timeout, **kwargs)
-        )
-
-    def wait_for_edit(
-        self, chat_id: int, message_id: int, *, after: int | None = None, timeout: float = 10.0
-    ) -> SentMessage:
-        coro = self.core.wait_for_edit(chat_id, message_id, after=after, timeout=timeout)
-        return self._wait(coro, timeout)
-
-    async def wait_for_edit_async(
-        self, chat_id: int, message_id: int, *, after: int | None = None, timeout: float = 10.0
-    ) -> SentMessage:
-        return await self._await(
-            self.core.wait_for_edit(chat_id, message_id, after=after, timeout=timeout)
-        )
-
-    def callback_answer(self, callback_query_id: str, timeout: float = 10.0) -> CallbackAnswer:
-        return self._wait(self.core.callback_answer(callback_query_id, timeout), timeout)
-
-    async def callback_answer_async(
-        self, callback_query_id: str, timeout: float = 10.0
-    ) -> CallbackAnswer:
-        return await self._await(self.core.callback_answer(callback_query_id, timeout))
-
-    def inline_answer(self, inline_query_id: str, timeout: float = 10.0) -> InlineAnswer:
-        return self._wait(self.core.inline_answer(inline_query_id, timeout), timeout)
-
-    async def inline_answer_async(
-        self, inline_query_id: str, timeout: float = 10.0
-    ) -> InlineAnswer:
-        return await self._await(self.core.inline_answer(inline_query_id, timeout))
-
-    def wait_until_polling(self, timeout: float = 10.0) -> None:
-        self._wait(self.core.wait_until_polling(timeout), timeout)
-
-    async def wait_until_polling_async(self, timeout: float = 10.0) -> None:
-        await self._await(self.core.wait_until_polling(timeout))
-
-    def wait_for_call(
-        self, method: str, *, count: int = 1, after: int = 0, timeout: float = 10.0
-    ) -> list[ApiCall]:
-        coro = self.core.wait_for_call(method, count=count, after=after, timeout=timeout)
-        return self._wait(coro, timeout)
-
-    def calls(self, method: str | None = None) -> list[ApiCall]:
-        return self._call(self.core.calls, method)
-
-    def errors(self, *, include_injected: bool = True) -> list[ApiCall]:
-        return self._call(self.core.errors, include_injected=include_injected)
-
-    def commands(self, scope: JSON | None = None, language_code: str = "") -> list[dict[str, str]]:
-        return self._call(self.core.commands, scope, language_code)
-
-    def chat_actions(self, chat_id: int | None = None) -> list[tuple[int, str, float]]:
-        return self._call(self.core.chat_actions, chat_id)
-
-    def pending_updates(self) -> list[JSON]:
-        return self._call(self.core.pending_updates)
-
-    def webhook_info(self) -> JSON:
-        return self._call(self.core.webhook_info)
-
-    def webhook_deliveries(self) -> list[WebhookDelivery]:
-        return self._call(self.core.webhook_deliveries)
-
-    def rate_stats(self) -> RateStats:
-        return self._call(self.core.rate_stats)
+    set_flood_limit = _OnLoop(FakeTelegram.set_flood_limit)
+    block = _OnLoop(FakeTelegram.block)
+    deactivate = _OnLoop(FakeTelegram.deactivate)
+    kick = _OnLoop(FakeTelegram.kick)
+    unblock = _OnLoop(FakeTelegram.unblock)
+    migrate = _OnLoop(FakeTelegram.migrate)
+    fail_next = _OnLoop(FakeTelegram.fail_next)
+    set_fault_rate = _OnLoop(FakeTelegram.set_fault_rate)
+    unreachable = _OnLoop(FakeTelegram.unreachable)
+    set_webhook_retry = _OnLoop(FakeTelegram.set_webhook_retry)
 
     def on_bot_message(self, callback: Listener) -> Callable[[], None]:
         """``callback(message, event)`` runs on the server thread; returns an unsubscriber."""
-        unsubscribe = self._call(self.core.on_bot_message, callback)
+        unsubscribe = self._call(lambda: self.core.on_bot_message(callback))
 
         def threadsafe_unsubscribe() -> None:
             self._call(unsubscribe)
 
         return threadsafe_unsubscribe
-
-    # --- faults and limits ---------------------------------------------------------------
-
-    def set_flood_limit(self, enabled: bool = True, **kwargs: Any) -> None:
-        self._call(self.core.set_flood_limit, enabled, **kwargs)
-
-    def block(self, chat_id: int) -> None:
-        self._call(self.core.block, chat_id)
-
-    def deactivate(self, chat_id: int) -> None:
-        self._call(self.core.deactivate, chat_id)
-
-    def kick(self, chat_id: int) -> None:
-        self._call(self.core.kick, chat_id)
-
-    def unblock(self, chat_id: int) -> None:
-        self._call(self.core.unblock, chat_id)
-
-    def migrate(self, chat_id: int, new_chat_id: int | None = None, *, notify: bool = True) -> int:
-        return self._call(self.core.migrate, chat_id, new_chat_id, notify=notify)
-
-    def fail_next(
-        self,
-        method: str,
-        error_code: int = 400,
-        description: str | None = None,
-        *,
-        count: int = 1,
-        retry_after: int | None = None,
-        migrate_to_chat_id: int | None = None,
-    ) -> None:
-        self._call(
-            self.core.fail_next,
-            method,
-            error_code,
-            description,
-            count=count,
-            retry_after=retry_after,
-            migrate_to_chat_id=migrate_to_chat_id,
-        )
-
-    def set_fault_rate(
-        self,
-        rate: float,
-        *,
-        kinds: Collection[str] = ALL_KINDS,
-        seed: int = 1,
-        methods: Collection[str] | None = None,
-        delivered_share: float = 0.5,
-        timeout_delay: float | None = None,
-    ) -> None:
-        self._call(
-            self.core.set_fault_rate,
-            rate,
-            kinds=kinds,
-            seed=seed,
-            methods=methods,
-            delivered_share=delivered_share,
-            timeout_delay=timeout_delay,
-        )
-
-    def unreachable(self, seconds: float, *, mode: Literal["drop", "refuse"] = "drop") -> None:
-        self._call(self.core.unreachable, seconds, mode=mode)
-
-    def set_webhook_retry(
-        self, first_delay: float = 0.05, max_delay: float = 1.0, timeout: float = 10.0
-    ) -> None:
-        self._call(self.core.set_webhook_retry, first_delay, max_delay, timeout)

@@ -4,35 +4,29 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import library
+from bot.library import Missing
 from bot.rendering import texts
 from bot.rendering.cards import Reply, full_text, no_results, summary_card
 from handlers.common import Context, command_argument, reader_zone, send, services
 from storage.models import Article
-from storage.short_ids import normalise_short_id
-
-
-async def _find(context: Context, text: str) -> Article | None:
-    found = services(context)
-    return await library.find(found.db, found.search, text)
 
 
 async def _find_or_say(
     update: Update, context: Context, text: str, *, linked: bool = False
 ) -> Article | None:
-    """`_find`, telling the user when there is nothing: no articles, no such id, no match;
-    `linked`: the id came from a button or link, not typed."""
-    article = await _find(context, text)
-    if article is None:
+    """The article `text` names or finds, telling the user when there is none (no articles,
+    no such id, no match); `linked`: the id came from a button or link, not typed."""
+    found = await services(context).articles.find(text)
+    if found.article is None:
         if linked:
             await send(update, texts.withdrawn_article())
-        elif not text:
+        elif found.missing is Missing.NO_ARTICLES:
             await send(update, Reply("There are no articles yet."))
-        elif normalise_short_id(text) is not None:
+        elif found.missing is Missing.NO_SUCH_ID:
             await send(update, texts.unknown_article(text))
         else:
             await send(update, no_results(text))
-    return article
+    return found.article
 
 
 async def send_summary(
@@ -48,7 +42,7 @@ async def send_summary(
 async def send_full_text(
     update: Update, context: Context, short_id: str, *, linked: bool = False
 ) -> None:
-    article = await library.by_short_id(services(context).db, short_id)
+    article = await services(context).articles.by_short_id(short_id)
     if article is None:
         reply = texts.withdrawn_article() if linked else texts.unknown_article(short_id)
         await send(update, reply)

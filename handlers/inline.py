@@ -6,7 +6,6 @@ from telegram import InlineQueryResultArticle, Update
 
 from bot.rendering.inline import article_result
 from handlers.common import Context, reader_zone, services
-from storage import articles
 
 PAGE = 50  # Telegram's most results per answer
 MAX_OFFSET = 500
@@ -25,8 +24,7 @@ async def inline_query(update: Update, context: Context) -> None:
         page = await found.search.load(result.hits[offset : offset + PAGE])
         shown = [hit.article for hit in page]
     else:
-        async with found.db.read() as session:
-            shown = await articles.latest(session, limit=PAGE, offset=offset)
+        shown = await found.articles.latest(offset=offset, size=PAGE)
     zone = await reader_zone(context, update)
     results: list[InlineQueryResultArticle] = [
         article_result(article, found.bot_username, zone) for article in shown

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import library
 from bot.arguments import match_topic, parse_latest
 from bot.callbacks import LatestPage
 from bot.rendering import texts
@@ -20,8 +19,8 @@ from handlers.common import (
 
 
 async def _page(update: Update, context: Context, offset: int, limit: int, topic: str) -> Reply:
-    found = await library.newest(
-        services(context).db, offset=offset, size=PAGE_SIZE, limit=limit, topic=topic
+    found = await services(context).articles.newest(
+        offset=offset, size=PAGE_SIZE, limit=limit, topic=topic
     )
     return latest_page(
         found.shown,
@@ -44,7 +43,7 @@ async def show_latest(update: Update, context: Context, argument: str) -> None:
         return
     topic = ""
     if args.topic:
-        known = await library.topics(services(context).db)
+        known = await services(context).articles.topics()
         found = match_topic(args.topic, known)
         if found is None:
             await send(update, texts.no_topic(args.topic, known))
@@ -56,7 +55,7 @@ async def show_latest(update: Update, context: Context, argument: str) -> None:
 async def latest_button(update: Update, context: Context, page: LatestPage) -> None:
     topic = ""
     if page.topic_key:
-        found = await library.topic_by_key(services(context).db, page.topic_key)
+        found = await services(context).articles.topic_by_key(page.topic_key)
         if found is None:  # the topic is gone (its articles were retracted)
             await edit_or_send(update, texts.plain("That topic has no articles any more."))
             return

@@ -151,16 +151,6 @@ async def delivered_between(
     return found is not None
 
 
-async def counts_since(session: AsyncSession, since: datetime) -> dict[str, int]:
-    """Ledger rows claimed since `since`, by status."""
-    rows = await session.execute(
-        select(Delivery.status, func.count())
-        .where(Delivery.claimed_at >= since)
-        .group_by(Delivery.status)
-    )
-    return {status: int(n) for status, n in rows}
-
-
 async def day_counts(session: AsyncSession, start: datetime, end: datetime) -> dict[str, int]:
     """Digests sent and failed in [start, end), and those still due before `end`."""
     sent = await session.scalar(

@@ -75,7 +75,6 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
         self._chat_ready: dict[int | str, float] = {}
         self._lock = asyncio.Lock()
         self._closed = asyncio.Event()
-        self.retries_after_429 = 0
 
     def close(self) -> None:
         """Stop handing out bulk slots: whoever still waits gets SendingStopped at once."""
@@ -164,7 +163,6 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
                 if waits_429 >= priority.max_retries:
                     raise
                 waits_429 += 1
-                self.retries_after_429 += 1
                 seconds = retry_seconds(exc)
                 log.info("flood limit on %s: waiting %.1f s as Telegram asks", endpoint, seconds)
                 if priority.bulk:

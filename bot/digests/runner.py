@@ -31,6 +31,7 @@ from bot.delivery.errors import judge
 from bot.delivery.pacing import BULK, PacedRateLimiter, Priority, SendingStopped
 from bot.digests.compose import Candidate, select_articles
 from bot.digests.schedule import catch_up, local_date, next_due
+from bot.outages import UNREACHABLE, OutageLog
 from bot.rendering.cards import Reply
 from bot.rendering.digest import digest_message
 from bot.search.service import SearchService
@@ -138,6 +139,7 @@ class DigestRunner:
         # (monotonic): see `_may_take_over`.
         self._db_failing = False
         self._db_back_at = -math.inf
+        self.outage = OutageLog(log)
 
     def tick(self) -> None:
         """Called by the JobQueue every minute: start a run unless one is going."""
@@ -161,9 +163,8 @@ class DigestRunner:
             async with self.db.write() as session:
                 await state.heartbeat(session, self.instance, now)
                 alive = await state.live_instances(session, now - self.heartbeat_ttl)
-        except Exception:  # the budget is re-read every batch; one miss is harmless
-            self._db_failed()
-            log.warning("could not share the sending budget", exc_info=True)
+        except Exception as exc:  # the budget is re-read every batch; one miss is harmless
+            self._db_failed(exc)
             return
         self._db_answered()
         self.share = self.rate / max(1, alive)
@@ -196,10 +197,12 @@ class DigestRunner:
         except Exception:  # the database may be what is failing; the heartbeat will lapse
             log.warning("could not sign this instance off", exc_info=True)
 
-    def _db_failed(self) -> None:
+    def _db_failed(self, exc: BaseException) -> None:
         self._db_failing = True
+        self.outage.failed(exc)
 
     def _db_answered(self) -> None:
+        self.outage.answered()
         if self._db_failing:
             self._db_failing = False
             self._db_back_at = time.monotonic()
@@ -227,8 +230,11 @@ class DigestRunner:
                     await self._run_all_today(now, report)
                 else:
                     await self._run_due(now, report)
-            except Exception:
-                log.exception("digest run stopped early; the rest go on the next tick")
+            except Exception as exc:
+                if self.outage.failing and isinstance(exc, UNREACHABLE):  # said once already
+                    log.debug("digest run waits for the database", exc_info=True)
+                else:
+                    log.exception("digest run stopped early; the rest go on the next tick")
                 raise
             finally:
                 report.seconds = time.perf_counter() - started
@@ -457,7 +463,7 @@ class DigestRunner:
             except (DBAPIError, OSError) as exc:
                 if isinstance(exc, PERMANENT):  # the same write would fail again
                     raise
-                self._db_failed()
+                self._db_failed(exc)
                 now = time.monotonic()
                 failing_since = now if failing_since is None else failing_since
                 if now >= self._stop_deadline:

@@ -7,7 +7,7 @@ import pytest
 from telegram import Update
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
-from fakeapi import FakeTelegramThread, SentMessage
+from fakeapi import FakeTelegram, FakeTelegramThread, SentMessage
 
 from .conftest import USER
 
@@ -83,3 +83,16 @@ async def test_async_variants_with_a_bot_in_this_loop():
             assert reply.text == "hi there"
             await app.updater.stop()
             await app.stop()
+
+
+def test_the_thread_offers_every_control_method_of_the_core():
+    # One implementation (FakeTelegram); a method added there and not here fails this.
+    public = {name for name in vars(FakeTelegram) if not name.startswith("_")}
+    lifecycle = {"start", "stop"}  # the thread's own
+    missing = sorted(name for name in public - lifecycle if not hasattr(FakeTelegramThread, name))
+    assert missing == []
+    with FakeTelegramThread() as tg:
+        assert tg.wait_for_messages.__doc__ == FakeTelegram.wait_for_messages.__doc__
+        tg.send_message(USER, "hello")
+        [update] = tg.pending_updates()
+        assert update["message"]["text"] == "hello"

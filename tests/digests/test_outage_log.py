@@ -1,0 +1,82 @@
+"""An operator reading the log through a database outage: one line when the digest schedule
+loses the database, one when it answers again, and no traceback for every tick in between."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import os
+
+import pytest
+from sqlalchemy.engine import make_url
+from telegram.ext import ExtBot
+
+from bot.clock import SystemClock
+from bot.delivery.pacing import PacedRateLimiter
+from bot.digests.runner import DigestRunner
+from bot.search.service import SearchService
+from bot.summaries.service import SummaryService
+from storage.database import Database
+
+pytestmark = pytest.mark.postgres
+TICKS = 4
+
+
+async def _admin(*statements: str) -> None:
+    import asyncpg
+
+    server = os.environ["TEST_DATABASE_URL"]
+    admin = await asyncpg.connect(server.replace("+asyncpg", ""))
+    try:
+        for statement in statements:
+            await admin.execute(statement)
+    finally:
+        await admin.close()
+
+
+async def _ticks(runner: DigestRunner, count: int) -> None:
+    for _ in range(count):
+        runner.tick()
+        await runner.wait_idle()
+        await asyncio.sleep(0)
+    gc.collect()  # a failed run nobody awaited is reported when it is collected
+    await asyncio.sleep(0)
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_an_outage_is_logged_once_and_its_end_too(
+    db: Database, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    name = make_url(database_url).database
+    summaries = SummaryService(db)
+    runner = DigestRunner(
+        db=db, bot=ExtBot("1:unused", rate_limiter=PacedRateLimiter()), clock=SystemClock(),
+        search=SearchService(db, engine=False), summaries=summaries, instance="test",
+    )  # fmt: skip
+    caplog.set_level(logging.INFO)
+    try:
+        await _ticks(runner, 1)
+        caplog.clear()
+        await _admin(
+            f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false',
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{name}' AND pid <> pg_backend_pid()",
+        )
+        try:
+            await _ticks(runner, TICKS)
+        finally:
+            await _admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        during = [r for r in caplog.records if r.levelno >= logging.WARNING]
+        caplog.clear()
+        await _ticks(runner, 2)
+        after = [r for r in caplog.records if r.levelno >= logging.INFO]
+    finally:
+        await runner.stop()
+        await summaries.close()
+    assert all(r.exc_info is None for r in during)  # lines, not a traceback a tick
+    # The pool says each cut connection once (storage); the schedule says the outage once.
+    said = [r.getMessage() for r in during if r.name == "bot.digests.runner"]
+    assert [line.split(" (")[0] for line in said] == ["the database does not answer"]
+    assert "not currently accepting connections" in said[0]
+    assert [r.getMessage().split(" (")[0] for r in after] == ["the database answers again"]
