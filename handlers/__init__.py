@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     InlineQueryHandler,
     MessageHandler,
@@ -17,6 +18,7 @@ from handlers import (
     admin,
     articles,
     buttons,
+    channels,
     errors,
     fallback,
     feeds,
@@ -41,6 +43,7 @@ COMMANDS: dict[str, Callback] = {
     "settings": subscriptions.settings_command,
     "digest": subscriptions.digest_command,
     "cancel": subscriptions.cancel_command,
+    "channel": channels.channel_command,
     "reload": admin.reload_command,
     "stats": admin.stats_command,
     "senddigests": admin.send_digests_command,
@@ -69,6 +72,10 @@ def register(application: App) -> None:
     for name, callback in COMMANDS.items():
         add(CommandHandler(name, timed("/" + name, callback)))
     add(CallbackQueryHandler(timed("button", buttons.on_button)))  # every press, decoded once
+    add(
+        MessageHandler(filters.StatusUpdate.CHAT_SHARED, timed("chat shared", channels.chat_shared))
+    )
+    add(ChatMemberHandler(channels.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     add(InlineQueryHandler(timed("inline", inline.inline_query)))
     add(MessageHandler(filters.COMMAND, fallback.unknown_command))
     add(
