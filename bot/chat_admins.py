@@ -48,7 +48,8 @@ class ChatAdmins:
         self._seen: dict[tuple[int, int], tuple[float, ChatMember | None]] = {}
 
     async def member(self, chat_id: int, user_id: int) -> ChatMember | None:
-        """The user's standing in the chat (None when Telegram will not say), cached briefly."""
+        """The user's standing in the chat (None when Telegram will not say); an admin's is
+        remembered for `ttl` seconds."""
         now = self._now()
         cached = self._seen.get((chat_id, user_id))
         if cached is not None and cached[0] > now:
@@ -58,9 +59,12 @@ class ChatAdmins:
             found = await self.bot.get_chat_member(chat_id, user_id)
         except (BadRequest, Forbidden):  # not a member, member list hidden, chat gone
             found = None
-        if len(self._seen) >= CACHE_SIZE:
-            self._seen = {k: v for k, v in self._seen.items() if v[0] > now}
-        self._seen[(chat_id, user_id)] = (now + self.ttl, found)
+        # Only admins are remembered: someone just promoted is taken at once, while an admin's
+        # commands in a busy group cost one request a minute.
+        if found is not None and found.status in _ADMINS:
+            if len(self._seen) >= CACHE_SIZE:
+                self._seen = {k: v for k, v in self._seen.items() if v[0] > now}
+            self._seen[(chat_id, user_id)] = (now + self.ttl, found)
         return found
 
     async def is_admin(self, chat_id: int, user_id: int) -> bool:
