@@ -338,6 +338,16 @@ class SubscriptionService:
         async with self.db.read() as session:
             return await subscribers.channels_of(session, user_id)
 
+    async def chat_moved(self, old_chat_id: int, new_chat_id: int) -> bool:
+        """A group became a supergroup: its digest follows with every setting (its topic too),
+        at once rather than at its next digest."""
+        async with self.db.write() as session:
+            existing = await subscribers.by_chat(session, old_chat_id)
+            if existing is None or await subscribers.by_chat(session, new_chat_id) is not None:
+                return False
+            await subscribers.move_chat(session, existing.id, new_chat_id, self.clock.now())
+        return True
+
     async def bot_left(self, chat_id: int) -> Subscriber | None:
         """The bot was removed from the chat: its digest stops, every setting kept."""
         async with self.db.write() as session:

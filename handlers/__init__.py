@@ -23,6 +23,7 @@ from handlers import (
     fallback,
     feeds,
     flood,
+    groups,
     inline,
     latest,
     search,
@@ -76,6 +77,7 @@ def register(application: App) -> None:
         MessageHandler(filters.StatusUpdate.CHAT_SHARED, timed("chat shared", channels.chat_shared))
     )
     add(ChatMemberHandler(channels.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    add(MessageHandler(filters.StatusUpdate.MIGRATE, groups.migrated))
     add(InlineQueryHandler(timed("inline", inline.inline_query)))
     add(MessageHandler(filters.COMMAND, fallback.unknown_command))
     add(

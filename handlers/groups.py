@@ -42,3 +42,12 @@ def place_of(update: Update) -> Place:
     if chat is None or chat.type == ChatType.PRIVATE:
         return Place("private")
     return Place("group", thread_of(update))
+
+
+async def migrated(update: Update, context: Context) -> None:
+    """The service message in a supergroup that was a group: its digest moves along now."""
+    message = update.effective_message
+    if message is not None and message.migrate_from_chat_id:
+        await services(context).subscriptions.chat_moved(
+            message.migrate_from_chat_id, message.chat_id
+        )

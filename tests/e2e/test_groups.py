@@ -29,6 +29,7 @@ from tests.e2e.harness import (
     fresh_fake,
     on_fake,
     query_db,
+    wait_until,
     write_json_article,
 )
 
@@ -241,6 +242,38 @@ def test_word_filters_require_and_exclude_words_with_typos(
     assert "No article of the last day matches your words" in none.text
     [empty] = tg.ask(reader, "/digest")
     assert "No article of the last day matches your words" in empty.text
+
+
+def test_a_group_that_became_a_supergroup_keeps_every_setting(
+    bot: BotProcess, tg: FakeTelegramThread
+) -> None:
+    group = int(tg.add_group(title="Old group")["id"])
+    admin, member = next(_ids), next(_ids)
+    on_fake(tg, set_member, group, admin, "administrator")
+    assert group_says(tg, group, admin, "/subscribe 7:15 UTC topics: markets").text.startswith("🔔")
+    card = group_says(tg, group, admin, "/settings")
+    mark = tg.mark()
+    tg.press_button(card.message_id, card.button("Words").callback_data or "", user_id=admin,
+                    chat_id=group)  # fmt: skip
+    [question] = tg.wait_for_messages(group, 1, after=mark)
+    # A member's answer is not taken; the admin's is.
+    mark = tg.mark()
+    tg.send_group_message(group, member, "-shares", reply_to_message_id=question.message_id)
+    [refused] = tg.wait_for_messages(group, 1, after=mark)
+    assert refused.text == ONLY_ADMINS
+    mark = tg.mark()
+    tg.send_group_message(group, admin, "+bonds", reply_to_message_id=question.message_id)
+    [changed] = tg.wait_for_messages(group, 1, after=mark)
+    assert "Words: +bonds" in changed.text
+    supergroup = tg.migrate(group)
+    on_fake(tg, set_member, supergroup, admin, "administrator")
+    # Moved on the service message, before any digest found the group gone.
+    moved = "SELECT count(*) FROM subscribers WHERE chat_id = ?"
+    wait_until(lambda: query_db(bot, moved, supergroup) == [(1,)], 20, "the move")
+    card = group_says(tg, supergroup, admin, "/settings")
+    assert "07:15" in card.text and "Markets" in card.text and "Words: +bonds" in card.text
+    rows = query_db(bot, "SELECT kind FROM subscribers WHERE chat_id = ?", supergroup)
+    assert rows == [("group",)]
 
 
 @pytest.mark.slow
