@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, Literal
 
@@ -41,6 +41,7 @@ class Subscribed:
     next_at: datetime  # UTC
     was_active: bool
     unknown_topics: tuple[str, ...] = ()  # typed topics no article has (left out)
+    words_matching: int | None = None  # with new word filters: articles of the last day passing
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +127,7 @@ def zone_after_topics(args: SubscribeArgs, known: Sequence[str]) -> SubscribeArg
             break
         head, tail = " ".join(words[:-size]), " ".join(words[-size:])
         if match_topic(head, known) is not None and match_timezone(tail).zone is not None:
-            return SubscribeArgs(args.minute, tail, (*args.topics[:-1], head))
+            return replace(args, zone=tail, topics=(*args.topics[:-1], head))
     return args
 
 
@@ -215,11 +216,13 @@ class SubscriptionService:
                 active=True,
                 next_due=(day, instant),
                 now=now,
+                words=args.words,
                 kind=place.kind if place else None,
                 thread_id=place.thread_id if place else None,
                 title=place.title if place else None,
             )
-        return Subscribed(subscriber, day, instant, was_active, unknown)
+        matching = await self.words_matching(args.words) if args.words else None
+        return Subscribed(subscriber, day, instant, was_active, unknown, matching)
 
     def transient(self, chat_id: int, user_id: int | None) -> Subscriber:
         """Default settings for someone not subscribed (for a /digest preview); not stored."""

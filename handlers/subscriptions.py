@@ -97,15 +97,18 @@ def _pending(args: SubscribeArgs) -> dict[str, Any]:
         "minute": args.minute,
         "zone": args.zone,
         "topics": list(args.topics) if args.topics is not None else None,
+        "words": list(args.words) if args.words is not None else None,
     }
 
 
 def _args(pending: dict[str, Any], **changes: Any) -> SubscribeArgs:
     topics = changes.get("topics", pending.get("topics"))
+    words = pending.get("words")
     return SubscribeArgs(
         changes.get("minute", pending.get("minute")),
         str(changes.get("zone", pending.get("zone")) or ""),
         tuple(topics) if topics is not None else None,
+        tuple(words) if words is not None else None,
     )
 
 
@@ -166,6 +169,8 @@ async def _confirm(
         card = settings_card(outcome.subscriber, found.settings.DEFAULT_TIMEZONE)
         reply = type(reply)(reply.text, card.keyboard)
     await send(update, reply)
+    if outcome.words_matching == 0:  # a filter that matches nothing today says so
+        await send(update, Reply(words_none_today(outcome.subscriber.words)))
 
 
 async def unsubscribe_command(update: Update, context: Context) -> None:

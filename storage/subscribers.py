@@ -33,6 +33,7 @@ async def save(
     active: bool,
     next_due: tuple[date, datetime],
     now: datetime,
+    words: Sequence[str] | None = None,
     kind: str | None = None,
     thread_id: int | None = None,
     title: str | None = None,
@@ -53,6 +54,8 @@ async def save(
     }
     if active:
         values["inactive_reason"] = None
+    if words is not None:
+        values["words"] = list(words)
     if kind is not None:
         values["kind"] = kind
         values["thread_id"] = thread_id

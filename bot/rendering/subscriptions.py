@@ -48,6 +48,8 @@ def subscribed(
 ) -> Reply:
     verb = "Updated" if was_active else "Subscribed"
     topics = f"\nTopics: {clean(', '.join(subscriber.topics))}" if subscriber.topics else ""
+    if subscriber.words:
+        topics += f"\nWords: {clean(words_listed(subscriber.words))}"
     label = clean(zone_label(subscriber.timezone))
     note = f"\n⚠️ {unknown_topics_note(unknown_topics, known_topics)}" if unknown_topics else ""
     return Reply(

@@ -217,10 +217,15 @@ def test_word_filters_require_and_exclude_words_with_typos(
     bot: BotProcess, tg: FakeTelegramThread
 ) -> None:
     reader = next(_ids)
-    [done] = tg.ask(reader, "/subscribe 8:00 UTC")
-    assert done.text.startswith("🔔")
+    [done] = tg.ask(reader, "/subscribe 8:00 UTC +electoin")
+    assert done.text.startswith("🔔") and "Words: +electoin" in done.text
+    [nothing, none_today] = tg.ask(reader, "/subscribe -football +qwxzyvj", count=2)
+    assert "Words: -football, +qwxzyvj" in nothing.text
+    assert "No article of the last day matches your words" in none_today.text
+    [card] = tg.ask(reader, "/subscribe topics: all")
+    assert "Words: -football, +qwxzyvj" in card.text  # kept when not typed again
     [card] = tg.ask(reader, "/settings")
-    assert "Words: none" in card.text
+    assert "Words: -football, +qwxzyvj" in card.text
     mark = tg.mark()
     tg.press_button(card.message_id, card.button("Words").callback_data or "", user_id=reader)
     [question] = tg.wait_for_messages(reader, 1, after=mark)
