@@ -189,6 +189,8 @@ async def unsubscribe_command(update: Update, context: Context) -> None:
 
 
 async def cancel_command(update: Update, context: Context) -> None:
+    if not await may_change(update, context):  # a member must not drop an admin's question
+        return
     chat_id, _ = _ids(update)
     await send(update, cancelled(await services(context).subscriptions.close_question(chat_id)))
 

@@ -266,6 +266,7 @@ def test_a_group_that_became_a_supergroup_keeps_every_setting(
     tg.send_group_message(group, member, "-shares", reply_to_message_id=question.message_id)
     [refused] = tg.wait_for_messages(group, 1, after=mark)
     assert refused.text == ONLY_ADMINS
+    assert group_says(tg, group, member, "/cancel").text == ONLY_ADMINS  # the question stays
     mark = tg.mark()
     tg.send_group_message(group, admin, "+bonds", reply_to_message_id=question.message_id)
     [changed] = tg.wait_for_messages(group, 1, after=mark)
