@@ -16,6 +16,7 @@ from bot.admin.broadcast import Broadcaster
 from bot.admin.latency import LatencyRecorder
 from bot.admin.notices import ErrorThrottle
 from bot.admin.reload import Reloader
+from bot.chat_admins import ChatAdmins
 from bot.clock import Clock, FileClock, SystemClock
 from bot.delivery.pacing import PacedRateLimiter
 from bot.digests.runner import DigestRunner
@@ -41,7 +42,8 @@ PUBLIC_COMMANDS = [
     BotCommand("summary", "Summary of an article: /summary 8hgsdc"),
     BotCommand("article", "Full text of an article: /article 8hgsdc"),
     BotCommand("subscribe", "Daily digest at your time: /subscribe 7:30 Europe/Berlin"),
-    BotCommand("settings", "Your digest time, zone, topics and size"),
+    BotCommand("settings", "Your digest time, zone, topics, words and size"),
+    BotCommand("channel", "A daily digest for a channel you run"),
     BotCommand("digest", "Preview your digest now"),
     BotCommand("unsubscribe", "Stop the daily digest"),
     BotCommand("cancel", "Leave the question the bot asked (a timezone, topics)"),
@@ -55,7 +57,7 @@ ADMIN_COMMANDS = [
     BotCommand("broadcast", "Admin: announce to every subscriber"),
     BotCommand("feeds", "Admin: RSS and Atom feeds: list, add, pause, remove"),
 ]
-ALLOWED_UPDATES = ["message", "callback_query", "inline_query"]
+ALLOWED_UPDATES = ["message", "callback_query", "inline_query", "my_chat_member"]
 
 # The Application with every generic parameter left open: handlers see it only through PTB.
 App: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
@@ -143,6 +145,7 @@ def build_application(
             latency=LatencyRecorder(),
             error_throttle=ErrorThrottle(),
             flood=FloodGuard(),
+            chat_admins=ChatAdmins(application.bot),
             started_at=clock.now(),
             bot_username=application.bot.username,
         )

@@ -77,6 +77,7 @@ class SubscribeArgs:
     minute: int | None  # minutes after local midnight; None: keep or default
     zone: str  # the timezone as typed ("" for none)
     topics: tuple[str, ...] | None  # None: keep what they had; (): every topic
+    words: tuple[str, ...] | None = None  # word filters (`+election`, `-football`); None: keep
 
 
 def parse_time(text: str) -> int | None:
@@ -139,9 +140,19 @@ def _offsetish(word: str) -> bool:
     return word[:1] in "+-−" or word.lower().startswith(("utc", "gmt"))
 
 
+# A word filter: a sign, then a word that starts with a letter (`-5` is a UTC offset).
+_WORD_FILTER = re.compile(r"(?<!\S)[+\-−][^\W\d_][^\s,]*")
+MAX_WORD_FILTERS = 20
+
+
 def parse_subscribe(text: str) -> SubscribeArgs | str:
-    """Time, timezone and `topics: a, b` in any order and spacing; a string says what is wrong
-    or asks what was meant (two times)."""
+    """Time, timezone, `topics: a, b` and word filters (`+election -football`) in any order and
+    spacing; a string says what is wrong or asks what was meant (two times)."""
+    filters = [w.replace("−", "-").lower() for w in _WORD_FILTER.findall(text)]
+    text = _WORD_FILTER.sub(" ", text)
+    if len(filters) > MAX_WORD_FILTERS:
+        return f"At most {MAX_WORD_FILTERS} words, please."
+    words_typed = tuple(dict.fromkeys(filters)) if filters else None
     topics: tuple[str, ...] | None = None
     times: list[tuple[int, str]] = []
     found = _TOPICS.search(text)
@@ -173,4 +184,4 @@ def parse_subscribe(text: str) -> SubscribeArgs | str:
     for word in words:
         if any(ch.isdigit() for ch in word) and not _offsetish(word):
             return f"“{echo(word)}” is not a time I can read. Try 7:30, 19:00, 0730 or 7am."
-    return SubscribeArgs(times[0][0] if times else None, " ".join(words), topics)
+    return SubscribeArgs(times[0][0] if times else None, " ".join(words), topics, words_typed)

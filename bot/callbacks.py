@@ -31,7 +31,12 @@ SETTINGS = {
     "on": range(1),
     "ask_zone": range(1),
     "ask_topics": range(1),
+    "ask_words": range(1),
+    "no_words": range(1),
+    "show": range(1),  # show the card of `chat` (switching between one's chats)
 }
+# A channel's id (-100 and up to 13 digits): the only chats a button may name.
+_CHAT_ID = re.compile(r"-100[0-9]{1,13}")
 # ASCII digits only: int() would also take "٣", "+3", " 3" and "1_000".
 _NUMBER = re.compile(r"-?[0-9]{1,9}")
 TOPIC_KEY_BYTES = 6  # 12 hex characters: collisions among a corpus's topics are negligible
@@ -85,10 +90,12 @@ class Action:
 @dataclass(frozen=True, slots=True)
 class SettingsChange:
     """A /settings button: `time` shifts the delivery by `value` minutes, `size` sets the size,
-    `topics` (value 0) clears the topics, `off`/`on` stop or resume the digest."""
+    `topics` (value 0) clears the topics, `off`/`on` stop or resume the digest. `chat`: the
+    chat whose digest it changes, when not the one the button is in (a linked channel)."""
 
     action: str
     value: int = 0
+    chat: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,8 +149,10 @@ def encode(callback: Callback) -> str:
             return f"F{SEP}{short_id}"
         case Action(name):
             return f"A{SEP}{name}"
-        case SettingsChange(action, value):
+        case SettingsChange(action, value, 0):
             return f"G{SEP}{action}{SEP}{value}"
+        case SettingsChange(action, value, chat):
+            return f"G{SEP}{action}{SEP}{value}{SEP}{chat}"
         case ZoneChoice(zone):
             return f"Z{SEP}{zone}"
         case FeedButton(action, feed_id):
@@ -186,10 +195,14 @@ def decode(data: str | None) -> Callback | None:
         number = _number(page, range(MAX_PAGE + 1))
         return None if number is None else SearchPage(number, query, truncated=kind == "T")
     if kind == "G":
-        action, _, value = rest.partition(SEP)
+        action, _, rest = rest.partition(SEP)
+        value, _, chat = rest.partition(SEP)
         allowed = SETTINGS.get(action)
         number = None if allowed is None else _number(value, allowed)
-        return None if number is None else SettingsChange(action, number)
+        chat_id = int(chat) if _CHAT_ID.fullmatch(chat) else None if chat else 0
+        if number is None or chat_id is None:
+            return None
+        return SettingsChange(action, number, chat_id)
     if kind == "R":
         action, _, value = rest.partition(SEP)
         feed_id = _number(value, range(1, 10**9))

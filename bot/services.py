@@ -9,6 +9,7 @@ from bot.admin.broadcast import Broadcaster
 from bot.admin.latency import LatencyRecorder
 from bot.admin.notices import ErrorThrottle
 from bot.admin.reload import Reloader
+from bot.chat_admins import ChatAdmins
 from bot.clock import Clock
 from bot.digests.runner import DigestRunner
 from bot.flood import FloodGuard
@@ -37,5 +38,6 @@ class Services:
     latency: LatencyRecorder
     error_throttle: ErrorThrottle
     flood: FloodGuard
+    chat_admins: ChatAdmins  # who may change a group's or a channel's digest
     started_at: datetime
     bot_username: str = ""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, Literal
 
@@ -14,13 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.arguments import SubscribeArgs, match_topic
 from bot.clock import Clock
+from bot.digests.compose import article_words, passing
 from bot.digests.schedule import day_start, first_due, next_due
+from bot.search.wordmatch import parse_filter
 from bot.timezones import ZoneMatch, match_timezone, warm, zone_info
 from storage import articles, deliveries, questions, subscribers
 from storage.database import Database
 from storage.models import Question, Subscriber
 
 DEFAULT_MINUTE = 8 * 60
+# Typed as word filters, these clear them.
+ALL_WORDS = frozenset({"none", "no", "all", "-", "off", "clear"})
+MAX_WORDS = 20
 DEFAULT_SIZE = 5
 SIZES = (3, 5, 10)
 # An unanswered question is forgotten after this: the text someone sends days later is theirs.
@@ -34,6 +39,7 @@ class Subscribed:
     next_at: datetime  # UTC
     was_active: bool
     unknown_topics: tuple[str, ...] = ()  # typed topics no article has (left out)
+    words_matching: int | None = None  # with new word filters: articles of the last day passing
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +64,38 @@ class Topics:
     unknown: tuple[str, ...]
 
 
-EmptyReason = Literal["no_articles_on_topics", "nothing_new", "nothing_recent"]
+EmptyReason = Literal[
+    "no_articles_on_topics", "no_articles_match_words", "nothing_new", "nothing_recent"
+]
+# Why a digest stopped when the bot lost its place in the chat: coming back resumes it.
+BOT_REMOVED = "bot removed from the chat"
+# Articles of the last day a new word filter is tried on ("matches nothing today").
+WORDS_SAMPLE = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a digest goes: the chat's kind, the forum topic (groups), the name (channels)."""
+
+    kind: str  # private | group | channel
+    thread_id: int | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WordsSet:
+    subscriber: Subscriber
+    matching: int  # articles of the last day the filters let through
+
+
+def typed_words(typed: str) -> list[str]:
+    """`+election -football, "world cup"`: each filter as typed (a bare word is required)."""
+    found: dict[str, None] = {}
+    for item in typed.replace(",", " ").split():
+        item = item if item[:1] in "+-" else "+" + item
+        if len(item) > 1:
+            found[item.lower()] = None
+    return list(found)[:MAX_WORDS]
 
 
 def resolve_topics(typed: Sequence[str], known: Sequence[str]) -> Topics:
@@ -88,7 +125,7 @@ def zone_after_topics(args: SubscribeArgs, known: Sequence[str]) -> SubscribeArg
             break
         head, tail = " ".join(words[:-size]), " ".join(words[-size:])
         if match_topic(head, known) is not None and match_timezone(tail).zone is not None:
-            return SubscribeArgs(args.minute, tail, (*args.topics[:-1], head))
+            return replace(args, zone=tail, topics=(*args.topics[:-1], head))
     return args
 
 
@@ -127,9 +164,10 @@ class SubscriptionService:
         return topics
 
     async def subscribe(
-        self, chat_id: int, user_id: int | None, args: SubscribeArgs
+        self, chat_id: int, user_id: int | None, args: SubscribeArgs, place: Place | None = None
     ) -> Subscribed | ZoneUnclear | TopicsUnknown:
-        """Subscribe or change the subscription; otherwise what must be asked first."""
+        """Subscribe or change the subscription; otherwise what must be asked first. `place`:
+        where the digest goes from now on (None: where it went)."""
         if args.topics and not args.zone:
             args = await asyncio.to_thread(zone_after_topics, args, await self.known_topics())
         zone_name: str | None = None
@@ -176,8 +214,13 @@ class SubscriptionService:
                 active=True,
                 next_due=(day, instant),
                 now=now,
+                words=args.words,
+                kind=place.kind if place else None,
+                thread_id=place.thread_id if place else None,
+                title=place.title if place else None,
             )
-        return Subscribed(subscriber, day, instant, was_active, unknown)
+        matching = await self.words_matching(args.words) if args.words else None
+        return Subscribed(subscriber, day, instant, was_active, unknown, matching)
 
     def transient(self, chat_id: int, user_id: int | None) -> Subscriber:
         """Default settings for someone not subscribed (for a /digest preview); not stored."""
@@ -208,6 +251,8 @@ class SubscriptionService:
                         break
                 else:
                     return "no_articles_on_topics"
+        if subscriber.words and not await self.words_matching(subscriber.words):
+            return "no_articles_match_words"
         return "nothing_new" if subscriber.last_digest_at else "nothing_recent"
 
     async def unsubscribe(self, chat_id: int) -> bool:
@@ -236,12 +281,15 @@ class SubscriptionService:
         size: int | None = None,
         topics: tuple[str, ...] | None = None,
         zone: str | None = None,
+        words: Sequence[str] | None = None,
     ) -> Subscriber | None:
         """Change one setting from the /settings buttons; None if not subscribed."""
         async with self.db.write() as session:
             existing = await subscribers.by_chat(session, chat_id)
             if existing is None:
                 return None
+            if words is not None:
+                existing.words = list(words)
             if size is not None:
                 existing.digest_size = size
             if topics is not None:
@@ -261,6 +309,64 @@ class SubscriptionService:
                 existing.next_due_date, existing.next_due_at = day, instant
             existing.updated_at = self.clock.now()
             return existing
+
+    async def set_words(self, chat_id: int, typed: str) -> WordsSet | None:
+        """Word filters from what was typed (`+election -football`; `none` clears them), and how
+        many articles of the last day they let through; None if not subscribed."""
+        words = [] if typed.strip().lower() in ALL_WORDS else typed_words(typed)
+        changed = await self.change(chat_id, words=words)
+        if changed is None:
+            return None
+        return WordsSet(changed, await self.words_matching(words) if words else 0)
+
+    async def words_matching(self, words: Sequence[str]) -> int:
+        """How many articles of the last day these word filters let through."""
+        now = self.clock.now()
+        async with self.db.read() as session:
+            fresh = await articles.fresh_since(
+                session, now - FIRST_DIGEST_WINDOW, until=now, limit=WORDS_SAMPLE
+            )
+            found = await articles.by_ids(session, [i for i, _ in fresh])
+        texts = [(i, a.title, a.body) for i, a in found.items()]
+
+        def count() -> int:  # a few thousand texts: off the event loop
+            read = ((i, article_words(title, body)) for i, title, body in texts)
+            return len(passing(parse_filter(words), read))
+
+        return await asyncio.to_thread(count)
+
+    async def channels_of(self, user_id: int) -> list[Subscriber]:
+        async with self.db.read() as session:
+            return await subscribers.channels_of(session, user_id)
+
+    async def chat_moved(self, old_chat_id: int, new_chat_id: int) -> bool:
+        """A group became a supergroup: its digest follows with every setting (its topic too),
+        at once rather than at its next digest."""
+        async with self.db.write() as session:
+            existing = await subscribers.by_chat(session, old_chat_id)
+            if existing is None or await subscribers.by_chat(session, new_chat_id) is not None:
+                return False
+            await subscribers.move_chat(session, existing.id, new_chat_id, self.clock.now())
+        return True
+
+    async def bot_left(self, chat_id: int) -> Subscriber | None:
+        """The bot was removed from the chat: its digest stops, every setting kept."""
+        async with self.db.write() as session:
+            existing = await subscribers.by_chat(session, chat_id)
+            if existing is None or not existing.active:
+                return None
+            await subscribers.deactivate(session, existing.id, BOT_REMOVED, self.clock.now())
+            return existing
+
+    async def bot_back(self, chat_id: int) -> Subscriber | None:
+        """The bot was added back: a digest it stopped for that resumes as it was."""
+        async with self.db.read() as session:
+            existing = await subscribers.by_chat(session, chat_id)
+        if existing is None or existing.active or existing.inactive_reason != BOT_REMOVED:
+            return None
+        args = SubscribeArgs(existing.delivery_minute, "", None)
+        outcome = await self.subscribe(chat_id, existing.user_id, args)
+        return outcome.subscriber if isinstance(outcome, Subscribed) else None
 
     # --- questions -------------------------------------------------------------------------
 

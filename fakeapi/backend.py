@@ -11,6 +11,7 @@ from typing import Any
 from fakeapi.errors import forbidden, migrated
 from fakeapi.faults import Faults
 from fakeapi.flood import FloodLimiter
+from fakeapi.members import Rosters
 from fakeapi.models import ApiCall, Chat, User
 from fakeapi.notify import Notifier
 from fakeapi.params import Params
@@ -57,6 +58,7 @@ class Backend:
         self.config = config
         self.bot_user = User(config.bot_id, config.first_name, config.username, is_bot=True)
         self.state = State(self.bot_user)
+        self.rosters = Rosters()  # chat members and forum topics
         self.updates = UpdateQueue(first_update_id)
         self.flood = FloodLimiter()
         self.faults = Faults()
@@ -67,6 +69,7 @@ class Backend:
     def reset(self) -> None:
         """Forget chats, messages, calls, faults; keep the connection and id counters."""
         self.state.reset()
+        self.rosters.reset()
         self.updates.reset()
         self.flood.reset()
         self.faults.reset()
@@ -101,8 +104,11 @@ class Backend:
             if chat.status == "deactivated":
                 raise forbidden("user is deactivated")
             if chat.status == "kicked":
-                kind = "supergroup chat" if chat.type == "supergroup" else "group chat"
+                kind = {"supergroup": "supergroup chat", "channel": "channel chat"}.get(
+                    chat.type, "group chat"
+                )
                 raise forbidden(f"bot was kicked from the {kind}")
             if chat.status == "left":
-                raise forbidden("bot is not a member of the group chat")
+                kind = "channel chat" if chat.type == "channel" else "group chat"
+                raise forbidden(f"bot is not a member of the {kind}")
         return chat

@@ -72,8 +72,13 @@ def user_message(
     language_code: str | None = "en",
     reply_to_message_id: int | None = None,
     title: str | None = None,
+    extra: JSON | None = None,
+    sender: User | None = None,
 ) -> JSON:
-    """A user writes ``text``; returns the Message and queues it if the bot would get it."""
+    """A user writes ``text``; returns the Message and queues it if the bot would get it.
+
+    ``extra``: more Message fields (message_thread_id, sender_chat); ``sender``: who it shows as
+    from (the anonymous group admin), when not the user."""
     user = b.state.user(
         user_id, first_name=first_name, username=username, language_code=language_code
     )
@@ -93,7 +98,9 @@ def user_message(
     body, entities = finish(text, [])
     if not body:
         raise ValueError("Telegram clients do not send empty messages")
-    message = b.state.add_message(chat, user, body, entities, reply_to=reply_to_message_id)
+    message = b.state.add_message(
+        chat, sender or user, body, entities, reply_to=reply_to_message_id, extra=extra
+    )
     payload = b.state.message_json(message)
     if _is_for_bot(b, chat, message):
         b.updates.push("message", payload)

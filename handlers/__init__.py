@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     InlineQueryHandler,
     MessageHandler,
@@ -17,10 +18,12 @@ from handlers import (
     admin,
     articles,
     buttons,
+    channels,
     errors,
     fallback,
     feeds,
     flood,
+    groups,
     inline,
     latest,
     search,
@@ -41,6 +44,7 @@ COMMANDS: dict[str, Callback] = {
     "settings": subscriptions.settings_command,
     "digest": subscriptions.digest_command,
     "cancel": subscriptions.cancel_command,
+    "channel": channels.channel_command,
     "reload": admin.reload_command,
     "stats": admin.stats_command,
     "senddigests": admin.send_digests_command,
@@ -69,6 +73,11 @@ def register(application: App) -> None:
     for name, callback in COMMANDS.items():
         add(CommandHandler(name, timed("/" + name, callback)))
     add(CallbackQueryHandler(timed("button", buttons.on_button)))  # every press, decoded once
+    add(
+        MessageHandler(filters.StatusUpdate.CHAT_SHARED, timed("chat shared", channels.chat_shared))
+    )
+    add(ChatMemberHandler(channels.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    add(MessageHandler(filters.StatusUpdate.MIGRATE, groups.migrated))
     add(InlineQueryHandler(timed("inline", inline.inline_query)))
     add(MessageHandler(filters.COMMAND, fallback.unknown_command))
     add(

@@ -69,5 +69,17 @@ async def edit_or_send(update: Update, reply: Reply) -> None:
         return
     if update.effective_chat is not None:
         await update.get_bot().send_message(
-            update.effective_chat.id, reply.text, reply_markup=reply.keyboard
+            update.effective_chat.id,
+            reply.text,
+            reply_markup=reply.keyboard,
+            message_thread_id=thread_of(update),
         )
+
+
+def thread_of(update: Update) -> int | None:
+    """The forum topic the update came from (a command's, or a pressed button's message):
+    every answer goes back there."""
+    message = update.effective_message
+    if message is not None and message.is_topic_message:
+        return message.message_thread_id
+    return None

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
 from bot.rendering.markup import clean
-from handlers.common import Context, services
+from handlers.common import Context, services, thread_of
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,9 @@ async def on_error(update: object, context: Context) -> None:
         if update.callback_query is not None:
             await update.callback_query.answer(SORRY, show_alert=True)
         elif update.effective_chat is not None and update.inline_query is None:
-            await context.bot.send_message(update.effective_chat.id, SORRY)
+            await context.bot.send_message(
+                update.effective_chat.id, SORRY, message_thread_id=thread_of(update)
+            )
     except TelegramError:
         log.warning("could not tell the user about the error")
 

@@ -11,7 +11,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.flood import Verdict
 from bot.logging_setup import bind_update
 from bot.metrics import METRICS_KEY, Metrics
-from handlers.common import Context, services
+from handlers.common import Context, services, thread_of
 
 log = logging.getLogger(__name__)
 
@@ -63,5 +63,7 @@ async def guard(update: Update, context: Context) -> None:
         if update.callback_query is not None:
             await update.callback_query.answer(SLOW_DOWN)
         elif update.effective_chat is not None and update.inline_query is None:
-            await context.bot.send_message(update.effective_chat.id, SLOW_DOWN)
+            await context.bot.send_message(
+                update.effective_chat.id, SLOW_DOWN, message_thread_id=thread_of(update)
+            )
     raise ApplicationHandlerStop

@@ -11,11 +11,21 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.arguments import SubscribeArgs, parse_subscribe
 from bot.callbacks import SettingsChange, ZoneChoice
+from bot.chat_admins import LinkProblem
 from bot.rendering import texts
+from bot.rendering.cards import Reply
+from bot.rendering.chats import (
+    WORDS_QUESTION,
+    link_problem,
+    no_words_given,
+    words_matching,
+    words_none_today,
+)
 from bot.rendering.subscriptions import (
     Ask,
     cancelled,
     empty_digest,
+    forced,
     settings_card,
     subscribed,
     topics_again,
@@ -25,11 +35,33 @@ from bot.rendering.subscriptions import (
     zone_question,
 )
 from bot.rendering.texts import plain
-from bot.subscriptions import SIZES, Subscribed, TopicsUnknown, ZoneUnclear
+from bot.subscriptions import (
+    ALL_WORDS,
+    SIZES,
+    Subscribed,
+    TopicsUnknown,
+    ZoneUnclear,
+    typed_words,
+)
 from bot.timezones import is_zone
-from handlers.common import Context, command_argument, edit_or_send, send, services
+from handlers.common import (
+    Context,
+    command_argument,
+    edit_or_send,
+    send,
+    services,
+    thread_of,
+)
+from handlers.groups import may_change, place_of
+from storage.models import Subscriber
 
-ZONE, TOPICS = "zone", "topics"
+ZONE, TOPICS, WORDS = "zone", "topics", "words"
+# The settings buttons that ask something: the question, and its kind.
+ASKS = {
+    "ask_zone": (zone_question(), ZONE),
+    "ask_topics": (topics_question(), TOPICS),
+    "ask_words": (forced(WORDS_QUESTION), WORDS),
+}
 
 
 def _ids(update: Update) -> tuple[int, int | None]:
@@ -52,7 +84,9 @@ async def _ask(
     if message is not None:
         sent = await message.reply_text(ask.text, reply_markup=ask.markup)
     else:
-        sent = await context.bot.send_message(chat_id, ask.text, reply_markup=ask.markup)
+        sent = await context.bot.send_message(
+            chat_id, ask.text, reply_markup=ask.markup, message_thread_id=thread_of(update)
+        )
     await subscriptions.asked_in(chat_id, kind, sent.message_id)
 
 
@@ -63,26 +97,31 @@ def _pending(args: SubscribeArgs) -> dict[str, Any]:
         "minute": args.minute,
         "zone": args.zone,
         "topics": list(args.topics) if args.topics is not None else None,
+        "words": list(args.words) if args.words is not None else None,
     }
 
 
 def _args(pending: dict[str, Any], **changes: Any) -> SubscribeArgs:
     topics = changes.get("topics", pending.get("topics"))
+    words = pending.get("words")
     return SubscribeArgs(
         changes.get("minute", pending.get("minute")),
         str(changes.get("zone", pending.get("zone")) or ""),
         tuple(topics) if topics is not None else None,
+        tuple(words) if words is not None else None,
     )
 
 
 async def subscribe_command(update: Update, context: Context) -> None:
-    await subscribe_with(update, context, command_argument(update))
+    if await may_change(update, context):
+        await subscribe_with(update, context, command_argument(update))
 
 
 async def subscribe_start(update: Update, context: Context) -> None:
     """The 🔔 button under the welcome message: subscribe with defaults (or what they had),
     and show when it comes with the buttons to change it."""
-    await subscribe_with(update, context, "", with_settings=True)
+    if await may_change(update, context):
+        await subscribe_with(update, context, "", with_settings=True)
 
 
 async def subscribe_with(
@@ -100,7 +139,7 @@ async def _subscribe(
 ) -> None:
     chat_id, user_id = _ids(update)
     subscriptions = services(context).subscriptions
-    outcome = await subscriptions.subscribe(chat_id, user_id, args)
+    outcome = await subscriptions.subscribe(chat_id, user_id, args, place_of(update))
     if isinstance(outcome, ZoneUnclear):
         await _ask(
             update, context, zone_question(outcome.typed, outcome.match), ZONE, _pending(args)
@@ -130,9 +169,13 @@ async def _confirm(
         card = settings_card(outcome.subscriber, found.settings.DEFAULT_TIMEZONE)
         reply = type(reply)(reply.text, card.keyboard)
     await send(update, reply)
+    if outcome.words_matching == 0:  # a filter that matches nothing today says so
+        await send(update, Reply(words_none_today(outcome.subscriber.words)))
 
 
 async def unsubscribe_command(update: Update, context: Context) -> None:
+    if not await may_change(update, context):
+        return
     chat_id, _ = _ids(update)
     subscriptions = services(context).subscriptions
     if await subscriptions.unsubscribe(chat_id):
@@ -146,51 +189,88 @@ async def unsubscribe_command(update: Update, context: Context) -> None:
 
 
 async def cancel_command(update: Update, context: Context) -> None:
+    if not await may_change(update, context):  # a member must not drop an admin's question
+        return
     chat_id, _ = _ids(update)
     await send(update, cancelled(await services(context).subscriptions.close_question(chat_id)))
 
 
 async def settings_command(update: Update, context: Context) -> None:
     chat_id, _ = _ids(update)
+    await send(update, await _card(context, chat_id, update))
+
+
+async def _card(context: Context, chat_id: int, update: Update, note: str = "") -> Reply:
+    """The settings of `chat_id` (a linked channel, or the chat itself), with buttons to the
+    reader's other chats in a private chat."""
     found = services(context)
-    await send(
-        update,
-        settings_card(await found.subscriptions.get(chat_id), found.settings.DEFAULT_TIMEZONE),
+    chat = update.effective_chat
+    channels: list[Subscriber] = []
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        channels = await found.subscriptions.channels_of(chat.id)
+    shown = await found.subscriptions.get(chat_id)
+    return settings_card(shown, found.settings.DEFAULT_TIMEZONE, note, channels=channels)
+
+
+async def _target(update: Update, context: Context, change: SettingsChange) -> int | None:
+    """The chat a settings button changes: the one it is in, or a linked channel the presser
+    may still post in (else None: they are told)."""
+    chat_id, user_id = _ids(update)
+    if not change.chat:
+        return chat_id if await may_change(update, context) else None
+    found = services(context)
+    channel = await found.subscriptions.get(change.chat)
+    allowed = (
+        channel is not None
+        and channel.kind == "channel"
+        and user_id is not None
+        and await found.chat_admins.may_manage_channel(change.chat, user_id)
     )
+    if not allowed:
+        assert update.callback_query is not None
+        await update.callback_query.answer(
+            link_problem(LinkProblem.USER_CANNOT_POST).text, show_alert=True
+        )
+        return None
+    return change.chat
 
 
 async def settings_button(update: Update, context: Context, change: SettingsChange) -> None:
     query = update.callback_query
     assert query is not None
-    chat_id, _ = _ids(update)
+    target = await _target(update, context, change)
+    if target is None:
+        return
+    chat_id, user_id = _ids(update)
     found = services(context)
     subscriptions = found.subscriptions
-    current = await subscriptions.get(chat_id)
-    if current is None:
+    current = await subscriptions.get(target)
+    if current is None or change.action == "show":
         await query.answer()
-        await edit_or_send(update, settings_card(None, found.settings.DEFAULT_TIMEZONE))
+        await edit_or_send(update, await _card(context, target, update))
         return
+    on_channel = {"chat": target} if target != chat_id else {}
+    chat_id = target
     if change.action == "time":
         await subscriptions.change(chat_id, minute=current.delivery_minute + change.value)
     elif change.action == "size" and change.value in SIZES:
         await subscriptions.change(chat_id, size=change.value)
     elif change.action == "topics":
         await subscriptions.change(chat_id, topics=())
+    elif change.action == "no_words":
+        await subscriptions.change(chat_id, words=())
     elif change.action == "off":
         await subscriptions.unsubscribe(chat_id)
+    elif change.action == "on" and on_channel:
+        await subscriptions.subscribe(chat_id, user_id, SubscribeArgs(None, "", None))
     elif change.action == "on":
         await subscribe_with(update, context, "")
-    elif change.action in ("ask_zone", "ask_topics"):
+    elif change.action in ASKS:
         await query.answer()
-        if change.action == "ask_zone":
-            await _ask(update, context, zone_question(), ZONE, {})
-        else:
-            await _ask(update, context, topics_question(), TOPICS, {})
+        await _ask(update, context, *ASKS[change.action], on_channel)
         return
     await query.answer("Saved")
-    await edit_or_send(
-        update, settings_card(await subscriptions.get(chat_id), found.settings.DEFAULT_TIMEZONE)
-    )
+    await edit_or_send(update, await _card(context, chat_id, update))
 
 
 async def digest_command(update: Update, context: Context) -> None:
@@ -203,21 +283,22 @@ async def digest_command(update: Update, context: Context) -> None:
     reply = await found.digests.preview(subscriber)
     if reply is None:
         reason = await found.subscriptions.empty_reason(subscriber)
-        await send(update, empty_digest(reason, subscriber.topics))
+        await send(update, empty_digest(reason, subscriber.topics, subscriber.words))
         return
     await send(update, reply)
 
 
 async def _set_zone(update: Update, context: Context, zone: str, pending: dict[str, Any]) -> None:
     """A zone chosen (typed or tapped): for a /subscribe waiting on it, or for the settings."""
-    chat_id, _ = _ids(update)
+    asked_in, _ = _ids(update)
+    chat_id = int(pending.get("chat") or asked_in)
     found = services(context)
     if pending.get("subscribe") or await found.subscriptions.get(chat_id) is None:
         await _subscribe(update, context, _args(pending, zone=zone))
         return
-    await found.subscriptions.close_question(chat_id)
-    changed = await found.subscriptions.change(chat_id, zone=zone)
-    card = settings_card(changed, found.settings.DEFAULT_TIMEZONE)
+    await found.subscriptions.close_question(asked_in)
+    await found.subscriptions.change(chat_id, zone=zone)
+    card = await _card(context, chat_id, update)
     if update.callback_query is not None:
         await edit_or_send(update, card)  # the choices give way to the settings
     else:
@@ -227,7 +308,8 @@ async def _set_zone(update: Update, context: Context, zone: str, pending: dict[s
 async def _set_topics(
     update: Update, context: Context, typed: str, pending: dict[str, Any]
 ) -> None:
-    chat_id, _ = _ids(update)
+    asked_in, _ = _ids(update)
+    chat_id = int(pending.get("chat") or asked_in)
     found = services(context)
     parsed = parse_subscribe("topics: " + typed)
     if isinstance(parsed, str):
@@ -242,14 +324,31 @@ async def _set_topics(
     if isinstance(checked, TopicsUnknown):
         await _ask(update, context, topics_unknown(checked.unknown, checked.known), TOPICS, pending)
         return
-    await found.subscriptions.close_question(chat_id)
-    changed = await found.subscriptions.change(chat_id, topics=checked.matched)
+    await found.subscriptions.close_question(asked_in)
+    await found.subscriptions.change(chat_id, topics=checked.matched)
     note = (
         unknown_topics_note(checked.unknown, await found.subscriptions.known_topics())
         if checked.unknown
         else ""
     )
-    await send(update, settings_card(changed, found.settings.DEFAULT_TIMEZONE, note))
+    await send(update, await _card(context, chat_id, update, note))
+
+
+async def _set_words(update: Update, context: Context, typed: str, pending: dict[str, Any]) -> None:
+    asked_in, _ = _ids(update)
+    chat_id = int(pending.get("chat") or asked_in)
+    found = services(context)
+    if not typed_words(typed) and typed.strip().lower() not in ALL_WORDS:
+        await _ask(update, context, forced(no_words_given()), WORDS, pending)
+        return
+    await found.subscriptions.close_question(asked_in)
+    outcome = await found.subscriptions.set_words(chat_id, typed)
+    words = outcome.subscriber.words if outcome else []
+    note = ""
+    if outcome is not None and words:
+        note = words_matching(outcome.matching, words) if outcome.matching else ""
+        note = note or words_none_today(words)
+    await send(update, await _card(context, chat_id, update, note))
 
 
 def _replies_to(message: Message, question_id: int, context: Context) -> bool:
@@ -275,6 +374,8 @@ async def question_answer(update: Update, context: Context) -> None:
         return
     if chat.type != ChatType.PRIVATE and not _replies_to(message, question.message_id, context):
         return
+    if not await may_change(update, context):
+        raise ApplicationHandlerStop
     typed = message.text.strip()
     pending = dict(question.pending or {})
     if question.kind == ZONE:
@@ -285,6 +386,8 @@ async def question_answer(update: Update, context: Context) -> None:
             await _set_zone(update, context, found.zone, pending)
     elif question.kind == TOPICS:
         await _set_topics(update, context, typed, pending)
+    elif question.kind == WORDS:
+        await _set_words(update, context, typed, pending)
     raise ApplicationHandlerStop
 
 
@@ -295,6 +398,8 @@ async def zone_button(update: Update, context: Context, choice: ZoneChoice) -> N
     # The zone comes from the button: take it only if it is one the bot can use.
     if not is_zone(choice.zone):
         await query.answer(texts.expired_button(), show_alert=True)
+        return
+    if not await may_change(update, context):
         return
     await query.answer("Saved")
     chat_id, _ = _ids(update)

@@ -128,6 +128,12 @@ class Subscriber(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     topics: Mapped[list[str]] = mapped_column(default=list)
     digest_size: Mapped[int] = mapped_column(default=5)
+    # private | group | channel; a group's digest goes to the forum topic `thread_id` if set.
+    kind: Mapped[str] = mapped_column(String(16), default="private", server_default="private")
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    title: Mapped[str | None] = mapped_column(Text)  # a channel's name, for /settings
+    # Word filters as typed (`+election`, `-football`), read with bot.search.wordmatch.
+    words: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
     active: Mapped[bool] = mapped_column(default=True)
     inactive_reason: Mapped[str | None] = mapped_column(Text)
     # The schedule index: the local date of the next digest and the UTC instant it is due.

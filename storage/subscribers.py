@@ -33,8 +33,13 @@ async def save(
     active: bool,
     next_due: tuple[date, datetime],
     now: datetime,
+    words: Sequence[str] | None = None,
+    kind: str | None = None,
+    thread_id: int | None = None,
+    title: str | None = None,
 ) -> Subscriber:
-    """Create or update the chat's subscription with these settings."""
+    """Create or update the chat's subscription with these settings (`kind` None: as it was;
+    `thread_id`: the forum topic its digest goes to, set with `kind`)."""
     subscriber = await by_chat(session, chat_id)
     values: dict[str, Any] = {
         "user_id": user_id,
@@ -49,6 +54,12 @@ async def save(
     }
     if active:
         values["inactive_reason"] = None
+    if words is not None:
+        values["words"] = list(words)
+    if kind is not None:
+        values["kind"] = kind
+        values["thread_id"] = thread_id
+        values["title"] = title
     if subscriber is None:
         subscriber = Subscriber(chat_id=chat_id, created_at=now, last_digest_at=None, **values)
         session.add(subscriber)
@@ -147,6 +158,29 @@ def _locked(query: Select[Subscriber]) -> Select[Subscriber]:
     """Rows another instance holds are skipped, not waited for (PostgreSQL; SQLite ignores it:
     its writers are serialised anyway)."""
     return query.with_for_update(skip_locked=True)
+
+
+async def channels_of(session: AsyncSession, user_id: int) -> list[Subscriber]:
+    """The channels this user linked, in the order they were linked."""
+    rows = await session.scalars(
+        select(Subscriber)
+        .where(Subscriber.kind == "channel", Subscriber.user_id == user_id)
+        .order_by(Subscriber.id)
+    )
+    return list(rows)
+
+
+async def counts_by_kind(session: AsyncSession) -> dict[str, int]:
+    """Active subscriptions by kind: private, group, topic (a group's forum topic), channel."""
+    kind = case(
+        (and_(Subscriber.kind == "group", Subscriber.thread_id.is_not(None)), "topic"),
+        else_=Subscriber.kind,
+    )
+    rows = await session.execute(
+        select(kind, func.count()).where(Subscriber.active.is_(True)).group_by(kind)
+    )
+    found = {str(name): int(n) for name, n in rows}
+    return {name: found.get(name, 0) for name in ("private", "group", "topic", "channel")}
 
 
 async def counts(session: AsyncSession) -> dict[str, int]:

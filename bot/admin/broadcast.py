@@ -84,12 +84,16 @@ class Broadcaster:
         sent = blocked = failed = 0
         gate = asyncio.Semaphore(CONCURRENCY)
 
-        async def one(subscriber_id: int, chat_id: int) -> None:
+        async def one(subscriber_id: int, chat_id: int, thread_id: int | None) -> None:
             nonlocal sent, blocked, failed
             async with gate:
                 try:
                     await self.bot.send_message(
-                        chat_id, text, parse_mode=ParseMode.HTML, rate_limit_args=BULK
+                        chat_id,
+                        text,
+                        parse_mode=ParseMode.HTML,
+                        message_thread_id=thread_id,
+                        rate_limit_args=BULK,
                     )
                     sent += 1
                 except TelegramError as exc:
@@ -111,7 +115,7 @@ class Broadcaster:
             if not page:
                 break
             after = page[-1].id
-            await asyncio.gather(*(one(s.id, s.chat_id) for s in page))
+            await asyncio.gather(*(one(s.id, s.chat_id, s.thread_id) for s in page))
         report = BroadcastReport(sent, blocked, failed)
         async with self.db.write() as session:
             await set_state(

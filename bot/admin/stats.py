@@ -28,6 +28,8 @@ class Stats:
     counters: dict[str, dict[str, float]] = field(default_factory=dict)
     feeds: FeedCounts | None = None
     failing_feeds: list[tuple[str, str]] = field(default_factory=list)  # (url, last error)
+    # Active subscriptions by kind: private, group, topic, channel.
+    kinds: dict[str, int] = field(default_factory=dict)
 
 
 async def gather(db: Database, now: datetime, tick_seconds: float) -> Stats:
@@ -38,6 +40,7 @@ async def gather(db: Database, now: datetime, tick_seconds: float) -> Stats:
         return Stats(
             articles=await articles.counts(session),
             subscribers=await subscribers.counts(session),
+            kinds=await subscribers.counts_by_kind(session),
             digests_today=await deliveries.day_counts(
                 session, day_start, day_start + timedelta(days=1)
             ),

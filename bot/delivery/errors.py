@@ -30,9 +30,10 @@ def retry_seconds(exc: RetryAfter) -> float:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """`gone`: never send here again; `moved`: resend to `new_chat_id`; `retry`: try later."""
+    """`gone`: never send here again; `topic_gone`: the forum topic was deleted (the group is
+    still there); `moved`: resend to `new_chat_id`; `retry`: try later."""
 
-    kind: str  # gone | moved | retry | bug
+    kind: str  # gone | topic_gone | moved | retry | bug
     reason: str
     new_chat_id: int | None = None
 
@@ -40,6 +41,8 @@ class Verdict:
 _SERVER_ERROR = re.compile(
     r"bad gateway|internal server error|service unavailable|gateway time|5\d\d", re.I
 )
+# Telegram's answer to a message_thread_id whose forum topic was deleted.
+TOPIC_GONE_TEXT = "message thread not found"
 _GONE_TEXTS = ("chat not found", "user not found", "peer_id_invalid", "bot was kicked")
 
 
@@ -68,6 +71,8 @@ def judge(exc: TelegramError) -> Verdict:
     if isinstance(exc, Forbidden):
         return Verdict("gone", exc.message)  # blocked, deactivated, kicked: retrying won't heal
     if isinstance(exc, BadRequest):
+        if TOPIC_GONE_TEXT in exc.message.lower():
+            return Verdict("topic_gone", exc.message)
         if any(text in exc.message.lower() for text in _GONE_TEXTS):
             return Verdict("gone", exc.message)
         return Verdict("bug", exc.message)  # the same message would fail again: ours to fix

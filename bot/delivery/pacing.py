@@ -3,8 +3,9 @@
 Telegram allows about 30 messages a second over all chats, about one a second in one chat and
 20 a minute in a group, and answers 429 with `retry_after` beyond that. Bulk sends (digests,
 broadcasts; marked with `rate_limit_args=BULK`) are spaced evenly under a budget that leaves
-room for interactive replies, which are never held back by us: a reply never waits behind a
-digest run of thousands. A 429 on a bulk send pauses bulk sending for exactly `retry_after`,
+room for interactive replies, which are never held back by us but in a group that had its 20
+messages of the minute (replies and bulk sends together): a reply never waits behind a digest
+run of thousands. A 429 on a bulk send pauses bulk sending for exactly `retry_after`,
 then the same message goes again; a reply that meets a 429 waits and retries on its own.
 """
 
@@ -46,6 +47,7 @@ _SENDING = frozenset({"sendMessage", "sendPhoto", "sendDocument", "sendVideo", "
 BULK = Priority(bulk=True, max_retries=20)
 INTERACTIVE = Priority(bulk=False, max_retries=3)
 INTERACTIVE_NETWORK_RETRIES = (0.5, 1.5)  # pauses before each retry of a reply
+GROUP_PER_MINUTE = 20  # Telegram's limit for one group (or channel), replies and bulk together
 
 
 class PacedRateLimiter(BaseRateLimiter[Priority]):
@@ -73,6 +75,9 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
         self._next_bulk = 0.0
         self._bulk_paused_until = 0.0
         self._chat_ready: dict[int | str, float] = {}
+        # Each group's sends of the last minute, replies and bulk alike.
+        self.group_per_minute = GROUP_PER_MINUTE
+        self._group_sent: dict[int | str, deque[float]] = {}
         self._lock = asyncio.Lock()
         self._closed = asyncio.Event()
 
@@ -112,6 +117,7 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
                 wait = max(self._next_bulk, self._bulk_paused_until) - now
                 if chat_id is not None:
                     wait = max(wait, self._chat_ready.get(chat_id, 0.0) - now)
+                    wait = max(wait, self.group_wait(chat_id, now))
                 if wait <= 0 and self._in_last_second(now) >= self.overall:
                     wait = self._sent[0] + 1.0 - now
                 if wait <= 0:
@@ -128,7 +134,34 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
                 self._chat_ready[chat_id] = now + interval
                 if len(self._chat_ready) > 10_000:
                     self._forget_idle_chats(now)
+                self._record_group(chat_id, now)
             self._sent.append(now)
+
+    def group_wait(self, chat_id: int | str, now: float) -> float:
+        """Seconds until the group may have one more message (0: now)."""
+        sent = self._group_sent.get(chat_id)
+        if not sent:
+            return 0.0
+        while sent and sent[0] <= now - 60.0:
+            sent.popleft()
+        return sent[0] + 60.0 - now if len(sent) >= self.group_per_minute else 0.0
+
+    def _record_group(self, chat_id: int | str, now: float) -> None:
+        if not _is_group(chat_id):
+            return
+        self._group_sent.setdefault(chat_id, deque()).append(now)
+        if len(self._group_sent) > 10_000:
+            self._group_sent = {
+                key: sent for key, sent in self._group_sent.items() if sent[-1] > now - 60.0
+            }
+
+    async def _reply_slot(self, chat_id: int | str) -> None:
+        """A reply in a group waits only when the group had its 20 messages this minute."""
+        wait = self.group_wait(chat_id, self._now())
+        if wait > 0:  # the oldest of the minute's 20 has aged out by then
+            await asyncio.sleep(wait)
+        self._record_group(chat_id, self._now())
+        self._sent.append(self._now())
 
     def _forget_idle_chats(self, now: float) -> None:
         for key in [k for k, ready in self._chat_ready.items() if ready <= now]:
@@ -152,7 +185,7 @@ class PacedRateLimiter(BaseRateLimiter[Priority]):
             if priority.bulk:
                 await self._bulk_slot(chat_id)
             elif chat_id is not None:
-                self._sent.append(self._now())
+                await self._reply_slot(chat_id)
             try:
                 try:
                     return await callback(*args, **kwargs)

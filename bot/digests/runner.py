@@ -29,12 +29,14 @@ from telegram.ext import ExtBot
 from bot.clock import Clock
 from bot.delivery.errors import judge
 from bot.delivery.pacing import BULK, PacedRateLimiter, Priority, SendingStopped
-from bot.digests.compose import Candidate, select_articles
+from bot.digests.compose import Candidate, article_words, passing, select_articles
 from bot.digests.schedule import catch_up, local_date, next_due
 from bot.outages import UNREACHABLE, OutageLog
 from bot.rendering.cards import Reply
+from bot.rendering.chats import topic_gone_notice
 from bot.rendering.digest import digest_message
 from bot.search.service import SearchService
+from bot.search.wordmatch import ArticleWords, parse_filter
 from bot.summaries.service import SummaryService
 from bot.timezones import zone_info
 from storage import articles, deliveries, state, subscribers
@@ -85,6 +87,9 @@ class _RunContext:
     pool: list[Candidate]
     topic_hits: dict[tuple[str, ...], dict[int, int]] = field(default_factory=dict)
     shown: dict[int, Article] = field(default_factory=dict)
+    # Word filters: each article's words, read once, and the ids each filter lets through.
+    words: dict[int, ArticleWords] = field(default_factory=dict)
+    word_hits: dict[tuple[str, ...], set[int]] = field(default_factory=dict)
     # New articles past the end of `pool`, counted but not fetched (a preview without topics
     # fetches only the ones it shows): they go in "and N more".
     beyond: int = 0
@@ -403,6 +408,15 @@ class DigestRunner:
             context.topic_hits[key] = hits
         return context.topic_hits[key]
 
+    async def _word_hits(self, context: _RunContext, typed: Sequence[str]) -> set[int]:
+        key = tuple(sorted(typed))
+        if key not in context.word_hits:
+            ids = [i for i, _ in context.pool if i not in context.words]
+            for article in await self._read(context, ids):
+                context.words[article.id] = article_words(article.title, article.body)
+            context.word_hits[key] = passing(parse_filter(key), context.words.items())
+        return context.word_hits[key]
+
     async def compose(
         self, subscriber: Subscriber, context: _RunContext, day: date, *, preview: bool = False
     ) -> tuple[Reply, int]:
@@ -412,22 +426,23 @@ class DigestRunner:
         hits = (
             await self._topic_hits(context, tuple(subscriber.topics)) if subscriber.topics else None
         )
+        allowed = await self._word_hits(context, subscriber.words) if subscriber.words else None
         selection = select_articles(
             context.pool, since=since, until=context.now, size=subscriber.digest_size,
-            topic_hits=hits,
+            topic_hits=hits, allowed=allowed,
         )  # fmt: skip
         items = [
             (a, (await self.summaries.for_article(a))[:SUMMARY_SENTENCES])
             for a in await self._read(context, selection.ids)
         ]
-        more = selection.more + (context.beyond if hits is None else 0)
+        more = selection.more + (context.beyond if hits is None and allowed is None else 0)
         zone = zone_info(subscriber.timezone)
         return digest_message(items, more, day, zone, preview=preview), len(items)
 
     async def preview(self, subscriber: Subscriber) -> Reply | None:
         """Today's digest as it would look now, sent as a reply; it records nothing."""
         now = self.clock.now()
-        if subscriber.topics:  # matched against the new articles' ids
+        if subscriber.topics or subscriber.words:  # matched against the new articles' ids
             context = await self._context(now, [subscriber])
         else:  # the newest few, and a count
             since = subscriber.last_digest_at or now - FIRST_DIGEST_WINDOW
@@ -538,7 +553,7 @@ class DigestRunner:
         chat_id = subscriber.chat_id
         for _move in range(2):
             try:
-                message_id = await self._send(chat_id, reply)
+                message_id = await self._send(chat_id, reply, subscriber.thread_id)
             except SendingStopped:
                 await self._durably(what, lambda s: deliveries.release(s, sid, day))
                 report.skipped += 1
@@ -552,6 +567,8 @@ class DigestRunner:
                 await self._record_failure(
                     subscriber, day, verdict.kind, verdict.reason, tomorrow, report
                 )
+                if verdict.kind == "topic_gone":
+                    await self._tell_topic_gone(chat_id)
                 return
 
             async def sent(session: AsyncSession, message_id: int = message_id) -> None:
@@ -571,8 +588,16 @@ class DigestRunner:
             return
         await self._record_failure(subscriber, day, "retry", "chat moved twice", tomorrow, report)
 
-    async def _send(self, chat_id: int, reply: Reply) -> int:
-        """Send through the bulk queue; network trouble is retried with back-off first."""
+    async def _tell_topic_gone(self, chat_id: int) -> None:
+        """The digest's forum topic was deleted: say so in the group's General topic."""
+        try:
+            await self.bot.send_message(chat_id, topic_gone_notice(), rate_limit_args=BULK)
+        except TelegramError as exc:  # the group may be gone too: the digest is stopped anyway
+            log.info("could not tell chat %d its topic is gone: %s", chat_id, exc)
+
+    async def _send(self, chat_id: int, reply: Reply, thread_id: int | None = None) -> int:
+        """Send through the bulk queue (into forum topic `thread_id` when set); network
+        trouble is retried with back-off first."""
         for pause in (*NETWORK_BACKOFF, None):
             try:
                 message = await self.bot.send_message(
@@ -581,6 +606,7 @@ class DigestRunner:
                     parse_mode=ParseMode.HTML,
                     reply_markup=reply.keyboard,
                     link_preview_options=NO_PREVIEW,
+                    message_thread_id=thread_id,
                     rate_limit_args=BULK,
                 )
                 return message.message_id
@@ -610,7 +636,7 @@ class DigestRunner:
 
         async def failed(session: AsyncSession) -> None:
             await deliveries.finish(session, sid, day, status="failed", now=now, error=reason)
-            if kind == "gone":
+            if kind in ("gone", "topic_gone"):
                 await subscribers.deactivate(session, sid, reason, now)
             elif kind == "retry":
                 # Left for the next tick, never dropped.
@@ -622,4 +648,4 @@ class DigestRunner:
 
         await self._durably(f"the digest of subscriber {sid}", failed)
         report.failed += 1
-        report.deactivated += kind == "gone"
+        report.deactivated += kind in ("gone", "topic_gone")

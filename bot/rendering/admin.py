@@ -54,12 +54,19 @@ def counter_lines(counters: dict[str, dict[str, float]]) -> list[str]:
     return lines
 
 
+def kinds_line(kinds: dict[str, int]) -> str:
+    return (
+        "Active by kind: {private} private, {group} group, {topic} topic, {channel} channel"
+    ).format(**{k: kinds.get(k, 0) for k in ("private", "group", "topic", "channel")})
+
+
 def stats_text(stats: Stats, *, html: bool = True) -> str:
     a, s, d = stats.articles, stats.subscribers, stats.digests_today
     lines = [
         "📊 Bot health",
         f"Articles: {a['live']} live, {a['retracted']} retracted",
         f"Subscribers: {s['active']} active, {s['inactive']} inactive",
+        kinds_line(stats.kinds),
         f"Digests today (UTC): {d['sent']} sent, {d['pending']} pending, {d['failed']} failed",
         schedule_line(stats),
     ]

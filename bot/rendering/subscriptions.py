@@ -12,6 +12,7 @@ from bot import callbacks
 from bot.callbacks import SettingsChange, ZoneChoice
 from bot.digests.schedule import format_minute
 from bot.rendering.cards import Reply
+from bot.rendering.chats import words_listed, words_none_today
 from bot.rendering.markup import clean, echo
 from bot.subscriptions import EmptyReason
 from bot.timezones import EXAMPLES, ZoneMatch, clock_name, zone_info, zone_label
@@ -47,6 +48,8 @@ def subscribed(
 ) -> Reply:
     verb = "Updated" if was_active else "Subscribed"
     topics = f"\nTopics: {clean(', '.join(subscriber.topics))}" if subscriber.topics else ""
+    if subscriber.words:
+        topics += f"\nWords: {clean(words_listed(subscriber.words))}"
     label = clean(zone_label(subscriber.timezone))
     note = f"\n⚠️ {unknown_topics_note(unknown_topics, known_topics)}" if unknown_topics else ""
     return Reply(
@@ -58,12 +61,22 @@ def subscribed(
     )
 
 
-def settings_card(subscriber: Subscriber | None, default_zone: str, note: str = "") -> Reply:
+def settings_card(
+    subscriber: Subscriber | None,
+    default_zone: str,
+    note: str = "",
+    *,
+    channels: Sequence[Subscriber] = (),
+) -> Reply:
+    """The digest's settings with buttons to change them. `channels`: the channels the reader
+    linked, each a button to switch to (and one back to their own digest)."""
+    switch = _switch_row(subscriber, channels)
     if subscriber is None:
         return Reply(
             "You have no daily digest yet. <code>/subscribe 7:30 Europe/Berlin</code> starts one "
             f"(time and zone are optional: 08:00 and {clean(zone_label(default_zone))} by "
-            "default)."
+            "default).",
+            InlineKeyboardMarkup([switch]) if switch else None,
         )
     state = "on" if subscriber.active else "off"
     topics = ", ".join(subscriber.topics) if subscriber.topics else "all (no filter)"
@@ -73,18 +86,22 @@ def settings_card(subscriber: Subscriber | None, default_zone: str, note: str = 
         else ""
     )
     text = (
-        (f"⚠️ {note}\n\n" if note else "") + "⚙️ <b>Your digest</b>\n"
+        (f"⚠️ {note}\n\n" if note else "") + _card_title(subscriber) + "\n"
         f"Status: <b>{state}</b>\n"
         f"Time: <b>{format_minute(subscriber.delivery_minute)}</b>\n"
         f"Timezone: <b>{clean(zone_label(subscriber.timezone))}</b>\n"
         f"Topics: <b>{clean(topics)}</b>\n"
+        f"Words: <b>{clean(words_listed(subscriber.words))}</b>\n"
         f"Stories: <b>{subscriber.digest_size}</b>\n"
         f"{next_one}\n"
         "Change the zone or topics with "
         "<code>/subscribe 7:30 Asia/Tokyo topics: syria, elections</code>."
     )
 
+    chat = subscriber.chat_id if subscriber.kind == "channel" else 0
+
     def button(label: str, change: SettingsChange) -> InlineKeyboardButton:
+        change = SettingsChange(change.action, change.value, chat)
         return InlineKeyboardButton(label, callback_data=callbacks.encode(change))
 
     rows = [
@@ -95,6 +112,7 @@ def settings_card(subscriber: Subscriber | None, default_zone: str, note: str = 
         [
             button("🌍 Timezone", SettingsChange("ask_zone")),
             button("🏷 Topics", SettingsChange("ask_topics")),
+            button("🔤 Words", SettingsChange("ask_words")),
         ],
         [
             button(_size_label(n, subscriber.digest_size), SettingsChange("size", n))
@@ -103,12 +121,45 @@ def settings_card(subscriber: Subscriber | None, default_zone: str, note: str = 
     ]
     if subscriber.topics:
         rows.append([button("All topics", SettingsChange("topics"))])
+    if subscriber.words:
+        rows.append([button("No word filters", SettingsChange("no_words"))])
     rows.append(
         [button("Stop digest", SettingsChange("off"))]
         if subscriber.active
         else [button("Resume digest", SettingsChange("on"))]
     )
+    if switch:
+        rows.append(switch)
     return Reply(text, InlineKeyboardMarkup(rows))
+
+
+def _card_title(subscriber: Subscriber) -> str:
+    if subscriber.kind == "channel":
+        name = clean(subscriber.title or str(subscriber.chat_id))
+        return f"📢 <b>Digest of {name}</b>"
+    return "⚙️ <b>Your digest</b>"
+
+
+def _switch_row(
+    shown: Subscriber | None, channels: Sequence[Subscriber]
+) -> list[InlineKeyboardButton]:
+    """Buttons to the reader's other chats: their own digest and each channel they linked."""
+    if not channels:
+        return []
+    row = []
+    if shown is not None and shown.kind == "channel":
+        row.append(
+            InlineKeyboardButton(
+                "👤 My digest", callback_data=callbacks.encode(SettingsChange("show"))
+            )
+        )
+    for channel in channels:
+        if shown is not None and channel.chat_id == shown.chat_id:
+            continue
+        change = SettingsChange("show", 0, channel.chat_id)
+        label = f"📢 {channel.title or channel.chat_id}"[:40]
+        row.append(InlineKeyboardButton(label, callback_data=callbacks.encode(change)))
+    return row[:4]
 
 
 CANCEL_HINT = "/cancel to leave it."
@@ -183,7 +234,9 @@ def cancelled(had_question: bool) -> Reply:
     return Reply("OK, cancelled." if had_question else "There was nothing to cancel.")
 
 
-def empty_digest(reason: EmptyReason, topics: Sequence[str]) -> Reply:
+def empty_digest(reason: EmptyReason, topics: Sequence[str], words: Sequence[str] = ()) -> Reply:
+    if reason == "no_articles_match_words":
+        return Reply(words_none_today(words))
     if reason == "no_articles_on_topics":
         return Reply(
             f"No articles have your topics ({clean(', '.join(topics))}) yet. "

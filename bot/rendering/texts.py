@@ -71,8 +71,9 @@ def help_text(bot_username: str, *, admin: bool = False) -> Reply:
         "/subscribe — a daily digest at your time\n"
         "   <code>/subscribe 7:30 Europe/Berlin</code>\n"
         "/unsubscribe — stop the daily digest\n"
-        "/settings — your digest time, timezone and topics\n"
+        "/settings — your digest time, timezone, topics and words\n"
         "/digest — preview your digest now\n"
+        "/channel — a daily digest for a channel you run\n"
         "/help — this list\n\n"
         f"Inline: type <code>@{clean(bot_username)} putin</code> in any chat."
         + (ADMIN_HELP if admin else "")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fakeapi.backend import Handler
-from fakeapi.methods import bot, messages, queries, updates
+from fakeapi.methods import bot, chats, messages, queries, updates
 
 _NAMED: dict[str, Handler] = {
     "getMe": bot.get_me,
@@ -25,7 +25,12 @@ _NAMED: dict[str, Handler] = {
     "getMyCommands": bot.get_my_commands,
     "deleteMyCommands": bot.delete_my_commands,
     "getChat": bot.get_chat,
-    "getChatMember": bot.get_chat_member,
+    "getChatMember": chats.get_chat_member,
+    "getChatAdministrators": chats.get_chat_administrators,
+    "createForumTopic": chats.create_forum_topic,
+    "deleteForumTopic": chats.delete_forum_topic,
+    "closeForumTopic": chats.close_forum_topic,
+    "reopenForumTopic": chats.reopen_forum_topic,
     "leaveChat": bot.leave_chat,
     "getChatMenuButton": bot.get_chat_menu_button,
     "getMyName": bot.get_my_name,

@@ -64,17 +64,6 @@ async def get_chat(b: Backend, p: Params) -> JSON:
     }
 
 
-async def get_chat_member(b: Backend, p: Params) -> JSON:
-    chat = b.target_chat(p, sending=False)
-    user_id = p.get_int("user_id")
-    user = b.bot_user if user_id == b.bot_user.id else b.state.users.get(user_id)
-    if user is None:
-        raise bad_request("user not found")
-    if chat.type == "private" and user_id not in (chat.id, b.bot_user.id):
-        raise bad_request("user not found")
-    return {"status": "member", "user": user.to_json()}
-
-
 async def leave_chat(b: Backend, p: Params) -> bool:
     chat = b.target_chat(p, sending=False)
     if chat.type == "private":

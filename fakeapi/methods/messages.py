@@ -7,6 +7,7 @@ from typing import Any
 from fakeapi.backend import Backend
 from fakeapi.errors import NOT_MODIFIED, bad_request
 from fakeapi.limits import MAX_CAPTION, check_reply_markup, format_text, load_json
+from fakeapi.methods.chats import thread_of_send
 from fakeapi.models import JSON, Chat, StoredMessage
 from fakeapi.params import Params
 
@@ -58,6 +59,7 @@ async def send_message(b: Backend, p: Params) -> JSON:
     markup = check_reply_markup(p.raw("reply_markup"))
     _link_preview(p)
     reply_to = _reply_to(b, p, chat)
+    thread = thread_of_send(b, p, chat)
     paid = p.get_bool("allow_paid_broadcast")
     b.flood.check(chat.id, chat.type, paid)
     message = b.state.add_message(
@@ -68,6 +70,7 @@ async def send_message(b: Backend, p: Params) -> JSON:
         parse_mode=p.get_str("parse_mode"),
         reply_markup=markup,
         reply_to=reply_to,
+        extra=thread,
     )
     b.flood.record(chat.id, chat.type, paid)
     return b.state.message_json(message)

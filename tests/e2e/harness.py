@@ -12,15 +12,16 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fakeapi.threaded import FakeTelegramThread
 from tests.conftest import PROJECT, SHIPPED_SEED
 
+T = TypeVar("T")
 ADMIN_ID = 9000
 WEBHOOK_SECRET = "test-secret_0123456789"
 WEBHOOK_PATH_TOKEN = "hook"
@@ -256,6 +257,15 @@ def fresh_fake() -> Iterator[FakeTelegramThread]:
     """A Bot API of a module's own: a bot another module runs must not take its updates."""
     with FakeTelegramThread() as fake:
         yield fake
+
+
+def on_fake(tg: FakeTelegramThread, act: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run one of fakeapi.chat_events' acts (`act(backend, ...)`) on the fake's own loop."""
+
+    async def run() -> T:
+        return act(tg.core.backend, *args, **kwargs)
+
+    return asyncio.run_coroutine_threadsafe(run(), tg.loop).result(30.0)
 
 
 def subscribe_all(tg: FakeTelegramThread, chats: list[int], commands: Iterable[str]) -> None:

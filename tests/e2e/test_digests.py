@@ -9,12 +9,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from fakeapi.chat_events import set_member
 from fakeapi.threaded import FakeTelegramThread
 from tests.e2e.harness import (
     BotProcess,
     digests_by_chat,
     e2e_corpus,
     fresh_fake,
+    on_fake,
     query_db,
     subscribe_all,
     wait_until,
@@ -279,7 +281,12 @@ def test_a_group_that_became_a_supergroup_gets_its_digest_there(
 ) -> None:
     group = tg.add_group(title="Readers")["id"]
     mark = tg.mark()
-    tg.send_group_message(group, next(_ids), "/subscribe 08:00 Europe/Berlin")
+    admin = next(_ids)
+    tg.send_group_message(group, admin, "/subscribe 08:00 Europe/Berlin")
+    assert "Only group admins" in tg.wait_for_messages(group, 1, after=mark)[0].text
+    on_fake(tg, set_member, group, admin, "administrator")
+    mark = tg.mark()
+    tg.send_group_message(group, admin, "/subscribe 08:00 Europe/Berlin")
     [confirmed] = tg.wait_for_messages(group, 1, after=mark)
     assert confirmed.text.startswith("🔔 Subscribed!")
     supergroup = tg.migrate(group)

@@ -8,10 +8,11 @@ import time
 
 import pytest
 
+from fakeapi.chat_events import set_member
 from fakeapi.models import SentMessage
 from fakeapi.threaded import FakeTelegramThread
 from storage.short_ids import ALPHABET
-from tests.e2e.harness import BotProcess
+from tests.e2e.harness import BotProcess, on_fake
 
 pytestmark = pytest.mark.e2e
 
@@ -165,6 +166,7 @@ def test_in_a_group_a_reply_to_the_question_answers_it(
     chat_bot: BotProcess, tg: FakeTelegramThread, user: int
 ) -> None:
     group = tg.add_group(title="Readers of the news")["id"]
+    on_fake(tg, set_member, group, user, "administrator")
     mark = tg.mark()
     tg.send_group_message(group, user, "/subscribe 7:30 usa")
     [choices] = tg.wait_for_messages(group, 1, after=mark)
