@@ -30,6 +30,8 @@ DEFAULT_SIZE = 5
 SIZES = (3, 5, 10)
 # An unanswered question is forgotten after this: the text someone sends days later is theirs.
 QUESTION_LIFETIME = timedelta(hours=24)
+# "Matches nothing today": word filters are tried on the articles of the last day.
+FILTER_TRIAL_WINDOW = timedelta(hours=24)
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,7 +326,7 @@ class SubscriptionService:
         now = self.clock.now()
         async with self.db.read() as session:
             fresh = await articles.fresh_since(
-                session, now - FIRST_DIGEST_WINDOW, until=now, limit=WORDS_SAMPLE
+                session, now - FILTER_TRIAL_WINDOW, until=now, limit=WORDS_SAMPLE
             )
             found = await articles.by_ids(session, [i for i, _ in fresh])
         texts = [(i, a.title, a.body) for i, a in found.items()]
