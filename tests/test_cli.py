@@ -284,3 +284,48 @@ def test_default_timezone_is_read_as_users_type_zones(tmp_path: Path) -> None:
 
     assert load_settings(DEFAULT_TIMEZONE="berlin").DEFAULT_TIMEZONE == "Europe/Berlin"
     assert load_settings(DEFAULT_TIMEZONE="UTC+5:30").DEFAULT_TIMEZONE == "UTC+5:30"
+
+
+def test_ctrl_c_during_start_up_stops_with_one_line(tmp_path: Path) -> None:
+    import signal
+    import sqlite3
+    import time
+
+    # Start-up waits for the database, held by another writer, when Ctrl-C comes.
+    path = tmp_path / "db.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE"))}
+    with FakeTelegramThread() as tg:
+        env = {
+            **clean_env,
+            "TELEGRAM_BOT_TOKEN": tg.token,
+            "TELEGRAM_API_BASE_URL": tg.base_url,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{path}",
+            "SEEDS_DIR": str(SHIPPED_SEED.parent),
+        }
+        process = subprocess.Popen(
+            [sys.executable, str(PROJECT / "run_bot.py")],
+            env=env,
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, as a terminal gives it
+        )
+        try:
+            tg.wait_for_call("getMe", timeout=60)  # PTB's own start-up is done: ours is next
+            time.sleep(1)
+            os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does
+            time.sleep(1)
+            holder.execute("ROLLBACK")
+            output, _ = process.communicate(timeout=30)
+            assert tg.calls("getUpdates") == []  # it never went on to poll
+        finally:
+            holder.close()
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+    text = output.decode(errors="replace")
+    assert process.returncode == 0
+    assert text.strip().splitlines() == ["run_bot.py: stopped before start-up finished."], text
