@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from sqlalchemy.engine import make_url
 
-from bot.application import STOPPED_STARTING, App, build_application, run_polling
+from bot.application import ADMIN_COMMANDS, STOPPED_STARTING, App, build_application, run_polling
 from bot.settings import PROJECT_DIR, Settings
 from fakeapi.models import SentMessage
 from fakeapi.threaded import FakeTelegramThread
@@ -180,7 +180,7 @@ def banner(settings: Settings, log: Path | None) -> str:
         "'@ words' runs an inline query; /quit leaves.\n"
         f"You are user {USER_ID}"
         + (
-            " (an admin: /stats, /reload, /senddigests, /broadcast).\n"
+            f" (an admin: {', '.join('/' + c.command for c in ADMIN_COMMANDS)}).\n"
             if admin
             else f"; ADMIN_IDS={USER_ID} makes you an admin to try /stats, /reload, ...\n"
         )
