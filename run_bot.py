@@ -7,13 +7,18 @@ handlers to the command line.
 import os
 import sys
 
-from bot.cli import main
-from handlers import register
-
 
 def run(prog: str | None = None) -> int:
-    return main(register, prog=prog or os.path.basename(sys.argv[0]) or "newsbot")
+    try:
+        # Imported here, so that Ctrl-C while they load (seconds on a busy machine) is caught.
+        from bot.cli import main
+        from handlers import register
+
+        return main(register, prog=prog or os.path.basename(sys.argv[0]) or "newsbot")
+    except KeyboardInterrupt:
+        print("\nrun_bot.py: stopped.", file=sys.stderr)
+        return 130  # killed by SIGINT, as shells count it
 
 
 if __name__ == "__main__":
-    sys.exit(main(register))
+    sys.exit(run("run_bot.py"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import uuid
 from collections.abc import Callable
@@ -58,6 +60,9 @@ ADMIN_COMMANDS = [
     BotCommand("feeds", "Admin: RSS and Atom feeds: list, add, pause, remove"),
 ]
 ALLOWED_UPDATES = ["message", "callback_query", "inline_query", "my_chat_member"]
+READY_KEY = "ready"  # bot_data: whether post_init got to its end
+# Said instead of PTB's traceback when Ctrl-C (or SIGTERM) comes before the bot is ready.
+STOPPED_STARTING = "run_bot.py: stopped before start-up finished."
 
 # The Application with every generic parameter left open: handlers see it only through PTB.
 App: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
@@ -112,16 +117,32 @@ def build_application(
     """The bot, ready for `run_polling`; nothing touches the network or the database until then."""
     clock = clock or make_clock(settings)
     metrics = Metrics()
+    # What post_init opened, closed at shutdown in reverse, even when a signal cut start-up short.
+    opened = contextlib.AsyncExitStack()
+    starting: list[asyncio.Task[Any]] = []
 
     async def post_init(application: App) -> None:
+        application.bot_data[READY_KEY] = False
+        task = asyncio.current_task()
+        starting.extend([task] if task is not None else [])
+        try:
+            await start_up(application)
+        finally:  # only a start-up cut short by a signal is left for post_shutdown to end
+            starting.clear()
+        application.bot_data[READY_KEY] = True
+
+    async def start_up(application: App) -> None:
         db = await open_database(settings)
+        opened.push_async_callback(db.dispose)
         # Sync seeds before the first update is fetched: nobody is answered from a stale store.
         try:
             await sync_seeds(db, settings.SEEDS_DIR, clock.now(), by="start-up")
         except SeedFolderError as exc:
             log.error("%s; serving the articles already stored", exc)
         search = SearchService(db, index_folder=settings.SEARCH_INDEX_DIR)
+        opened.callback(search.close)
         summaries = SummaryService(db)
+        opened.push_async_callback(summaries.close)
         services = Services(
             settings=settings,
             db=db,
@@ -204,11 +225,15 @@ def build_application(
             await feeds.stop()
 
     async def post_shutdown(application: App) -> None:
+        for task in starting:
+            # A stop signal during start-up leaves post_init where it was: end it properly.
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        starting.clear()
         services: Services | None = application.bot_data.get(SERVICES_KEY)
         if services is not None:
             await services.digests.wait_idle()
-            await services.summaries.close()
-            await services.db.dispose()
+        await opened.aclose()
 
     application = (
         ApplicationBuilder()
@@ -232,6 +257,29 @@ def build_application(
     application.bot_data[METRICS_KEY] = metrics
     register_handlers(application)
     return application
+
+
+def run_polling(application: App) -> bool:
+    """PTB's `run_polling`, then the end `asyncio.run` gives a loop (what is still running is
+    cancelled and awaited, so nothing is cut off mid-way when the loop closes); whether the bot
+    got through its start-up (False: a stop signal came first)."""
+    try:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)
+    finally:
+        _close_loop(asyncio.get_event_loop())
+    return bool(application.bot_data.get(READY_KEY))
+
+
+def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
+    try:
+        left = asyncio.all_tasks(loop)
+        for task in left:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(loop.shutdown_default_executor())
+    finally:
+        loop.close()
 
 
 async def start(application: App) -> None:

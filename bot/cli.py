@@ -20,7 +20,14 @@ from telegram.ext import ExtBot
 from tqdm import tqdm
 
 from bot.admin.stats import gather
-from bot.application import ALLOWED_UPDATES, App, bot_defaults, build_application, make_clock
+from bot.application import (
+    STOPPED_STARTING,
+    App,
+    bot_defaults,
+    build_application,
+    make_clock,
+    run_polling,
+)
 from bot.delivery.pacing import PacedRateLimiter
 from bot.digests.runner import DigestRunner
 from bot.feeds import cli as feeds_cli
@@ -306,10 +313,12 @@ def run_bot(settings: Settings, register: Register) -> int:
     if settings.METRICS_PORT is not None:
         serve_alongside_polling(application, settings, limits_from(settings))
     try:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        ready = run_polling(application)
     except InvalidToken:
         # PTB's message quotes the token: say it in our words instead.
         return _fail("Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather.")
     except NetworkError as exc:
         return _unreachable(settings, exc)
+    if not ready:
+        print(STOPPED_STARTING, file=sys.stderr)
     return 0

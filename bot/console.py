@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from sqlalchemy.engine import make_url
 
-from bot.application import ALLOWED_UPDATES, App, build_application
+from bot.application import ADMIN_COMMANDS, STOPPED_STARTING, App, build_application, run_polling
 from bot.settings import PROJECT_DIR, Settings
 from fakeapi.models import SentMessage
 from fakeapi.threaded import FakeTelegramThread
@@ -180,7 +180,7 @@ def banner(settings: Settings, log: Path | None) -> str:
         "'@ words' runs an inline query; /quit leaves.\n"
         f"You are user {USER_ID}"
         + (
-            " (an admin: /stats, /reload, /senddigests, /broadcast).\n"
+            f" (an admin: {', '.join('/' + c.command for c in ADMIN_COMMANDS)}).\n"
             if admin
             else f"; ADMIN_IDS={USER_ID} makes you an admin to try /stats, /reload, ...\n"
         )
@@ -224,5 +224,6 @@ def run_console(settings: Settings, register: Callable[[App], None]) -> int:
             _read_input(console, stop, greeting)
 
         threading.Thread(target=read_when_ready, daemon=True).start()
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        if not run_polling(application):
+            print(STOPPED_STARTING, file=sys.stderr)
     return 0

@@ -98,10 +98,10 @@ def serve_alongside_polling(application: App, settings: Settings, limits: Limits
         # says "starting" while the seeds load.
         runners.append(
             await start_server(
-                operations_routes(app), settings.WEBHOOK_LISTEN, port, limits, metrics_of(app)
+                operations_routes(app), settings.METRICS_LISTEN, port, limits, metrics_of(app)
             )
         )
-        log.info("metrics and health on %s:%d", settings.WEBHOOK_LISTEN, port)
+        log.info("metrics and health on %s:%d", settings.METRICS_LISTEN, port)
         if ready is not None:
             await ready(app)
 

@@ -145,7 +145,12 @@ class Settings(BaseSettings):
         ge=1,
         le=65535,
         description="In polling mode: serve `GET /metrics` (Prometheus) and `GET /healthz` on "
-        "this port of `WEBHOOK_LISTEN` (webhook mode serves both on its own port).",
+        "this port of `METRICS_LISTEN` (webhook mode serves both on its own port).",
+    )
+    METRICS_LISTEN: str = Field(
+        default="127.0.0.1",
+        description="Address of the `METRICS_PORT` server: this machine only unless set "
+        "(`0.0.0.0` for a Prometheus elsewhere; /metrics and /healthz need no secret).",
     )
 
     @field_validator("TELEGRAM_BOT_TOKEN", mode="before")

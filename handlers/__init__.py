@@ -66,7 +66,7 @@ def register(application: App) -> None:
             & ~filters.COMMAND
             & ~filters.VIA_BOT
             & (filters.ChatType.PRIVATE | filters.REPLY),
-            timed("answer", subscriptions.question_answer),
+            timed("question reply", subscriptions.question_answer, when_taken=True),
         ),
         group=-1,
     )

@@ -41,6 +41,18 @@ PG_HOW = (
 )
 
 
+async def pg_admin(*statements: str) -> None:
+    """Run statements on the PostgreSQL server of TEST_DATABASE_URL as its administrator."""
+    import asyncpg
+
+    admin = await asyncpg.connect(os.environ["TEST_DATABASE_URL"].replace("+asyncpg", ""))
+    try:
+        for statement in statements:
+            await admin.execute(statement)
+    finally:
+        await admin.close()
+
+
 async def _create_pg_database(server_url: str) -> str:
     """A new empty database on the server of `server_url`; returns its URL."""
     name = f"newsbot_test_{uuid.uuid4().hex[:12]}"

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -227,6 +228,29 @@ def test_plain_database_urls_are_taken_with_the_async_driver(tmp_path: Path) -> 
         assert load_settings(DATABASE_URL=plain).DATABASE_URL == "postgresql+asyncpg://news@db/news"
 
 
+def start_bot(
+    tg: FakeTelegramThread, database: str, seeds: Path, cwd: Path, out: IO[bytes] | int
+) -> subprocess.Popen[bytes]:
+    """The bot on the fake Telegram, in a process group of its own as a terminal gives it."""
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE"))}
+    env = {
+        **clean_env,
+        "TELEGRAM_BOT_TOKEN": tg.token,
+        "TELEGRAM_API_BASE_URL": tg.base_url,
+        "DATABASE_URL": database,
+        "SEEDS_DIR": str(seeds),
+    }
+    return subprocess.Popen(
+        [sys.executable, str(PROJECT / "run_bot.py")],
+        env=env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
 def test_ctrl_c_stops_the_bot_without_a_traceback(tmp_path: Path) -> None:
     import signal
     import time
@@ -236,25 +260,9 @@ def test_ctrl_c_stops_the_bot_without_a_traceback(tmp_path: Path) -> None:
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / SHIPPED_SEED.name).write_bytes(SHIPPED_SEED.read_bytes())
-    clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE"))}
     with FakeTelegramThread() as tg:
-        env = {
-            **clean_env,
-            "TELEGRAM_BOT_TOKEN": tg.token,
-            "TELEGRAM_API_BASE_URL": tg.base_url,
-            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/db.sqlite3",
-            "SEEDS_DIR": str(seeds),
-        }
         log = (tmp_path / "out.log").open("wb")
-        process = subprocess.Popen(
-            [sys.executable, str(PROJECT / "run_bot.py")],
-            env=env,
-            cwd=tmp_path,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, as a terminal gives it
-        )
+        process = start_bot(tg, f"sqlite+aiosqlite:///{tmp_path}/db.sqlite3", seeds, tmp_path, log)
         try:
             # Running: polling, with the summary worker it starts once the seeds are loaded.
             tg.wait_until_polling(timeout=60)
@@ -284,3 +292,33 @@ def test_default_timezone_is_read_as_users_type_zones(tmp_path: Path) -> None:
 
     assert load_settings(DEFAULT_TIMEZONE="berlin").DEFAULT_TIMEZONE == "Europe/Berlin"
     assert load_settings(DEFAULT_TIMEZONE="UTC+5:30").DEFAULT_TIMEZONE == "UTC+5:30"
+
+
+def test_ctrl_c_during_start_up_stops_with_one_line(tmp_path: Path) -> None:
+    import signal
+    import sqlite3
+    import time
+
+    # Start-up waits for the database, held by another writer, when Ctrl-C comes.
+    path = tmp_path / "db.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    with FakeTelegramThread() as tg:
+        database = f"sqlite+aiosqlite:///{path}"
+        process = start_bot(tg, database, SHIPPED_SEED.parent, tmp_path, subprocess.PIPE)
+        try:
+            tg.wait_for_call("getMe", timeout=60)  # PTB's own start-up is done: ours is next
+            time.sleep(1)
+            os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does
+            time.sleep(1)
+            holder.execute("ROLLBACK")
+            output, _ = process.communicate(timeout=30)
+            assert tg.calls("getUpdates") == []  # it never went on to poll
+        finally:
+            holder.close()
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+    text = output.decode(errors="replace")
+    assert process.returncode == 0
+    assert text.strip().splitlines() == ["run_bot.py: stopped before start-up finished."], text

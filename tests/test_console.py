@@ -95,7 +95,9 @@ def test_the_console_says_who_you_are_and_keeps_its_log_out_of_the_chat(tmp_path
     env = {"LOG_LEVEL": "DEBUG", "ADMIN_IDS": "1001"}
     code, shown = on_a_terminal([], typed, tmp_path, PROJECT / "seeds", extra_env=env)
     assert code == 0
-    assert "You are user 1001 (an admin" in shown
+    assert (
+        "You are user 1001 (an admin: /reload, /stats, /senddigests, /broadcast, /feeds)" in shown
+    )
     assert f"The log goes to {tmp_path / 'console.log'}" in shown
     assert "📊" in shown or "Articles" in shown  # /stats answered: the user is an admin
     assert not re.search(r"\d{2}:\d{2}:\d{2},\d{3} (DEBUG|INFO|WARNING) ", shown)

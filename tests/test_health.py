@@ -93,3 +93,31 @@ async def test_polling_mode_serves_the_same_verdict_over_http(tmp_path: Path) ->
         finally:
             await runner.cleanup()
             await stop(app)
+
+
+async def test_metrics_listen_on_this_machine_only_whatever_the_webhook_address(
+    tmp_path: Path,
+) -> None:
+    """METRICS_LISTEN, not WEBHOOK_LISTEN: /metrics stays off other interfaces by default."""
+    from bot.health import serve_alongside_polling
+
+    port = free_port()
+    async with FakeTelegram() as tg:
+        settings = load_settings(
+            DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'h.sqlite3'}",
+            SEEDS_DIR=SHIPPED_SEED.parent,
+            WEBHOOK_LISTEN="0.0.0.0",
+            METRICS_PORT=port,
+        )
+        app = build_application(settings, register, token=tg.token, base_url=tg.base_url)
+        serve_alongside_polling(app, settings, Limits())
+        await start(app)
+        try:
+            async with httpx.AsyncClient() as client:
+                answer = await client.get(f"http://127.0.0.1:{port}/healthz")
+                assert answer.status_code == 200
+                # Another address of this machine (all of 127/8 is loopback on Linux): refused.
+                with pytest.raises(httpx.ConnectError):
+                    await client.get(f"http://127.0.0.2:{port}/healthz")
+        finally:
+            await stop(app)

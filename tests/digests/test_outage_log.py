@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import os
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -18,21 +17,10 @@ from bot.digests.runner import DigestRunner
 from bot.search.service import SearchService
 from bot.summaries.service import SummaryService
 from storage.database import Database
+from tests.conftest import pg_admin
 
 pytestmark = pytest.mark.postgres
 TICKS = 4
-
-
-async def _admin(*statements: str) -> None:
-    import asyncpg
-
-    server = os.environ["TEST_DATABASE_URL"]
-    admin = await asyncpg.connect(server.replace("+asyncpg", ""))
-    try:
-        for statement in statements:
-            await admin.execute(statement)
-    finally:
-        await admin.close()
 
 
 async def _ticks(runner: DigestRunner, count: int) -> None:
@@ -58,7 +46,7 @@ async def test_an_outage_is_logged_once_and_its_end_too(
     try:
         await _ticks(runner, 1)
         caplog.clear()
-        await _admin(
+        await pg_admin(
             f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false',
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             f"WHERE datname = '{name}' AND pid <> pg_backend_pid()",
@@ -66,7 +54,7 @@ async def test_an_outage_is_logged_once_and_its_end_too(
         try:
             await _ticks(runner, TICKS)
         finally:
-            await _admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+            await pg_admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
         during = [r for r in caplog.records if r.levelno >= logging.WARNING]
         caplog.clear()
         await _ticks(runner, 2)

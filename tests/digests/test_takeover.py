@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -31,6 +30,7 @@ from storage import subscribers
 from storage.database import Database
 from storage.models import Delivery
 from storage.seeds.loader import load_seeds
+from tests.conftest import pg_admin
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]  # a database outage of 14 s
 
@@ -45,17 +45,6 @@ FIRST_CHAT = 5_000_000
 def tg() -> Iterator[FakeTelegramThread]:
     with FakeTelegramThread() as fake:
         yield fake
-
-
-async def _admin(*statements: str) -> None:
-    import asyncpg
-
-    admin = await asyncpg.connect(os.environ["TEST_DATABASE_URL"].replace("+asyncpg", ""))
-    try:
-        for statement in statements:
-            await admin.execute(statement)
-    finally:
-        await admin.close()
 
 
 def _digests(tg: FakeTelegramThread, mark: int) -> dict[int, int]:
@@ -118,7 +107,7 @@ async def test_after_an_outage_another_instance_does_not_resend_pending_digests(
         a_run = asyncio.create_task(a.run())
         await _wait_for(lambda: len(_digests(tg, mark)) >= 6, 30, "A's first digests")
         try:
-            await _admin(
+            await pg_admin(
                 f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false',
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 f"WHERE datname = '{name}' AND pid <> pg_backend_pid()",
@@ -130,7 +119,7 @@ async def test_after_an_outage_another_instance_does_not_resend_pending_digests(
                 await asyncio.gather(a.share_budget(), b.share_budget())
                 await asyncio.sleep(TICK)
         finally:
-            await _admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+            await pg_admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
         back = time.monotonic()
         await b.run()  # B's tick lands first, before A has retried its pending records
         await asyncio.gather(a_run, return_exceptions=True)

@@ -244,3 +244,28 @@ def test_cli_stats_and_digests_send(admin_bot: BotProcess, tg: FakeTelegramThrea
         reader,
     )
     assert status == "sent"
+
+
+def test_answer_times_are_counted_under_what_the_text_was(
+    admin_bot: BotProcess, tg: FakeTelegramThread
+) -> None:
+    def counts() -> dict[str, int]:
+        [reply] = tg.ask(ADMIN_ID, "/stats")
+        rows = re.findall(r"^(text search|question reply) +(\d+) ", reply.text, re.MULTILINE)
+        return {name: int(n) for name, n in rows}
+
+    before = counts()
+    user = next(_ids)
+    tg.ask(user, "markets")  # a search
+    [question] = tg.ask(user, "/subscribe 7:30 qqxqq")
+    assert "I don't know the timezone" in question.text  # a question, open for the next text
+    tg.ask(user, "berlin")  # the reply to the bot's question
+    grown: dict[str, int] = {}
+
+    def both_counted() -> bool:
+        grown.update({k: v - before.get(k, 0) for k, v in counts().items()})
+        return grown.get("question reply", 0) >= 1
+
+    wait_until(both_counted, 10, "the reply's answer time")
+    # Each text once, under what it was: the search is not also an "answer", nor the reply.
+    assert grown == {"text search": 1, "question reply": 1}

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from fakeapi.threaded import FakeTelegramThread
-from tests.conftest import PG_HOW
+from tests.conftest import PG_HOW, pg_admin
 from tests.e2e.conftest import database_env
 from tests.e2e.harness import (
     BotProcess,
@@ -49,25 +49,12 @@ def tg() -> Iterator[FakeTelegramThread]:
         yield fake
 
 
-async def _admin(server: str, *statements: str) -> None:
-    import asyncpg
-
-    admin = await asyncpg.connect(server.replace("+asyncpg", ""))
-    try:
-        for statement in statements:
-            await admin.execute(statement)
-    finally:
-        await admin.close()
-
-
 @contextmanager
 def postgres_refuses_connections(bot: BotProcess) -> Iterator[None]:
     """Every connection refused, the open ones cut; undone on leaving."""
-    server = os.environ["TEST_DATABASE_URL"]
     name = bot.database_url.rsplit("/", 1)[1]
     asyncio.run(
-        _admin(
-            server,
+        pg_admin(
             f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false',
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             f"WHERE datname = '{name}' AND pid <> pg_backend_pid()",
@@ -76,7 +63,7 @@ def postgres_refuses_connections(bot: BotProcess) -> Iterator[None]:
     try:
         yield
     finally:
-        asyncio.run(_admin(server, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+        asyncio.run(pg_admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
 
 
 @contextmanager

@@ -11,23 +11,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.search.service import SearchService
 from storage.database import Database
 from storage.schema import upgrade_schema
 from storage.seeds.loader import load_seeds
-from tests.conftest import PG_HOW
+from tests.conftest import PG_HOW, pg_admin
 
 pytestmark = pytest.mark.postgres
-
-
-async def _admin(server: str, *statements: str) -> None:
-    engine = create_async_engine(server, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as connection:
-        for statement in statements:
-            await connection.exec_driver_sql(statement)
-    await engine.dispose()
 
 
 async def test_a_role_that_only_owns_its_database_can_migrate_and_search_it(
@@ -37,8 +28,7 @@ async def test_a_role_that_only_owns_its_database_can_migrate_and_search_it(
     if not server:
         pytest.skip(PG_HOW)
     name = f"newsbot_plain_{uuid.uuid4().hex[:10]}"
-    await _admin(
-        server,
+    await pg_admin(
         f'CREATE ROLE "{name}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE',
         f'CREATE DATABASE "{name}" OWNER "{name}"',
     )
@@ -63,8 +53,7 @@ async def test_a_role_that_only_owns_its_database_can_migrate_and_search_it(
         assert [hit.article.title for hit in hits] == ["Zürich harbour reopens"]
     finally:
         await db.dispose()
-        await _admin(
-            server,
+        await pg_admin(
             f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
             f'DROP ROLE IF EXISTS "{name}"',
         )
