@@ -226,6 +226,25 @@ def test_a_channel_linked_gets_its_digest_until_the_bot_is_removed(
     assert subscriber(bot, channel)[:2] in ((True, "channel"), (1, "channel"))
 
 
+def test_a_channel_found_gone_on_a_send_resumes_when_the_bot_is_back(
+    bot: BotProcess, tg: FakeTelegramThread
+) -> None:
+    owner = next(_ids)
+    channel = int(tg.add_group(title="Evening Wire", chat_type="channel", username="evewire")["id"])
+    on_fake(tg, set_member, channel, owner, "administrator")
+    [linked] = tg.ask(owner, "/channel evewire")
+    assert "Evening Wire" in linked.text and "is linked" in linked.text
+    tg.kick(channel)  # removed without the bot hearing of it: the next send finds out
+    send_digests(tg)
+    active, _, _, reason = subscriber(bot, channel)
+    assert not active and "kicked" in str(reason)
+    mark = tg.mark()
+    on_fake(tg, bot_membership, channel, "administrator", by_user_id=owner)
+    [back] = tg.wait_for_messages(owner, 1, after=mark, timeout=20)
+    assert "Evening Wire" in back.text and "resumes" in back.text
+    assert subscriber(bot, channel)[:2] in ((True, "channel"), (1, "channel"))
+
+
 def test_word_filters_require_and_exclude_words_with_typos(
     bot: BotProcess, tg: FakeTelegramThread
 ) -> None:
