@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.arguments import SubscribeArgs, match_topic
 from bot.clock import Clock
+from bot.delivery.errors import TOPIC_GONE_TEXT
 from bot.digests.compose import article_words, passing
 from bot.digests.schedule import day_start, first_due, next_due
 from bot.search.wordmatch import parse_filter
@@ -361,10 +362,11 @@ class SubscriptionService:
             return existing
 
     async def bot_back(self, chat_id: int) -> Subscriber | None:
-        """The bot was added back: a digest it stopped for that resumes as it was."""
+        """The bot was added back: a digest stopped because it was gone (told so, or found out
+        on a send) resumes as it was."""
         async with self.db.read() as session:
             existing = await subscribers.by_chat(session, chat_id)
-        if existing is None or existing.active or existing.inactive_reason != BOT_REMOVED:
+        if existing is None or existing.active or not _resumable(existing.inactive_reason):
             return None
         args = SubscribeArgs(existing.delivery_minute, "", None)
         outcome = await self.subscribe(chat_id, existing.user_id, args)
@@ -395,6 +397,12 @@ class SubscriptionService:
     async def close_question(self, chat_id: int) -> bool:
         async with self.db.write() as session:
             return await questions.close(session, chat_id)
+
+
+def _resumable(reason: str | None) -> bool:
+    """Whether the bot coming back into a chat resumes its digest: not one its readers
+    stopped, nor one whose forum topic is gone (a new one is chosen with /subscribe there)."""
+    return reason != "unsubscribed" and TOPIC_GONE_TEXT not in (reason or "").lower()
 
 
 async def _first_digest(

@@ -412,8 +412,11 @@ class DigestRunner:
         key = tuple(sorted(typed))
         if key not in context.word_hits:
             ids = [i for i, _ in context.pool if i not in context.words]
-            for article in await self._read(context, ids):
-                context.words[article.id] = article_words(article.title, article.body)
+            texts = [(a.id, a.title, a.body) for a in await self._read(context, ids)]
+            # Reading every new article's words is CPU work: off the event loop, once a batch.
+            context.words.update(
+                await asyncio.to_thread(lambda: {i: article_words(t, b) for i, t, b in texts})
+            )
             context.word_hits[key] = passing(parse_filter(key), context.words.items())
         return context.word_hits[key]
 

@@ -94,8 +94,12 @@ def settings_card(
         f"Words: <b>{clean(words_listed(subscriber.words))}</b>\n"
         f"Stories: <b>{subscriber.digest_size}</b>\n"
         f"{next_one}\n"
-        "Change the zone or topics with "
-        "<code>/subscribe 7:30 Asia/Tokyo topics: syria, elections</code>."
+        + (
+            "Change it with the buttons below."
+            if subscriber.kind == "channel"  # /subscribe here would be the reader's own digest
+            else "Change the zone or topics with "
+            "<code>/subscribe 7:30 Asia/Tokyo topics: syria, elections</code>."
+        )
     )
 
     chat = subscriber.chat_id if subscriber.kind == "channel" else 0

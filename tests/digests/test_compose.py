@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 
 from bot import callbacks
 from bot.callbacks import OpenFullText
-from bot.digests.compose import select_articles
+from bot.digests.compose import article_words, passing, select_articles
 from bot.rendering.digest import digest_message
 from bot.rendering.markup import MAX_MESSAGE, visible_length
+from bot.search.wordmatch import parse_filter
 from storage.models import Article
 
 T0 = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
@@ -77,3 +78,19 @@ def test_digest_of_huge_articles_still_fits_one_message() -> None:
     reply = digest_message(items, 0, date(2026, 11, 27), BERLIN)
     assert visible_length(reply.text) <= MAX_MESSAGE
     assert "1. <b>" in reply.text
+
+
+def test_word_filters_keep_required_words_and_drop_excluded_ones_typos_forgiven() -> None:
+    texts = {
+        1: ("Voters queue as the election nears", "Turnout may be a record."),
+        2: ("Football final tonight", "The election of a new captain came first."),
+        3: ("Markets steady", "Shares and bonds held."),
+    }
+    words = {i: article_words(title, body) for i, (title, body) in texts.items()}
+    wanted = parse_filter(["+electoin", "-fotball"])  # a typo in each
+    allowed = passing(wanted, words.items())
+    assert allowed == {1}
+    pool = [(i, T0 - timedelta(minutes=i)) for i in (1, 2, 3)]
+    picked = select_articles(pool, since=T0 - timedelta(days=1), until=T0, size=5, allowed=allowed)
+    assert (picked.ids, picked.more) == ([1], 0)
+    assert passing(parse_filter(["-bnods"]), words.items()) == {1, 2}
