@@ -15,6 +15,7 @@ from telegram.ext import (
 from bot.application import App
 from handlers import (
     admin,
+    alerts,
     articles,
     buttons,
     errors,
@@ -41,6 +42,9 @@ COMMANDS: dict[str, Callback] = {
     "settings": subscriptions.settings_command,
     "digest": subscriptions.digest_command,
     "cancel": subscriptions.cancel_command,
+    "follow": alerts.follow_command,
+    "unfollow": alerts.unfollow_command,
+    "alerts": alerts.alerts_command,
     "reload": admin.reload_command,
     "stats": admin.stats_command,
     "senddigests": admin.send_digests_command,

@@ -73,6 +73,9 @@ def help_text(bot_username: str, *, admin: bool = False) -> Reply:
         "/unsubscribe — stop the daily digest\n"
         "/settings — your digest time, timezone and topics\n"
         "/digest — preview your digest now\n"
+        "/follow — stories on a word or topic as they arrive\n"
+        "   <code>/follow election</code>, <code>/follow topic:politics</code>\n"
+        "/alerts — what you follow, your hourly limit and quiet hours\n"
         "/help — this list\n\n"
         f"Inline: type <code>@{clean(bot_username)} putin</code> in any chat."
         + (ADMIN_HELP if admin else "")
