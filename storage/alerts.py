@@ -88,17 +88,15 @@ async def mark_scanned(session: AsyncSession, through: datetime, now: datetime) 
     await state.set_state(session, SCANNED, {"through": through.isoformat()}, now)
 
 
-async def arrived(
-    session: AsyncSession, since: datetime, *, after_id: int, limit: int
-) -> list[Article]:
-    """Live articles loaded after `since`, in id order, a page at a time."""
-    rows = await session.scalars(
-        select(Article)
-        .where(Article.retracted.is_(False), Article.loaded_at > since, Article.id > after_id)
+async def arrived(session: AsyncSession, since: datetime) -> list[tuple[int, datetime]]:
+    """(id, loaded at) of the live articles loaded after `since`, in id order: which to match
+    (the few not matched yet are then read whole)."""
+    rows = await session.execute(
+        select(Article.id, Article.loaded_at)
+        .where(Article.retracted.is_(False), Article.loaded_at > since)
         .order_by(Article.id)
-        .limit(limit)
     )
-    return list(rows)
+    return [(article_id, loaded_at) for article_id, loaded_at in rows]
 
 
 async def add_items(

@@ -129,7 +129,7 @@ class AlertRunner:
             return report
 
     async def match_new(self) -> int:
-        """Queue the new articles for the chats that follow them; how many pairs were new."""
+        """Queue the new articles for the chats that follow them; how many pairs matched."""
         now = self.clock.now()
         async with self.db.read() as session:
             follows = await alerts.active_follows(session)
@@ -138,24 +138,23 @@ class AlertRunner:
             return 0
         since = (through - OVERLAP) if through else min(f.created_at for f in follows)
         self._scanned = {i: at for i, at in self._scanned.items() if at > since}
+        async with self.db.read() as session:
+            fresh = [(i, at) for i, at in await alerts.arrived(session, since)
+                     if i not in self._scanned]  # fmt: skip
         queued = 0
-        newest = through
-        after = 0
-        while True:
+        newest = max([at for _, at in fresh] + ([through] if through else []), default=None)
+        for start in range(0, len(fresh), PAGE):
+            page = fresh[start : start + PAGE]
             async with self.db.read() as session:
-                page = await alerts.arrived(session, since, after_id=after, limit=PAGE)
-            if not page:
-                break
-            after = page[-1].id
-            fresh = [a for a in page if a.id not in self._scanned]
-            found = matches(fresh, follows)
-            if found:
+                found = await articles.by_ids(session, [i for i, _ in page])
+            paired = matches(sorted(found.values(), key=lambda a: a.id), follows)
+            if paired:
                 async with self.db.write() as session:
-                    await alerts.add_items(session, [(m.chat_id, m.article_id) for m in found], now)
-                queued += len(found)
-            for article in fresh:
-                self._scanned[article.id] = article.loaded_at
-                newest = max(newest or article.loaded_at, article.loaded_at)
+                    await alerts.add_items(
+                        session, [(m.chat_id, m.article_id) for m in paired], now
+                    )
+                queued += len(paired)
+            self._scanned.update(page)
         if newest is not None and newest != through:
             async with self.db.write() as session:
                 await alerts.mark_scanned(session, newest, now)

@@ -205,6 +205,8 @@ def test_unfollow_by_button_and_nothing_is_sent_twice_across_a_restart(
     # While the bot is down, one more story arrives; it comes once after the restart.
     wire.publish("Ferry fares fall", topic="the ferry")
     _poll(alert_bot)
+    # `feeds poll` summarised what it brought, as the bot does after its own polls.
+    assert _count(alert_bot, "SELECT count(*) FROM articles WHERE summary IS NULL") == 0
     alert_bot.start()
     wait_until(lambda: len(_alerts(tg, chat, mark)) == 2, 30, "the alert after the restart")
     _settled(alert_bot)
