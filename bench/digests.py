@@ -28,7 +28,8 @@ from telegram.ext import ApplicationBuilder
 
 from bot.clock import SystemClock
 from bot.delivery.pacing import PacedRateLimiter
-from bot.digests.runner import DigestRunner, _RunContext
+from bot.digests.composer import DigestContext
+from bot.digests.runner import DigestRunner
 from bot.search.service import SearchService
 from bot.settings import FREE_RATE, PAID_RATE
 from bot.summaries.service import SummaryService
@@ -72,7 +73,7 @@ async def compose_cpu(runner: DigestRunner, db: Database, now: datetime, samples
     async with db.read() as session:
         subs = await subscribers.active(session, after_id=0, limit=samples)
         pool = await articles.fresh_since(session, now - timedelta(days=1), limit=5000)
-    context = _RunContext(now, pool)
+    context = DigestContext(now, pool)
     await runner.compose(subs[0], context, now.date())  # warm up
     started = time.process_time()
     for subscriber in subs:

@@ -18,6 +18,8 @@ from bot.admin.broadcast import Broadcaster
 from bot.admin.latency import LatencyRecorder
 from bot.admin.notices import ErrorThrottle
 from bot.admin.reload import Reloader
+from bot.alerts.following import Following
+from bot.alerts.runner import AlertRunner
 from bot.chat_admins import ChatAdmins
 from bot.clock import Clock, FileClock, SystemClock
 from bot.delivery.pacing import PacedRateLimiter
@@ -48,6 +50,9 @@ PUBLIC_COMMANDS = [
     BotCommand("channel", "A daily digest for a channel you run"),
     BotCommand("digest", "Preview your digest now"),
     BotCommand("unsubscribe", "Stop the daily digest"),
+    BotCommand("follow", "Stories on a word or topic as they arrive: /follow election"),
+    BotCommand("unfollow", "Stop following a word or topic"),
+    BotCommand("alerts", "What you follow, hourly limit, quiet hours"),
     BotCommand("cancel", "Leave the question the bot asked (a timezone, topics)"),
     BotCommand("help", "Every command with an example"),
     BotCommand("start", "What this bot can do"),
@@ -104,6 +109,7 @@ async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     services: Services | None = context.bot_data.get(SERVICES_KEY)
     if services is not None:
         services.digests.tick()
+        services.alerts.kick()  # articles a poll or reload elsewhere brought: within a minute
 
 
 def build_application(
@@ -143,6 +149,16 @@ def build_application(
         opened.callback(search.close)
         summaries = SummaryService(db)
         opened.push_async_callback(summaries.close)
+        digests = DigestRunner(
+            db=db,
+            bot=application.bot,
+            clock=clock,
+            search=search,
+            summaries=summaries,
+            instance=uuid.uuid4().hex[:12],
+            rate=settings.DIGEST_RATE,
+            tick_seconds=settings.DIGEST_TICK_SECONDS,
+        )
         services = Services(
             settings=settings,
             db=db,
@@ -151,15 +167,16 @@ def build_application(
             articles=ArticleService(db, search),
             summaries=summaries,
             subscriptions=SubscriptionService(db, clock, settings.DEFAULT_TIMEZONE),
-            digests=DigestRunner(
+            digests=digests,
+            following=Following(db, clock, settings.DEFAULT_TIMEZONE),
+            alerts=AlertRunner(
                 db=db,
-                bot=application.bot,
                 clock=clock,
-                search=search,
+                writer=digests.writer,  # one instance, one record keeper and sender
+                sender=digests.sender,
                 summaries=summaries,
-                instance=uuid.uuid4().hex[:12],
-                rate=settings.DIGEST_RATE,
-                tick_seconds=settings.DIGEST_TICK_SECONDS,
+                heartbeat_ttl=digests.heartbeat_ttl,
+                default_zone=settings.DEFAULT_TIMEZONE,
             ),
             reloader=Reloader(db, settings.SEEDS_DIR, clock, search, summaries),
             broadcaster=Broadcaster(db, application.bot, clock),
@@ -176,6 +193,7 @@ def build_application(
             # Searchable and summarised at once, as after a reload.
             await search.warm_up()
             summaries.start_backfill()
+            services.alerts.kick()  # followers hear of them now, not at the next tick
 
         poller = FeedPoller(
             db,
@@ -220,6 +238,7 @@ def build_application(
         services: Services | None = application.bot_data.get(SERVICES_KEY)
         if services is not None:
             await services.digests.stop()
+            await services.alerts.wait_idle()
         feeds: FeedsService | None = application.bot_data.get(FEEDS_KEY)
         if feeds is not None:
             await feeds.stop()
@@ -233,6 +252,7 @@ def build_application(
         services: Services | None = application.bot_data.get(SERVICES_KEY)
         if services is not None:
             await services.digests.wait_idle()
+            await services.alerts.wait_idle()
         await opened.aclose()
 
     application = (

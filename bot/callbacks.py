@@ -115,6 +115,18 @@ class FeedButton:
 
 FEED_ACTIONS = frozenset({"pause", "resume", "remove"})
 
+
+@dataclass(frozen=True, slots=True)
+class AlertButton:
+    """An /alerts button: `cap` sets the hourly cap to `value`, `quiet_off` ends quiet hours,
+    `unfollow` stops following follow number `value`."""
+
+    action: str
+    value: int
+
+
+ALERT_ACTIONS = {"cap": range(1, 61), "quiet_off": range(1), "unfollow": range(1, 10**9)}
+
 Callback = (
     LatestPage
     | SearchPage
@@ -124,6 +136,7 @@ Callback = (
     | SettingsChange
     | ZoneChoice
     | FeedButton
+    | AlertButton
 )
 
 
@@ -157,6 +170,8 @@ def encode(callback: Callback) -> str:
             return f"Z{SEP}{zone}"
         case FeedButton(action, feed_id):
             return f"R{SEP}{action}{SEP}{feed_id}"
+        case AlertButton(action, value):
+            return f"W{SEP}{action}{SEP}{value}"
     raise TypeError(callback)
 
 
@@ -209,6 +224,11 @@ def decode(data: str | None) -> Callback | None:
         if action not in FEED_ACTIONS or feed_id is None:
             return None
         return FeedButton(action, feed_id)
+    if kind == "W":
+        action, _, value = rest.partition(SEP)
+        allowed = ALERT_ACTIONS.get(action)
+        number = None if allowed is None else _number(value, allowed)
+        return None if number is None else AlertButton(action, number)
     if kind in ("M", "F"):
         short_id = normalise_short_id(rest) if rest == rest.strip() else None
         if short_id is None:

@@ -9,6 +9,8 @@ from bot.admin.broadcast import Broadcaster
 from bot.admin.latency import LatencyRecorder
 from bot.admin.notices import ErrorThrottle
 from bot.admin.reload import Reloader
+from bot.alerts.following import Following
+from bot.alerts.runner import AlertRunner
 from bot.chat_admins import ChatAdmins
 from bot.clock import Clock
 from bot.digests.runner import DigestRunner
@@ -33,6 +35,8 @@ class Services:
     summaries: SummaryService
     subscriptions: SubscriptionService
     digests: DigestRunner
+    following: Following
+    alerts: AlertRunner
     reloader: Reloader
     broadcaster: Broadcaster
     latency: LatencyRecorder

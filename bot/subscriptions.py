@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.arguments import SubscribeArgs, match_topic
 from bot.clock import Clock
 from bot.delivery.errors import TOPIC_GONE_TEXT
-from bot.digests.compose import article_words, passing
 from bot.digests.schedule import day_start, first_due, next_due
+from bot.digests.selection import article_words, passing
 from bot.search.wordmatch import parse_filter
 from bot.timezones import ZoneMatch, match_timezone, warm, zone_info
 from storage import articles, deliveries, questions, subscribers

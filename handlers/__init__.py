@@ -16,6 +16,7 @@ from telegram.ext import (
 from bot.application import App
 from handlers import (
     admin,
+    alerts,
     articles,
     buttons,
     channels,
@@ -45,6 +46,9 @@ COMMANDS: dict[str, Callback] = {
     "digest": subscriptions.digest_command,
     "cancel": subscriptions.cancel_command,
     "channel": channels.channel_command,
+    "follow": alerts.follow_command,
+    "unfollow": alerts.unfollow_command,
+    "alerts": alerts.alerts_command,
     "reload": admin.reload_command,
     "stats": admin.stats_command,
     "senddigests": admin.send_digests_command,

@@ -75,6 +75,7 @@ async def reload_command(update: Update, context: Context) -> None:
         text = f"❌ Reload failed: {exc.__class__.__name__}. Nothing was changed."
         await _replace(progress_message, update, text)
         return
+    found.alerts.kick()  # its new articles reach their followers now
     await _replace(
         progress_message, update, "✅ " + load_report(report, html=True, limit=REPORT_LINES)
     )

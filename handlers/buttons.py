@@ -11,6 +11,7 @@ from telegram import Update
 
 from bot.callbacks import (
     Action,
+    AlertButton,
     FeedButton,
     LatestPage,
     OpenFullText,
@@ -22,7 +23,7 @@ from bot.callbacks import (
     needs_chat,
 )
 from bot.rendering import texts
-from handlers import admin, articles, feeds, latest, search, subscriptions
+from handlers import admin, alerts, articles, feeds, latest, search, subscriptions
 from handlers.common import Context
 
 
@@ -40,6 +41,9 @@ async def on_button(update: Update, context: Context) -> None:
         return
     if isinstance(callback, ZoneChoice):
         await subscriptions.zone_button(update, context, callback)
+        return
+    if isinstance(callback, AlertButton):
+        await alerts.alerts_button(update, context, callback)
         return
     if isinstance(callback, FeedButton):
         await feeds.feeds_button(update, context, callback)

@@ -231,3 +231,58 @@ class FeedItem(Base):
     seen_at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("feed_id", "item_key", name="uq_feed_items_feed_key"),)
+
+
+class Follow(Base):
+    """A word or a topic a chat follows: matching new articles are sent as they arrive."""
+
+    __tablename__ = "follows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # word | topic
+    # A word (or words) folded as search folds them; a topic as articles spell it.
+    term: Mapped[str] = mapped_column(Text)
+    # Only articles that arrive after this are sent: following is not a search of the past.
+    created_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("chat_id", "kind", "term", name="uq_follows_chat_term"),)
+
+
+class AlertChat(Base):
+    """A chat's alert settings, and the claim of the instance sending its alerts right now."""
+
+    __tablename__ = "alert_chats"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hourly_cap: Mapped[int] = mapped_column(default=10)
+    # Quiet hours, minutes after local midnight in the chat's zone: [start, end), may wrap.
+    quiet_start: Mapped[int | None]
+    quiet_end: Mapped[int | None]
+    active: Mapped[bool] = mapped_column(default=True)
+    inactive_reason: Mapped[str | None] = mapped_column(Text)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class AlertItem(Base):
+    """The alert ledger: one row per chat and article matched, `pending` until sent (or
+    `failed`: Telegram refused the message); never sent twice."""
+
+    __tablename__ = "alert_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))  # pending | sent | failed
+    matched_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+    __table_args__ = (
+        UniqueConstraint("chat_id", "article_id", name="uq_alert_items_chat_article"),
+        Index("ix_alert_items_status_chat", "status", "chat_id"),
+        Index("ix_alert_items_chat_sent", "chat_id", "sent_at"),
+    )

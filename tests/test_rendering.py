@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot import callbacks
 from bot.admin.stats import Stats
-from bot.callbacks import Action, LatestPage, OpenFullText, OpenSummary, SearchPage
+from bot.callbacks import Action, AlertButton, LatestPage, OpenFullText, OpenSummary, SearchPage
 from bot.rendering.admin import schedule_line
 from bot.rendering.cards import full_text, latest_page, summary_card, when
 from bot.rendering.markup import MAX_MESSAGE, clean, split_text, visible_length
@@ -46,6 +46,8 @@ def make_article(title: str = "Title", body: str = "Body.", **extra: object) -> 
         OpenSummary("a2b3c4"),
         OpenFullText("a2b3c4"),
         Action("noop"),
+        AlertButton("cap", 30),
+        AlertButton("unfollow", 123_456_789),
     ],
 )
 def test_callback_data_round_trips(callback: callbacks.Callback) -> None:

@@ -13,7 +13,7 @@ from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
 from bot.clock import Clock
-from bot.delivery.errors import judge
+from bot.delivery.errors import VerdictKind, judge
 from bot.delivery.pacing import BULK, Priority
 from bot.rendering.markup import clean
 from storage import subscribers
@@ -98,7 +98,7 @@ class Broadcaster:
                     sent += 1
                 except TelegramError as exc:
                     verdict = judge(exc)
-                    if verdict.kind == "gone":
+                    if verdict.kind is VerdictKind.GONE:
                         blocked += 1
                         async with self.db.write() as session:
                             await subscribers.deactivate(

@@ -6,6 +6,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import Enum
 
 from telegram.error import (
     BadRequest,
@@ -28,12 +29,17 @@ def retry_seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+class VerdictKind(Enum):
+    GONE = "gone"  # blocked, kicked, chat deleted: never send here again
+    TOPIC_GONE = "topic_gone"  # the forum topic was deleted (the group is still there)
+    MOVED = "moved"  # the group became a supergroup: resend to `new_chat_id`
+    RETRY = "retry"  # flood limit, network, Telegram's own trouble: try later
+    BUG = "bug"  # Telegram refused this message: the same one would fail again
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """`gone`: never send here again; `topic_gone`: the forum topic was deleted (the group is
-    still there); `moved`: resend to `new_chat_id`; `retry`: try later."""
-
-    kind: str  # gone | topic_gone | moved | retry | bug
+    kind: VerdictKind
     reason: str
     new_chat_id: int | None = None
 
@@ -67,15 +73,15 @@ def error_code(exc: TelegramError) -> str:
 
 def judge(exc: TelegramError) -> Verdict:
     if isinstance(exc, ChatMigrated):
-        return Verdict("moved", "group became a supergroup", int(exc.new_chat_id))
+        return Verdict(VerdictKind.MOVED, "group became a supergroup", int(exc.new_chat_id))
     if isinstance(exc, Forbidden):
-        return Verdict("gone", exc.message)  # blocked, deactivated, kicked: retrying won't heal
+        # Blocked, deactivated, kicked: retrying won't heal.
+        return Verdict(VerdictKind.GONE, exc.message)
     if isinstance(exc, BadRequest):
         if TOPIC_GONE_TEXT in exc.message.lower():
-            return Verdict("topic_gone", exc.message)
+            return Verdict(VerdictKind.TOPIC_GONE, exc.message)
         if any(text in exc.message.lower() for text in _GONE_TEXTS):
-            return Verdict("gone", exc.message)
-        return Verdict("bug", exc.message)  # the same message would fail again: ours to fix
-    if isinstance(exc, RetryAfter | TimedOut | NetworkError):
-        return Verdict("retry", exc.message or exc.__class__.__name__)
-    return Verdict("retry", exc.message or exc.__class__.__name__)
+            return Verdict(VerdictKind.GONE, exc.message)
+        return Verdict(VerdictKind.BUG, exc.message)  # it would fail again: ours to fix
+    # A flood limit, the network, Telegram's own trouble: passing.
+    return Verdict(VerdictKind.RETRY, exc.message or exc.__class__.__name__)

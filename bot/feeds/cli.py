@@ -14,6 +14,7 @@ from bot.feeds.poller import FeedPoller
 from bot.rendering.feeds import feeds_plain, poll_plain
 from bot.settings import Settings
 from bot.store import open_database
+from bot.summaries.service import SummaryService
 from storage.seeds.names import shown
 
 
@@ -61,16 +62,24 @@ async def run(args: argparse.Namespace, settings: Settings, clock: Clock) -> int
             print(f"Feed #{found.id} removed: {found.url} (its articles stay)")
             return 0
         if command == "poll":
+            summaries = SummaryService(db)
+
+            async def summarise(_: list[str]) -> None:
+                # As the bot does for its own polls: summaries are ready when a reader asks.
+                await summaries.backfill()
+
             poller = FeedPoller(
                 db,
                 clock,
                 instance=f"cli-{uuid.uuid4().hex[:8]}",
                 poll_minutes=settings.FEEDS_POLL_MINUTES,
+                on_new=summarise,
             )
             try:
                 report = await poller.poll(every=not args.due)
             finally:
                 await poller.stop()
+                await summaries.close()
             print(poll_plain(report))
             return 1 if report.count("error") else 0
         if command == "import":

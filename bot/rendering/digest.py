@@ -40,14 +40,15 @@ def digest_message(
             tail = f"and {hidden} more: /latest" if hidden else ""
             text = "\n\n".join([heading, *entries, *([tail] if tail else [])])
             if visible_length(text) <= MAX_MESSAGE:
-                return Reply(text, _buttons(shown))
+                return Reply(text, article_buttons(shown))
             if keep:
                 break  # try shorter summaries before dropping articles
             shown.pop()
     return Reply(heading + f"\n\n{len(items) + more} new stories: /latest")
 
 
-def _buttons(shown: Sequence[Item]) -> InlineKeyboardMarkup:
+def article_buttons(shown: Sequence[Item]) -> InlineKeyboardMarkup:
+    """One 📄 Full text button per article, numbered as the message numbers them."""
     rows = [
         [
             InlineKeyboardButton(

@@ -74,6 +74,9 @@ def help_text(bot_username: str, *, admin: bool = False) -> Reply:
         "/settings — your digest time, timezone, topics and words\n"
         "/digest — preview your digest now\n"
         "/channel — a daily digest for a channel you run\n"
+        "/follow — stories on a word or topic as they arrive\n"
+        "   <code>/follow election</code>, <code>/follow topic:politics</code>\n"
+        "/alerts — what you follow, your hourly limit and quiet hours\n"
         "/help — this list\n\n"
         f"Inline: type <code>@{clean(bot_username)} putin</code> in any chat."
         + (ADMIN_HELP if admin else "")

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot import callbacks
 from bot.callbacks import OpenFullText
-from bot.digests.compose import article_words, passing, select_articles
+from bot.digests.selection import article_words, passing, select_articles
 from bot.rendering.digest import digest_message
 from bot.rendering.markup import MAX_MESSAGE, visible_length
 from bot.search.wordmatch import parse_filter

@@ -17,7 +17,8 @@ from telegram.ext import ExtBot
 from bot.arguments import SubscribeArgs
 from bot.clock import SystemClock
 from bot.delivery.pacing import PacedRateLimiter, Priority
-from bot.digests.runner import DigestRunner, _RunContext
+from bot.digests.composer import DigestContext
+from bot.digests.runner import DigestRunner
 from bot.rendering.cards import Reply
 from bot.search.service import SearchService
 from bot.subscriptions import Subscribed, SubscriptionService
@@ -45,7 +46,7 @@ class ChangedWhileSending(DigestRunner):
     change: Subscribed | None = None
 
     async def compose(
-        self, subscriber: Subscriber, context: _RunContext, day: date, *, preview: bool = False
+        self, subscriber: Subscriber, context: DigestContext, day: date, *, preview: bool = False
     ) -> tuple[Reply, int]:
         composed = await super().compose(subscriber, context, day, preview=preview)
         if self.change is None:

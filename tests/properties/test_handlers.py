@@ -22,10 +22,12 @@ from tests.properties.live_bot import USER, LiveBot
 COMMANDS = [
     "", "/start ", "/start a_", "/help", "/latest ", "/search ", "/summary ", "/article ",
     "/subscribe ", "/unsubscribe", "/settings", "/digest", "/reload", "/stats", "/broadcast ",
-    "/senddigests", "/nonsense ",
+    "/senddigests", "/nonsense ", "/follow ", "/unfollow ", "/alerts ", "/alerts quiet ",
+    "/alerts limit ",
 ]  # fmt: skip
 PREFIXES = [
     "", "L|", "S|", "T|", "M|", "F|", "A|", "G|", "A|bc_ok:", "A|bc_no:", "G|time|", "G|size|",
+    "W|", "W|cap|", "W|unfollow|", "W|quiet_off|",
 ]  # fmt: skip
 # Text as users send it: any Unicode (no surrogates, which Telegram cannot carry), some HTML.
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=300) | st.sampled_from(
