@@ -70,11 +70,44 @@ def anonymous_admin_message(
     )
 
 
+def _picker(b: Backend, user_id: int, request_id: int) -> JSON:
+    """The request_chat of the newest button with this request_id the bot sent the user."""
+    for message in reversed(list(b.state.messages.values())):
+        if message.chat_id != user_id or not message.from_bot or not message.reply_markup:
+            continue
+        for row in message.reply_markup.get("keyboard") or []:
+            for button in row:
+                request = button.get("request_chat") if isinstance(button, dict) else None
+                if isinstance(request, dict) and request.get("request_id") == request_id:
+                    return request
+    raise LookupError(f"the bot sent user {user_id} no request_chat button {request_id}")
+
+
 def share_chat(b: Backend, user_id: int, request_id: int, chat_id: int) -> JSON:
-    """The user picks a chat with a request_chat button: a chat_shared service message."""
+    """The user picks a chat with the bot's request_chat button: a chat_shared service message,
+    with the title and username if the button asked for them. Like Telegram's client, only a
+    chat the button's filters let through can be picked."""
     chat = b.state.find_chat(chat_id)
     user = b.state.user(user_id)
+    request = _picker(b, user_id, request_id)
+    if bool(request.get("chat_is_channel")) != (chat.type == "channel"):
+        raise ValueError(f"the picker does not offer {chat.type} {chat_id}")
+    for who, key in (
+        (user_id, "user_administrator_rights"),
+        (b.bot_user.id, "bot_administrator_rights"),
+    ):
+        wanted = [right for right, on in (request.get(key) or {}).items() if on]
+        member = membership(b, chat, who)
+        has = member.status == "creator" or (
+            member.status == "administrator" and all(member.rights.get(r) for r in wanted)
+        )
+        if wanted and not has:
+            raise ValueError(f"the picker does not offer {chat_id}: {key} not met")
     shared: JSON = {"request_id": request_id, "chat_id": chat.id}
+    if request.get("request_title") and chat.title:
+        shared["title"] = chat.title
+    if request.get("request_username") and chat.username:
+        shared["username"] = chat.username
     message = b.state.add_message(
         b.state.private_chat(user), user, "", [], kind="service", extra={"chat_shared": shared}
     )

@@ -55,6 +55,8 @@ class DigestComposer:
         self.clock = clock
         self.search = search
         self.summaries = summaries
+        # Word filters: each new article's words as of its last change, by article id.
+        self._words_seen: dict[int, tuple[datetime, ArticleWords]] = {}
 
     async def context(self, now: datetime, batch: Sequence[Subscriber]) -> DigestContext:
         since = min((s.last_digest_at or now - FIRST_DIGEST_WINDOW) for s in batch)
@@ -85,11 +87,19 @@ class DigestComposer:
         key = tuple(sorted(typed))
         if key not in context.word_hits:
             ids = [i for i, _ in context.pool if i not in context.words]
-            texts = [(a.id, a.title, a.body) for a in await self._read(context, ids)]
-            # Reading every new article's words is CPU work: off the event loop, once a batch.
-            context.words.update(
-                await asyncio.to_thread(lambda: {i: article_words(t, b) for i, t, b in texts})
+            read = await self._read(context, ids)
+            # Reading an article's words is CPU work: off the event loop, and kept from batch
+            # to batch (until the article changes or leaves the pool).
+            fresh = [(a.id, a.updated_at, a.title, a.body) for a in read
+                     if self._words_seen.get(a.id, (None,))[0] != a.updated_at]  # fmt: skip
+            made = await asyncio.to_thread(
+                lambda: {i: (at, article_words(t, b)) for i, at, t, b in fresh}
             )
+            self._words_seen.update(made)
+            pool = {i for i, _ in context.pool}
+            if len(self._words_seen) > 2 * len(pool):
+                self._words_seen = {i: v for i, v in self._words_seen.items() if i in pool}
+            context.words.update((a.id, self._words_seen[a.id][1]) for a in read)
             context.word_hits[key] = passing(parse_filter(key), context.words.items())
         return context.word_hits[key]
 

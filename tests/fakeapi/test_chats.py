@@ -93,8 +93,24 @@ async def test_anonymous_admin_shared_chats_and_the_bot_removed(
     assert anonymous["sender_chat"]["id"] == group
     assert anonymous["from"]["username"] == "GroupAnonymousBot"
     channel = int(tg.add_group(title="Wire", chat_type="channel")["id"])
+    with pytest.raises(LookupError, match="no request_chat button"):
+        share_chat(tg.backend, USER, 1, channel)  # a client shares only through a picker
+    no = False
+    rights = telegram.ChatAdministratorRights(
+        no, no, no, no, no, no, no, no, no, no, no, can_post_messages=True
+    )  # fmt: skip
+    request = telegram.KeyboardButtonRequestChat(
+        1, chat_is_channel=True, user_administrator_rights=rights, request_title=True
+    )
+    picker = telegram.ReplyKeyboardMarkup([[telegram.KeyboardButton("Pick", request_chat=request)]])
+    await bot.send_message(USER, "Which channel?", reply_markup=picker)
+    with pytest.raises(ValueError, match="user_administrator_rights not met"):
+        share_chat(tg.backend, USER, 1, channel)
+    set_member(tg.backend, channel, USER, "administrator")
+    with pytest.raises(ValueError, match="does not offer supergroup"):
+        share_chat(tg.backend, USER, 1, group)
     shared = share_chat(tg.backend, USER, 1, channel)
-    assert shared["chat_shared"] == {"request_id": 1, "chat_id": channel}
+    assert shared["chat_shared"] == {"request_id": 1, "chat_id": channel, "title": "Wire"}
     bot_membership(tg.backend, channel, "left", by_user_id=USER)
     updates = await bot.get_updates()
     kinds = [u.my_chat_member for u in updates if u.my_chat_member is not None]
