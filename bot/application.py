@@ -109,7 +109,7 @@ async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     services: Services | None = context.bot_data.get(SERVICES_KEY)
     if services is not None:
         services.digests.tick()
-        services.alerts.kick()  # articles a poll or reload elsewhere brought: within a minute
+        services.alerts.tick()  # articles a poll or reload elsewhere brought: within a minute
 
 
 def build_application(

@@ -3,13 +3,15 @@
 An item becomes an article through the same table, ids and content hash the seed loader uses, so
 search, /latest, summaries and digests see it the moment its transaction commits. The same story
 is stored once: an item whose link, else whose text, is already stored (from another feed or a
-seed) points at that article. An item a feed carried before (same GUID, else link) is skipped.
+seed) points at that article. An item a feed carried before (same GUID, else link) is skipped,
+unless its text changed: then the article it became is updated in place (same id, same place in
+digests and alerts: an edit is not news again), if it came from a feed (a seed's stays the seed's).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -170,14 +172,96 @@ async def unseen(
     return [item for key, item in unique.items() if key not in seen]
 
 
+@dataclass(frozen=True, slots=True)
+class Edits:
+    """Items the feed carried before: those whose text changed, with their article's id, and
+    those stored before their text was kept (their text is recorded, nothing is updated)."""
+
+    changed: list[tuple[IncomingItem, int]]
+    unrecorded: list[str]  # item key hashes
+
+
+def item_hashes(items: Sequence[IncomingItem]) -> dict[str, str]:
+    """Each item's own text hash, by key (a GUID twice counts its first item)."""
+    found: dict[str, str] = {}
+    for item in items:
+        found.setdefault(item.key_hash, content_hash(item.article))
+    return found
+
+
+async def edited(
+    session: AsyncSession, feed_id: int, items: Sequence[IncomingItem], hashes: Mapping[str, str]
+) -> Edits:
+    """Of items this feed carried before, those whose text is not what it was."""
+    by_key = {item.key_hash: item for item in reversed(items)}  # the first of a GUID wins
+    changed: list[tuple[IncomingItem, int]] = []
+    unrecorded: list[str] = []
+    keys = list(by_key)
+    for start in range(0, len(keys), 500):
+        rows = await session.execute(
+            select(FeedItem.item_key, FeedItem.item_hash, FeedItem.article_id).where(
+                FeedItem.feed_id == feed_id, FeedItem.item_key.in_(keys[start : start + 500])
+            )
+        )
+        for key, stored, article_id in rows:
+            if stored is None:
+                unrecorded.append(key)
+            elif stored != hashes[key] and article_id is not None:
+                changed.append((by_key[key], int(article_id)))
+    return Edits(changed, unrecorded)
+
+
+async def apply_edits(
+    session: AsyncSession,
+    feed_id: int,
+    edits: Edits,
+    hashes: Mapping[str, str],
+    now: datetime,
+) -> int:
+    """Update the articles of edited items (their text, as expanded from their page where it
+    was a teaser); record every item's text. How many articles changed."""
+    updated = 0
+    for item, article_id in edits.changed:
+        article = await session.get(Article, article_id)
+        digest = content_hash(item.article)
+        if (
+            article is None
+            or article.retracted
+            or not article.seed_path.startswith(FEED_PATH_PREFIX)
+            or article.content_hash == digest
+            # The new text is another stored article's: the two stay apart, this one as it was.
+            or await session.scalar(select(Article.id).where(Article.content_hash == digest))
+        ):
+            continue
+        row = _article_row(item, digest, article.short_id, now)
+        for name in ("title", "body", "published_at", "source", "dateline", "section", "topics"):
+            setattr(article, name, row[name])
+        article.content_hash, article.updated_at, article.summary = digest, now, None
+        updated += 1
+    for key in [item.key_hash for item, _ in edits.changed] + edits.unrecorded:
+        await session.execute(
+            update(FeedItem)
+            .where(FeedItem.feed_id == feed_id, FeedItem.item_key == key)
+            .values(item_hash=hashes[key])
+        )
+    if updated:
+        await bump_corpus_version(session, now)
+    return updated
+
+
 async def url_taken(session: AsyncSession, url: str) -> bool:
     return await session.scalar(select(Feed.id).where(Feed.url == url)) is not None
 
 
 async def store_items(
-    session: AsyncSession, feed_id: int, items: Sequence[IncomingItem], now: datetime
+    session: AsyncSession,
+    feed_id: int,
+    items: Sequence[IncomingItem],
+    now: datetime,
+    hashes: Mapping[str, str] | None = None,
 ) -> StoredItems:
-    """Store the items the feed had not carried before; returns what was new."""
+    """Store the items the feed had not carried before; returns what was new. `hashes`: each
+    item's own text (`item_hashes` of the items as the feed carried them)."""
     fresh = [(item.key_hash, item) for item in await unseen(session, feed_id, items)]
     if not fresh:
         return StoredItems(0, [], 0)
@@ -257,6 +341,7 @@ async def store_items(
                 "link": item.article.url,
                 "article_id": article_id,
                 "seen_at": now,
+                "item_hash": (hashes or {}).get(key),
             }
         )
     await upsert_rows(session, FeedItem, item_rows, ["feed_id", "item_key"])

@@ -229,6 +229,9 @@ class FeedItem(Base):
         ForeignKey("articles.id", ondelete="SET NULL"), index=True
     )
     seen_at: Mapped[datetime]
+    # The item's own text as the feed last carried it (before a teaser's page stood in for it):
+    # the same GUID with another text is an edit of the story.
+    item_hash: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (UniqueConstraint("feed_id", "item_key", name="uq_feed_items_feed_key"),)
 

@@ -36,6 +36,7 @@ def matches(articles: Sequence[Article], follows: Sequence[Follow]) -> list[Matc
     topics = [f for f in follows if f.kind == TOPIC]
     for article in articles:
         text: ArticleWords | None = None  # built only when some chat follows a word
+        held: dict[str, bool] = {}  # each distinct word looked up once, however many follow it
         folded_topics = article_topics(article) if topics else set()
         for follow in topics:
             if follow.created_at <= article.loaded_at and fold(follow.term) in folded_topics:
@@ -45,6 +46,8 @@ def matches(articles: Sequence[Article], follows: Sequence[Follow]) -> list[Matc
                 continue
             if text is None:
                 text = ArticleWords(f"{article.title}\n{article.body}")
-            if text.has_term(follow.term):
+            if follow.term not in held:
+                held[follow.term] = text.has_term(follow.term)
+            if held[follow.term]:
                 found[(follow.chat_id, article.id)] = None
     return [Match(chat, article) for chat, article in found]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -33,6 +34,7 @@ from bot.summaries.service import SummaryService
 from bot.timezones import zone_info
 from storage import alerts, articles, subscribers
 from storage.database import Database
+from storage.models import Follow
 
 log = logging.getLogger(__name__)
 
@@ -79,14 +81,17 @@ class AlertRunner:
         # overlap window is looked at every run, its articles matched once.
         self._scanned: dict[int, datetime] = {}
 
-    def kick(self) -> None:
-        """Run now (a tick, or new articles); a run going on is followed by one more."""
-        if self.writer.stopping:
-            return
-        if self._task is None or self._task.done():
+    def tick(self) -> None:
+        """Every minute: a run unless one is going (it finds what another process brought)."""
+        if not self.writer.stopping and (self._task is None or self._task.done()):
             self._task = asyncio.create_task(self._runs(), name="alerts-run")
-        else:
+
+    def kick(self) -> None:
+        """New articles here: a run now, or one more after the run going on (which may have
+        looked before they were stored)."""
+        if self._task is not None and not self._task.done():
             self._again = True
+        self.tick()
 
     async def _runs(self) -> None:
         while True:
@@ -105,9 +110,16 @@ class AlertRunner:
     async def run(self) -> AlertReport:
         async with self._lock:
             report = AlertReport()
-            report.matched = await self.match_new()
+            # One read when there is nothing to do: this runs every tick on every instance.
             async with self.db.read() as session:
+                follows = await alerts.active_follows(session)
+                through = await alerts.scanned_through(session)
                 chats = await alerts.chats_waiting(session)
+            if follows:
+                report.matched = await self.match_new(follows, through)
+            if report.matched:
+                async with self.db.read() as session:
+                    chats = await alerts.chats_waiting(session)
             gate = asyncio.Semaphore(CONCURRENCY)
 
             async def one(chat_id: int) -> None:
@@ -128,14 +140,10 @@ class AlertRunner:
                 )  # fmt: skip
             return report
 
-    async def match_new(self) -> int:
-        """Queue the new articles for the chats that follow them; how many pairs matched."""
+    async def match_new(self, follows: Sequence[Follow], through: datetime | None) -> int:
+        """Queue the articles that arrived since `through` (the last scan) for the chats that
+        follow them; how many pairs matched."""
         now = self.clock.now()
-        async with self.db.read() as session:
-            follows = await alerts.active_follows(session)
-            through = await alerts.scanned_through(session)
-        if not follows:
-            return 0
         since = (through - OVERLAP) if through else min(f.created_at for f in follows)
         self._scanned = {i: at for i, at in self._scanned.items() if at > since}
         async with self.db.read() as session:

@@ -46,6 +46,7 @@ class FeedOutcome:
     new_items: int = 0
     added: tuple[str, ...] = ()
     error: str | None = None
+    updated: int = 0  # articles whose item came again with another text
 
 
 @dataclass
@@ -63,6 +64,10 @@ class PollReport:
     @property
     def new_items(self) -> int:
         return sum(o.new_items for o in self.outcomes)
+
+    @property
+    def updated(self) -> int:
+        return sum(o.updated for o in self.outcomes)
 
 
 def backoff(interval: timedelta, failures: int) -> timedelta:
@@ -134,7 +139,7 @@ class FeedPoller:
         report.seconds = time.perf_counter() - started
         if self.on_report is not None:
             self.on_report(report)
-        if report.added and self.on_new is not None:
+        if (report.added or report.updated) and self.on_new is not None:
             await self.on_new(report.added)
         return report
 
@@ -191,11 +196,22 @@ class FeedPoller:
         )
         if not parsed.items and parsed.error is not None:
             return await self._failed(feed_id, url, fetched, failures + 1, parsed.error, now)
+        carried = [p.item for p in parsed.items]
+        hashes = store.item_hashes(carried)  # before a page stands in for a teaser
         async with self.db.read() as session:
-            fresh = await store.unseen(session, feed_id, [p.item for p in parsed.items])
-        fresh_keys = {item.key_hash for item in fresh}
-        items = await self._expand_teasers(
-            [p for p in parsed.items if p.item.key_hash in fresh_keys]
+            fresh = await store.unseen(session, feed_id, carried)
+            fresh_keys = {item.key_hash for item in fresh}
+            edits = await store.edited(
+                session, feed_id, [i for i in carried if i.key_hash not in fresh_keys], hashes
+            )
+        changed = {item.key_hash: article_id for item, article_id in edits.changed}
+        expanded = await self._expand_teasers(
+            [p for p in parsed.items if p.item.key_hash in fresh_keys | changed.keys()]
+        )
+        items = [i for i in expanded if i.key_hash in fresh_keys]
+        edits = store.Edits(
+            [(i, changed[i.key_hash]) for i in expanded if i.key_hash in changed],
+            edits.unrecorded,
         )
         error = parsed.error
         if error is not None:
@@ -208,10 +224,14 @@ class FeedPoller:
         }
         if parsed.title:
             values["title"] = parsed.title
-        stored = await self._finish(feed_id, url, fetched, values, items)
+        stored, updated = await self._finish(feed_id, url, fetched, values, (items, edits, hashes))
         if error:
             log.warning("feed %s: %s", logged_url(url), error)
-        return FeedOutcome(feed_id, url, "ok", stored.new_items, tuple(stored.added), error)
+        if updated:
+            log.info("feed %s: %d articles updated", logged_url(url), updated)
+        return FeedOutcome(
+            feed_id, url, "ok", stored.new_items, tuple(stored.added), error, updated
+        )
 
     async def _expand_teasers(self, parsed: list[FeedItemParsed]) -> list[IncomingItem]:
         """Items whose text is a teaser take their story from their page, where it has one."""
@@ -261,13 +281,18 @@ class FeedPoller:
         url: str,
         fetched: Fetched,
         values: dict[str, Any],
-        items: list[IncomingItem] | None = None,
-    ) -> store.StoredItems:
-        """Store the items and the feed's new state in one transaction, and release the claim."""
+        carried: tuple[list[IncomingItem], store.Edits, dict[str, str]] | None = None,
+    ) -> tuple[store.StoredItems, int]:
+        """Store the new items, the edits and the feed's new state in one transaction, and
+        release the claim; what was stored, and how many articles were updated."""
         stored = store.StoredItems(0, [], 0)
+        updated = 0
+        items, edits, hashes = carried or ([], store.Edits([], []), {})
         async with self.db.write() as session:
+            if edits.changed or edits.unrecorded:
+                updated = await store.apply_edits(session, feed_id, edits, hashes, self.clock.now())
             if items:
-                stored = await store.store_items(session, feed_id, items, self.clock.now())
+                stored = await store.store_items(session, feed_id, items, self.clock.now(), hashes)
                 values = values | {
                     "items_seen": Feed.items_seen + stored.new_items,
                     "articles_added": Feed.articles_added + len(stored.added),
@@ -277,7 +302,7 @@ class FeedPoller:
                 log.info("feed %s moved permanently to %s", logged_url(url), logged_url(moved))
                 values = values | {"url": moved}
             await store.finish(session, feed_id, self.instance, values)
-        return stored
+        return stored, updated
 
 
 def logged_url(url: str) -> str:

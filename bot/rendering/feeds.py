@@ -107,6 +107,8 @@ def poll_plain(report: PollReport) -> str:
         f"{report.count('error')} failed; {report.new_items} new items, "
         f"{len(report.added)} new articles in {report.seconds:.1f} s"
     ]
+    if report.updated:
+        lines.append(f"  {counted(report.updated, 'article')} updated: their item's text changed")
     for outcome in report.outcomes:
         if outcome.error:
             lines.append(f"  #{outcome.feed_id} {outcome.url}: {outcome.error}")

@@ -1,4 +1,5 @@
-"""Alerts: the words and topics chats follow, their alert settings, and the alert ledger.
+"""Alerts: the words and topics chats follow, their alert settings, and the alert ledger;
+and the text each feed item last had, so an edit under the same GUID updates its article.
 
 Revision ID: 0011
 Revises: 0009
@@ -60,9 +61,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_alert_items_status_chat", "alert_items", ["status", "chat_id"])
     op.create_index("ix_alert_items_chat_sent", "alert_items", ["chat_id", "sent_at"])
+    with op.batch_alter_table("feed_items") as batch:
+        batch.add_column(sa.Column("item_hash", sa.String(64), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("feed_items") as batch:
+        batch.drop_column("item_hash")
     op.drop_table("alert_items")
     op.drop_table("alert_chats")
     op.drop_table("follows")
