@@ -34,6 +34,9 @@ class OutageLog:
         return self.failing_since is not None
 
     def failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, UNREACHABLE):  # not an outage but a bug: shown whole, each time
+            self.log.warning("%s: unexpected error", self.what, exc_info=exc)
+            return
         self.failures += 1
         if self.failing_since is None:
             self.failing_since = time.monotonic()
