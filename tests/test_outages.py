@@ -13,7 +13,7 @@ from bot.outages import OutageLog
 
 def test_one_line_an_outage_and_a_bug_shown_whole(caplog: pytest.LogCaptureFixture) -> None:
     log = logging.getLogger("test.outages")
-    outage = OutageLog(log)
+    outage = OutageLog(log, "feed polling")
     caplog.set_level(logging.INFO, logger="test.outages")
     locked = OperationalError("UPDATE instances SET secret = ?", ("x",), Exception("locked"))
     for _ in range(5):
@@ -24,9 +24,9 @@ def test_one_line_an_outage_and_a_bug_shown_whole(caplog: pytest.LogCaptureFixtu
     outage.failed(ValueError("a bug"))
     lines = [(r.getMessage(), r.exc_info is not None) for r in caplog.records]
     assert lines == [
-        ("the database does not answer (Exception: locked); digests wait for it, tried again "
-         "every tick", False),
-        ("the database answers again (down 0 s, 6 failed attempts)", False),
-        ("the database: unexpected error", True),
+        ("feed polling: the database does not answer (Exception: locked); tried again every "
+         "run", False),
+        ("feed polling: the database answers again (down 0 s, 6 failed attempts)", False),
+        ("feed polling failed; it tries again on its next run", True),
     ]  # fmt: skip
     assert "UPDATE" not in caplog.text  # the statement and its parameters stay out of the log

@@ -139,7 +139,7 @@ class DigestRunner:
         # (monotonic): see `_may_take_over`.
         self._db_failing = False
         self._db_back_at = -math.inf
-        self.outage = OutageLog(log)
+        self.outage = OutageLog(log, "digest schedule")
 
     def tick(self) -> None:
         """Called by the JobQueue every minute: start a run unless one is going."""
