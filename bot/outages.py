@@ -21,11 +21,12 @@ def reason(exc: BaseException) -> str:
 
 
 class OutageLog:
-    """Told of every attempt's outcome; writes a line when the outage starts and when it ends."""
+    """Told of every attempt's outcome by one periodic job (`who`: "digest schedule"); writes a
+    line when the outage starts and when it ends."""
 
-    def __init__(self, log: logging.Logger, what: str = "the database") -> None:
+    def __init__(self, log: logging.Logger, who: str) -> None:
         self.log = log
-        self.what = what
+        self.who = who
         self.failing_since: float | None = None  # monotonic
         self.failures = 0
 
@@ -34,12 +35,15 @@ class OutageLog:
         return self.failing_since is not None
 
     def failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, UNREACHABLE):  # not an outage but a bug: shown whole, each time
+            self.log.warning("%s failed; it tries again on its next run", self.who, exc_info=exc)
+            return
         self.failures += 1
         if self.failing_since is None:
             self.failing_since = time.monotonic()
             self.log.warning(
-                "%s does not answer (%s); digests wait for it, tried again every tick",
-                self.what, reason(exc),
+                "%s: the database does not answer (%s); tried again every run",
+                self.who, reason(exc),
             )  # fmt: skip
 
     def answered(self) -> None:
@@ -47,6 +51,7 @@ class OutageLog:
             return
         seconds = time.monotonic() - self.failing_since
         self.log.warning(
-            "%s answers again (down %.0f s, %d failed attempts)", self.what, seconds, self.failures
-        )
+            "%s: the database answers again (down %.0f s, %d failed attempts)",
+            self.who, seconds, self.failures,
+        )  # fmt: skip
         self.failing_since, self.failures = None, 0

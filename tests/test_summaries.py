@@ -64,6 +64,19 @@ def test_split_sentences_handles_abbreviations_and_quotes() -> None:
     ]
 
 
+def test_a_closing_quote_stays_with_its_sentence() -> None:
+    # As in the BBC set: a quote of several sentences, each opened, the last one closed.
+    quoted = (
+        'Chelsea said: "It is over. "We agree with the club." It emerged that he failed a test. '
+        "The end."
+    )
+    assert split_sentences([quoted]) == [
+        'Chelsea said: "It is over. "We agree with the club."',
+        "It emerged that he failed a test.",
+        "The end.",
+    ]
+
+
 def test_split_sentences_strips_and_skips_blank_paragraphs() -> None:
     assert split_sentences(["", "   ", "  One sentence here.  ", "\n"]) == ["One sentence here."]
 

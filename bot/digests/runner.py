@@ -79,7 +79,7 @@ class DigestRunner:
         # An instance unheard of for three ticks is taken for dead: the others take its share.
         self.heartbeat_ttl = state.alive_window(tick_seconds)
         self.share = rate  # this instance's part of the sending budget, messages a second
-        self.writer = DurableWriter(db, clock, instance, OutageLog(log))
+        self.writer = DurableWriter(db, clock, instance, OutageLog(log, "digest schedule"))
         self.ledger = DigestLedger(
             self.writer, clock, heartbeat_ttl=self.heartbeat_ttl,
             retry_later=timedelta(seconds=tick_seconds),

@@ -22,6 +22,7 @@ from bot.clock import Clock
 from bot.feeds.fetching import Fetched, Fetcher
 from bot.feeds.pages import page_paragraphs
 from bot.feeds.parsing import FeedItemParsed, parse_feed
+from bot.outages import OutageLog
 from storage import feeds as store
 from storage.database import Database
 from storage.feeds import IncomingItem
@@ -99,6 +100,7 @@ class FeedPoller:
         self.on_report: Callable[[PollReport], None] | None = None  # metrics, told of each poll
         self._limit = asyncio.Semaphore(concurrency)
         self._task: asyncio.Task[PollReport] | None = None
+        self.outage = OutageLog(log, "feed polling")
 
     def tick(self) -> None:
         """Poll the due feeds in the background, unless a poll is still running."""
@@ -108,9 +110,10 @@ class FeedPoller:
     async def _logged_poll(self) -> PollReport:
         try:
             report = await self.poll()
-        except Exception:
-            log.exception("feed poll failed; the next one tries again")
+        except Exception as exc:  # said once for a database outage, in full for anything else
+            self.outage.failed(exc)
             return PollReport()
+        self.outage.answered()
         if report.outcomes:
             log.info(
                 "feeds polled: %d new, %d unchanged, %d failed; %d new articles (%.1f s)",
@@ -121,6 +124,11 @@ class FeedPoller:
                 report.seconds,
             )
         return report
+
+    async def wait_idle(self) -> None:
+        """Until the poll in the background (if any) is over."""
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
 
     async def stop(self) -> None:
         if self._task is not None and not self._task.done():

@@ -19,6 +19,8 @@ _TAIL_CHARS = frozenset(".!?…\"'”’)]")
 _INTERNAL_BOUNDARY = re.compile(r"[.!?](?!\w)|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 # A piece opening with a lowercase word ("at", "and"; not a brand like "iPod" or "eBay").
 _CONTINUATION = re.compile(r"[\"'“‘(]*[a-z]+\b")
+# Quotes that close a sentence but start a piece: a space follows them, not a word.
+_CLOSING_QUOTES = re.compile(r"[\"”’']+(?=\s)")
 # Fallback splitter. The lookbehind and possessive quantifiers keep it linear on "......".
 _REGEX_BOUNDARY = re.compile(r"(?<![.!?])[.!?]++[\"'”’)\]]*+(?=\s++(?![a-z])\S)")
 
@@ -63,6 +65,7 @@ def _split_paragraph(text: str) -> list[str]:
             spans = None
     if spans is None:
         spans = _locate(text, _regex_split(text)) or [(0, len(text))]
+    spans = _reattach_closing_quotes(text, spans)
     return [text[start:end] for start, end in _merge_continuations(text, spans)]
 
 
@@ -84,6 +87,23 @@ def _locate(text: str, segments: Sequence[str]) -> list[tuple[int, int]] | None:
         position = found + len(piece)
         spans.append((found, position))
     return spans if not text[position:].strip() else None
+
+
+def _reattach_closing_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    # pysbd cuts 'the club." It emerged' before the quote: a piece opening with quotes and then
+    # a space opens with the previous sentence's closing quotes (an opening one touches its word).
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        closing = _CLOSING_QUOTES.match(text, start, end)
+        if out and closing is not None and out[-1][1] <= start:
+            out[-1] = (out[-1][0], closing.end())
+            start = closing.end()
+            while start < end and text[start].isspace():
+                start += 1
+            if start == end:
+                continue
+        out.append((start, end))
+    return out
 
 
 def _merge_continuations(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

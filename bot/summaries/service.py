@@ -123,7 +123,7 @@ class SummaryService:
                     await articles.store_summary(session, article_id, digest, sentences)
             done += len(results)
         if done:
-            log.info("summarised %d articles", done)
+            log.info("articles summarised: %d", done)  # "1 articles" read oddly
         return done
 
     async def close(self) -> None:
