@@ -28,6 +28,10 @@ GAP_WEIGHT = 0.02
 # the words it holds at all (bm25 alone lets two rare words outweigh four).
 HELD_WEIGHT = 3.0
 MATCHED_WEIGHT = 0.5
+# For a query that reads as a headline, the share of its words the title holds (as corrected
+# here: the index's fuzzy title match gives a 4-letter word no typo, so it misses "ocar" in
+# "Oscar fuels ...").
+IN_TITLE_WEIGHT = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +244,7 @@ def rank(
                 -(scores.get(candidate.article_id, 0.0) + CLOSENESS_WEIGHT * closeness
                   + detail * (HELD_WEIGHT * len(telling) / telling_words
                               + MATCHED_WEIGHT * m.matched)
+                  + (1 - detail) * IN_TITLE_WEIGHT * m.in_title / len(plan.words)
                   - TYPO_WEIGHT * m.typos - GAP_WEIGHT * m.title_gaps),
                 -candidate.sort_at.timestamp(),
                 candidate.article_id,
