@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from bot.i18n import LANGUAGES
 from storage.short_ids import normalise_short_id
 
 MAX_BYTES = 64
@@ -35,6 +36,7 @@ SETTINGS = {
 # ASCII digits only: int() would also take "٣", "+3", " 3" and "1_000".
 _NUMBER = re.compile(r"-?[0-9]{1,9}")
 TOPIC_KEY_BYTES = 6  # 12 hex characters: collisions among a corpus's topics are negligible
+_TOKEN = re.compile(f"[0-9a-f]{{{2 * TOPIC_KEY_BYTES}}}")
 
 
 def topic_key(topic: str) -> str:
@@ -62,7 +64,18 @@ class LatestPage:
 class SearchPage:
     page: int
     query: str
-    truncated: bool = False  # the query did not fit: the message text holds it whole
+    truncated: bool = False  # the query did not fit and was cut (buttons made before tokens)
+    token: str = ""  # `query_token` of a query too long for the data: the query is stored
+
+
+def query_token(query: str) -> str:
+    """A short, stable stand-in for a search query too long for button data."""
+    return hashlib.blake2b(query.encode(), digest_size=TOPIC_KEY_BYTES).hexdigest()
+
+
+def query_fits(query: str) -> bool:
+    """Whether a search page button can carry the query itself (at the largest page)."""
+    return len(f"S{SEP}{MAX_PAGE}{SEP}{query}".encode()) <= MAX_BYTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +121,14 @@ class FeedButton:
 
 FEED_ACTIONS = frozenset({"pause", "resume", "remove"})
 
+
+@dataclass(frozen=True, slots=True)
+class LanguageChoice:
+    """A /language button: the language to write to the chat in."""
+
+    code: str
+
+
 Callback = (
     LatestPage
     | SearchPage
@@ -117,6 +138,7 @@ Callback = (
     | SettingsChange
     | ZoneChoice
     | FeedButton
+    | LanguageChoice
 )
 
 
@@ -133,6 +155,8 @@ def encode(callback: Callback) -> str:
     match callback:
         case LatestPage(offset, limit, key):
             return f"L{SEP}{offset}{SEP}{limit}{SEP}{key}"
+        case SearchPage(page, _, _, token) if token:
+            return f"T{SEP}{page}{SEP}{token}"
         case SearchPage(page, query):
             data, cut = _fit(f"S{SEP}{page}{SEP}", query)
             return "T" + data[1:] if cut else data
@@ -148,6 +172,8 @@ def encode(callback: Callback) -> str:
             return f"Z{SEP}{zone}"
         case FeedButton(action, feed_id):
             return f"R{SEP}{action}{SEP}{feed_id}"
+        case LanguageChoice(code):
+            return f"N{SEP}{code}"
     raise TypeError(callback)
 
 
@@ -184,7 +210,12 @@ def decode(data: str | None) -> Callback | None:
     if kind in ("S", "T"):
         page, _, query = rest.partition(SEP)
         number = _number(page, range(MAX_PAGE + 1))
-        return None if number is None else SearchPage(number, query, truncated=kind == "T")
+        if number is None:
+            return None
+        if kind == "T" and _TOKEN.fullmatch(query):  # a stored query's token
+            return SearchPage(number, "", token=query)
+        # T with text: a button from before tokens, with the query cut to fit
+        return SearchPage(number, query, truncated=kind == "T")
     if kind == "G":
         action, _, value = rest.partition(SEP)
         allowed = SETTINGS.get(action)
@@ -203,6 +234,8 @@ def decode(data: str | None) -> Callback | None:
         return OpenSummary(short_id) if kind == "M" else OpenFullText(short_id)
     if kind == "A" and (rest in ACTIONS or _BROADCAST.fullmatch(rest)):
         return Action(rest)
+    if kind == "N" and rest in LANGUAGES:
+        return LanguageChoice(rest)
     if kind == "Z" and _ZONE_NAME.fullmatch(rest):
         return ZoneChoice(rest)
     return None

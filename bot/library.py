@@ -6,12 +6,14 @@ The handlers ask here instead of opening sessions themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from bot.callbacks import topic_for_key
+from bot.callbacks import query_token, topic_for_key
 from bot.search.service import SearchService
 from storage import articles
 from storage.database import Database
 from storage.models import Article
+from storage.state import get_state, set_state
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +66,22 @@ async def find(db: Database, search: SearchService, text: str) -> Article | None
         return article
     result = await search.search(text, limit=1)
     return result.hits[0].article if result.hits else None
+
+
+_QUERY_KEY = "search_query:"
+
+
+async def remember_query(db: Database, query: str, now: datetime) -> str:
+    """Keep a search query too long for button data; its token goes in the buttons instead
+    (stored, not read back from the message: the message is in the reader's language)."""
+    token = query_token(query)
+    async with db.write() as session:
+        await set_state(session, _QUERY_KEY + token, {"query": query}, now)
+    return token
+
+
+async def stored_query(db: Database, token: str) -> str | None:
+    async with db.read() as session:
+        found = await get_state(session, _QUERY_KEY + token)
+    query = found.get("query") if found else None
+    return query if isinstance(query, str) else None

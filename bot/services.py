@@ -12,6 +12,7 @@ from bot.admin.reload import Reloader
 from bot.clock import Clock
 from bot.digests.runner import DigestRunner
 from bot.flood import FloodGuard
+from bot.languages import LanguageService
 from bot.search.service import SearchService
 from bot.settings import Settings
 from bot.subscriptions import SubscriptionService
@@ -35,5 +36,6 @@ class Services:
     latency: LatencyRecorder
     error_throttle: ErrorThrottle
     flood: FloodGuard
+    languages: LanguageService
     started_at: datetime
     bot_username: str = ""

@@ -13,6 +13,8 @@ from telegram.ext import (
 )
 
 from bot.application import App
+from bot.commands import COMMANDS_KEY, N_, Command
+from bot.rendering.texts import EXAMPLE_ID
 from handlers import (
     admin,
     articles,
@@ -22,31 +24,122 @@ from handlers import (
     feeds,
     flood,
     inline,
+    language,
     latest,
     search,
     start,
     subscriptions,
 )
-from handlers.timing import Callback, timed
+from handlers.timing import timed
 
-COMMANDS: dict[str, Callback] = {
-    "start": start.start,
-    "help": start.help_command,
-    "latest": latest.latest_command,
-    "search": search.search_command,
-    "summary": articles.summary_command,
-    "article": articles.article_command,
-    "subscribe": subscriptions.subscribe_command,
-    "unsubscribe": subscriptions.unsubscribe_command,
-    "settings": subscriptions.settings_command,
-    "digest": subscriptions.digest_command,
-    "cancel": subscriptions.cancel_command,
-    "reload": admin.reload_command,
-    "stats": admin.stats_command,
-    "senddigests": admin.send_digests_command,
-    "broadcast": admin.broadcast_command,
-    "feeds": feeds.feeds_command,
-}
+# Every command, in the order of the menus and /help. Adding one here is all it takes: its
+# handler, its menu line in every language, its /help line (README: the command tables).
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "latest",
+        latest.latest_command,
+        N_("Newest articles: /latest 10 world"),
+        N_("newest articles, 5 a page"),
+        ("/latest", "/latest 10", "/latest world"),
+    ),
+    Command(
+        "search",
+        search.search_command,
+        N_("Find articles, typos welcome: /search putin syria"),
+        N_("find articles, typos welcome (or just send some words)"),
+        ("/search putin syria",),
+    ),
+    Command(
+        "summary",
+        articles.summary_command,
+        N_("Summary of an article: /summary 8hgsdc"),
+        N_("title, date, source and three key sentences"),
+        (f"/summary {EXAMPLE_ID}", "/summary syria envoy"),
+    ),
+    Command(
+        "article",
+        articles.article_command,
+        N_("Full text of an article: /article 8hgsdc"),
+        N_("the full text"),
+        (f"/article {EXAMPLE_ID}",),
+    ),
+    Command(
+        "subscribe",
+        subscriptions.subscribe_command,
+        N_("Daily digest at your time: /subscribe 7:30 Europe/Berlin"),
+        N_("a daily digest at your time"),
+        ("/subscribe 7:30 Europe/Berlin",),
+    ),
+    Command(
+        "settings",
+        subscriptions.settings_command,
+        N_("Your digest time, zone, topics and size"),
+        N_("your digest time, timezone and topics"),
+    ),
+    Command(
+        "digest",
+        subscriptions.digest_command,
+        N_("Preview your digest now"),
+        N_("preview your digest now"),
+    ),
+    Command(
+        "unsubscribe",
+        subscriptions.unsubscribe_command,
+        N_("Stop the daily digest"),
+        N_("stop the daily digest"),
+    ),
+    Command(
+        "cancel",
+        subscriptions.cancel_command,
+        N_("Leave the question the bot asked (a timezone, topics)"),
+        N_("leave the question I asked (a timezone, topics)"),
+    ),
+    Command(
+        "language",
+        language.language_command,
+        N_("The language I write to you in"),
+        N_("the language I write to you in"),
+    ),
+    Command("help", start.help_command, N_("Every command with an example"), N_("this list")),
+    Command("start", start.start, N_("What this bot can do")),
+    Command(
+        "reload",
+        admin.reload_command,
+        N_("Admin: sync the seed folder"),
+        N_("load the seed folder again, with a report"),
+        admin=True,
+    ),
+    Command(
+        "stats",
+        admin.stats_command,
+        N_("Admin: articles, subscribers, digests, answer times"),
+        N_("articles, subscribers, digests, the schedule, answer times"),
+        admin=True,
+    ),
+    Command(
+        "senddigests",
+        admin.send_digests_command,
+        N_("Admin: send today's digests now"),
+        N_("today's digest now to everyone who has not had it"),
+        admin=True,
+    ),
+    Command(
+        "broadcast",
+        admin.broadcast_command,
+        N_("Admin: announce to every subscriber"),
+        N_("an announcement to every subscriber, after a confirm"),
+        ("/broadcast We are back after maintenance.",),
+        admin=True,
+    ),
+    Command(
+        "feeds",
+        feeds.feeds_command,
+        N_("Admin: RSS and Atom feeds: list, add, pause, remove"),
+        N_("the RSS and Atom feeds: list, add, pause, remove"),
+        ("/feeds add https://example.com/rss.xml",),
+        admin=True,
+    ),
+)
 
 
 def register(application: App) -> None:
@@ -66,8 +159,9 @@ def register(application: App) -> None:
         ),
         group=-1,
     )
-    for name, callback in COMMANDS.items():
-        add(CommandHandler(name, timed("/" + name, callback)))
+    for command in COMMANDS:
+        add(CommandHandler(command.name, timed("/" + command.name, command.callback)))
+    application.bot_data[COMMANDS_KEY] = COMMANDS  # for the menus and /help
     add(CallbackQueryHandler(timed("button", buttons.on_button)))  # every press, decoded once
     add(InlineQueryHandler(timed("inline", inline.inline_query)))
     add(MessageHandler(filters.COMMAND, fallback.unknown_command))

@@ -7,12 +7,12 @@ import logging
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
-from bot.rendering.markup import clean
-from handlers.common import Context, services
+from bot.i18n import Translator, translator
+from bot.rendering.admin import admin_error_notice
+from bot.rendering.texts import something_went_wrong
+from handlers.common import Context, reader, services
 
 log = logging.getLogger(__name__)
-
-SORRY = "Something went wrong, please try again."
 
 
 def _what(update: object) -> str:
@@ -36,12 +36,22 @@ async def on_error(update: object, context: Context) -> None:
     if not isinstance(update, Update) or isinstance(error, Forbidden):
         return
     try:
+        sorry = something_went_wrong(await _language(update, context))
         if update.callback_query is not None:
-            await update.callback_query.answer(SORRY, show_alert=True)
+            await update.callback_query.answer(sorry, show_alert=True)
         elif update.effective_chat is not None and update.inline_query is None:
-            await context.bot.send_message(update.effective_chat.id, SORRY)
+            await context.bot.send_message(update.effective_chat.id, sorry)
     except TelegramError:
         log.warning("could not tell the user about the error")
+
+
+async def _language(update: Update, context: Context) -> Translator:
+    """The chat's language; Telegram's alone when the error left the database unreachable."""
+    try:
+        return await reader(update, context)
+    except Exception:
+        user = update.effective_user
+        return translator(user.language_code if user is not None else None)
 
 
 async def _tell_admins(update: object, context: Context) -> None:
@@ -53,12 +63,13 @@ async def _tell_admins(update: object, context: Context) -> None:
     if found.settings.token:
         detail = detail.replace(found.settings.token, "[redacted]")
     more = found.error_throttle.take_suppressed(kind)
-    text = (
-        f"⚠️ <b>{clean(kind)}</b> in {clean(_what(update))}: {clean(detail[:300])}"
-        + (f"\n({more} more of these in the last minute)" if more else "")
-        + "\nThe traceback is in the log."
-    )
+    try:
+        languages = await found.languages.for_chats(found.settings.ADMIN_IDS)
+    except Exception:  # the error may be the database's: the notice still goes, in English
+        languages = {}
     for admin in found.settings.ADMIN_IDS:
+        tr = languages.get(admin) or translator(None)
+        text = admin_error_notice(tr, kind, _what(update), detail, more)
         try:
             await context.bot.send_message(admin, text)
         except TelegramError as exc:

@@ -11,11 +11,10 @@ from telegram.ext import ApplicationHandlerStop
 from bot.flood import Verdict
 from bot.logging_setup import bind_update
 from bot.metrics import METRICS_KEY, Metrics
-from handlers.common import Context, services
+from bot.rendering.texts import slow_down
+from handlers.common import Context, reader, services
 
 log = logging.getLogger(__name__)
-
-SLOW_DOWN = "🐢 Please slow down a little: I'll answer again in a few seconds."
 
 
 def command_of(update: Update) -> str | None:
@@ -61,7 +60,8 @@ async def guard(update: Update, context: Context) -> None:
     if verdict is Verdict.WARN:
         log.info("user %s is flooding: slowing them down", user.id)
         if update.callback_query is not None:
-            await update.callback_query.answer(SLOW_DOWN)
+            await update.callback_query.answer(slow_down(await reader(update, context)))
         elif update.effective_chat is not None and update.inline_query is None:
-            await context.bot.send_message(update.effective_chat.id, SLOW_DOWN)
+            text = slow_down(await reader(update, context))
+            await context.bot.send_message(update.effective_chat.id, text)
     raise ApplicationHandlerStop

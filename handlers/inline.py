@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineQueryResultArticle, Update
 
 from bot.rendering.inline import article_result
-from handlers.common import Context, reader_zone, services
+from handlers.common import Context, reader, reader_zone, services
 from storage import articles
 
 PAGE = 50  # Telegram's most results per answer
@@ -28,8 +28,9 @@ async def inline_query(update: Update, context: Context) -> None:
         async with found.db.read() as session:
             shown = await articles.latest(session, limit=PAGE, offset=offset)
     zone = await reader_zone(context, update)
+    tr = await reader(update, context)
     results: list[InlineQueryResultArticle] = [
-        article_result(article, found.bot_username, zone) for article in shown
+        article_result(tr, article, found.bot_username, zone) for article in shown
     ]
     more = len(shown) == PAGE and offset + PAGE < MAX_OFFSET
     # No more: leave next_offset out. An empty string would do on Telegram, but PTB 22.8 with

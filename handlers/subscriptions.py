@@ -9,25 +9,27 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
-from bot.arguments import SubscribeArgs, parse_subscribe
+from bot.arguments import ArgumentProblem, SubscribeArgs, parse_subscribe
 from bot.callbacks import SettingsChange, ZoneChoice
 from bot.rendering import texts
 from bot.rendering.subscriptions import (
     Ask,
+    already_off,
     cancelled,
     empty_digest,
+    not_subscribed,
     settings_card,
     subscribed,
     topics_again,
     topics_question,
     topics_unknown,
     unknown_topics_note,
+    unsubscribed,
     zone_question,
 )
-from bot.rendering.texts import plain
 from bot.subscriptions import SIZES, Subscribed, TopicsUnknown, ZoneUnclear
 from bot.timezones import is_zone
-from handlers.common import Context, command_argument, edit_or_send, send, services
+from handlers.common import Context, command_argument, edit_or_send, reader, send, services
 
 ZONE, TOPICS = "zone", "topics"
 
@@ -89,8 +91,8 @@ async def subscribe_with(
     update: Update, context: Context, argument: str, *, with_settings: bool = False
 ) -> None:
     args = parse_subscribe(argument)
-    if isinstance(args, str):
-        await send(update, plain(args))
+    if isinstance(args, ArgumentProblem):
+        await send(update, texts.argument_problem(await reader(update, context), args))
         return
     await _subscribe(update, context, args, with_settings=with_settings)
 
@@ -100,14 +102,14 @@ async def _subscribe(
 ) -> None:
     chat_id, user_id = _ids(update)
     subscriptions = services(context).subscriptions
+    tr = await reader(update, context)
     outcome = await subscriptions.subscribe(chat_id, user_id, args)
     if isinstance(outcome, ZoneUnclear):
-        await _ask(
-            update, context, zone_question(outcome.typed, outcome.match), ZONE, _pending(args)
-        )
+        ask = zone_question(tr, outcome.typed, outcome.match)
+        await _ask(update, context, ask, ZONE, _pending(args))
         return
     if isinstance(outcome, TopicsUnknown):
-        ask = topics_unknown(outcome.unknown, outcome.known)
+        ask = topics_unknown(tr, outcome.unknown, outcome.known)
         await _ask(update, context, ask, TOPICS, _pending(args))
         return
     await subscriptions.close_question(chat_id)
@@ -118,8 +120,10 @@ async def _confirm(
     update: Update, context: Context, outcome: Subscribed, *, with_settings: bool = False
 ) -> None:
     found = services(context)
+    tr = await reader(update, context)
     known = await found.subscriptions.known_topics() if outcome.unknown_topics else []
     reply = subscribed(
+        tr,
         outcome.subscriber,
         outcome.next_at,
         was_active=outcome.was_active,
@@ -127,7 +131,7 @@ async def _confirm(
         known_topics=known,
     )
     if with_settings:
-        card = settings_card(outcome.subscriber, found.settings.DEFAULT_TIMEZONE)
+        card = settings_card(tr, outcome.subscriber, found.settings.DEFAULT_TIMEZONE)
         reply = type(reply)(reply.text, card.keyboard)
     await send(update, reply)
 
@@ -135,28 +139,28 @@ async def _confirm(
 async def unsubscribe_command(update: Update, context: Context) -> None:
     chat_id, _ = _ids(update)
     subscriptions = services(context).subscriptions
+    tr = await reader(update, context)
     if await subscriptions.unsubscribe(chat_id):
-        await send(
-            update, plain("🔕 Unsubscribed. Your settings are kept: /subscribe brings it back.")
-        )
+        await send(update, unsubscribed(tr))
     elif await subscriptions.get(chat_id) is not None:
-        await send(update, plain("Your digest is already off. /subscribe brings it back."))
+        await send(update, already_off(tr))
     else:
-        await send(update, plain("You have no daily digest. /subscribe starts one."))
+        await send(update, not_subscribed(tr))
 
 
 async def cancel_command(update: Update, context: Context) -> None:
     chat_id, _ = _ids(update)
-    await send(update, cancelled(await services(context).subscriptions.close_question(chat_id)))
+    tr = await reader(update, context)
+    had = await services(context).subscriptions.close_question(chat_id)
+    await send(update, cancelled(tr, had))
 
 
 async def settings_command(update: Update, context: Context) -> None:
     chat_id, _ = _ids(update)
     found = services(context)
-    await send(
-        update,
-        settings_card(await found.subscriptions.get(chat_id), found.settings.DEFAULT_TIMEZONE),
-    )
+    tr = await reader(update, context)
+    subscriber = await found.subscriptions.get(chat_id)
+    await send(update, settings_card(tr, subscriber, found.settings.DEFAULT_TIMEZONE))
 
 
 async def settings_button(update: Update, context: Context, change: SettingsChange) -> None:
@@ -165,10 +169,11 @@ async def settings_button(update: Update, context: Context, change: SettingsChan
     chat_id, _ = _ids(update)
     found = services(context)
     subscriptions = found.subscriptions
+    tr = await reader(update, context)
     current = await subscriptions.get(chat_id)
     if current is None:
         await query.answer()
-        await edit_or_send(update, settings_card(None, found.settings.DEFAULT_TIMEZONE))
+        await edit_or_send(update, settings_card(tr, None, found.settings.DEFAULT_TIMEZONE))
         return
     if change.action == "time":
         await subscriptions.change(chat_id, minute=current.delivery_minute + change.value)
@@ -183,27 +188,27 @@ async def settings_button(update: Update, context: Context, change: SettingsChan
     elif change.action in ("ask_zone", "ask_topics"):
         await query.answer()
         if change.action == "ask_zone":
-            await _ask(update, context, zone_question(), ZONE, {})
+            await _ask(update, context, zone_question(tr), ZONE, {})
         else:
-            await _ask(update, context, topics_question(), TOPICS, {})
+            await _ask(update, context, topics_question(tr), TOPICS, {})
         return
-    await query.answer("Saved")
-    await edit_or_send(
-        update, settings_card(await subscriptions.get(chat_id), found.settings.DEFAULT_TIMEZONE)
-    )
+    await query.answer(texts.saved(tr))
+    changed = await subscriptions.get(chat_id)
+    await edit_or_send(update, settings_card(tr, changed, found.settings.DEFAULT_TIMEZONE))
 
 
 async def digest_command(update: Update, context: Context) -> None:
     """A preview of my digest now; it does not count as the day's delivery."""
     chat_id, user_id = _ids(update)
     found = services(context)
+    tr = await reader(update, context)  # recorded first: the preview is in the chat's language
     subscriber = await found.subscriptions.get(chat_id) or found.subscriptions.transient(
         chat_id, user_id
     )
     reply = await found.digests.preview(subscriber)
     if reply is None:
         reason = await found.subscriptions.empty_reason(subscriber)
-        await send(update, empty_digest(reason, subscriber.topics))
+        await send(update, empty_digest(tr, reason, subscriber.topics))
         return
     await send(update, reply)
 
@@ -217,7 +222,7 @@ async def _set_zone(update: Update, context: Context, zone: str, pending: dict[s
         return
     await found.subscriptions.close_question(chat_id)
     changed = await found.subscriptions.change(chat_id, zone=zone)
-    card = settings_card(changed, found.settings.DEFAULT_TIMEZONE)
+    card = settings_card(await reader(update, context), changed, found.settings.DEFAULT_TIMEZONE)
     if update.callback_query is not None:
         await edit_or_send(update, card)  # the choices give way to the settings
     else:
@@ -229,9 +234,11 @@ async def _set_topics(
 ) -> None:
     chat_id, _ = _ids(update)
     found = services(context)
+    tr = await reader(update, context)
     parsed = parse_subscribe("topics: " + typed)
-    if isinstance(parsed, str):
-        await _ask(update, context, topics_again(parsed), TOPICS, pending)
+    if isinstance(parsed, ArgumentProblem):
+        ask = topics_again(tr, texts.argument_problem(tr, parsed))
+        await _ask(update, context, ask, TOPICS, pending)
         return
     topics = parsed.topics or ()
     if pending.get("subscribe"):
@@ -240,16 +247,17 @@ async def _set_topics(
         return
     checked = await found.subscriptions.check_topics(topics)
     if isinstance(checked, TopicsUnknown):
-        await _ask(update, context, topics_unknown(checked.unknown, checked.known), TOPICS, pending)
+        ask = topics_unknown(tr, checked.unknown, checked.known)
+        await _ask(update, context, ask, TOPICS, pending)
         return
     await found.subscriptions.close_question(chat_id)
     changed = await found.subscriptions.change(chat_id, topics=checked.matched)
     note = (
-        unknown_topics_note(checked.unknown, await found.subscriptions.known_topics())
+        unknown_topics_note(tr, checked.unknown, await found.subscriptions.known_topics())
         if checked.unknown
         else ""
     )
-    await send(update, settings_card(changed, found.settings.DEFAULT_TIMEZONE, note))
+    await send(update, settings_card(tr, changed, found.settings.DEFAULT_TIMEZONE, note))
 
 
 def _replies_to(message: Message, question_id: int, context: Context) -> bool:
@@ -280,7 +288,8 @@ async def question_answer(update: Update, context: Context) -> None:
     if question.kind == ZONE:
         found = await services(context).subscriptions.match_zone(typed)
         if found.zone is None:
-            await _ask(update, context, zone_question(typed, found), ZONE, pending)
+            tr = await reader(update, context)
+            await _ask(update, context, zone_question(tr, typed, found), ZONE, pending)
         else:
             await _set_zone(update, context, found.zone, pending)
     elif question.kind == TOPICS:
@@ -293,10 +302,11 @@ async def zone_button(update: Update, context: Context, choice: ZoneChoice) -> N
     query = update.callback_query
     assert query is not None
     # The zone comes from the button: take it only if it is one the bot can use.
+    tr = await reader(update, context)
     if not is_zone(choice.zone):
-        await query.answer(texts.expired_button(), show_alert=True)
+        await query.answer(texts.expired_button(tr), show_alert=True)
         return
-    await query.answer("Saved")
+    await query.answer(texts.saved(tr))
     chat_id, _ = _ids(update)
     question = await services(context).subscriptions.question(chat_id)
     pending = dict(question.pending) if question is not None and question.kind == ZONE else {}

@@ -31,6 +31,7 @@ from bot.delivery.errors import judge
 from bot.delivery.pacing import BULK, PacedRateLimiter, Priority, SendingStopped
 from bot.digests.compose import Candidate, select_articles
 from bot.digests.schedule import catch_up, local_date, next_due
+from bot.languages import chat_translator
 from bot.rendering.cards import Reply
 from bot.rendering.digest import digest_message
 from bot.search.service import SearchService
@@ -416,7 +417,8 @@ class DigestRunner:
         ]
         more = selection.more + (context.beyond if hits is None else 0)
         zone = zone_info(subscriber.timezone)
-        return digest_message(items, more, day, zone, preview=preview), len(items)
+        tr = await chat_translator(self.db, subscriber.chat_id)
+        return digest_message(tr, items, more, day, zone, preview=preview), len(items)
 
     async def preview(self, subscriber: Subscriber) -> Reply | None:
         """Today's digest as it would look now, sent as a reply; it records nothing."""
