@@ -129,3 +129,19 @@ def test_numbers_and_dates_follow_the_language() -> None:
 def test_telegram_language_codes_map_to_ours_or_english(telegram: str | None, ours: str) -> None:
     assert supported(telegram) == ours
     assert translator(telegram).code == ours
+
+
+@pytest.mark.parametrize(
+    ("setting", "environ", "ours"),
+    [("", {"LANG": "ru_RU.UTF-8"}, "ru"), ("", {"LC_ALL": "es_ES.UTF-8", "LANG": "ru_RU"}, "es"),
+     ("", {"LANG": "C.UTF-8"}, "en"), ("", {}, "en"), ("es", {"LANG": "ru_RU.UTF-8"}, "es"),
+     ("de", {}, "en")],
+)  # fmt: skip
+def test_the_console_speaks_its_setting_else_the_terminals_language(
+    setting: str, environ: dict[str, str], ours: str
+) -> None:
+    from bot.console import console_language
+    from bot.settings import Settings
+
+    settings = Settings(CONSOLE_LANGUAGE=setting, _env_file=None)
+    assert console_language(settings, environ).code == ours

@@ -19,7 +19,17 @@ from bot.arguments import ArgumentProblem, Problem
 from bot.digests.runner import RunReport
 from bot.feeds.manage import FeedView
 from bot.i18n import LANGUAGES, LOCALES_DIR, Translator, translator
-from bot.rendering import admin, cards, digest, feeds, inline, reports, subscriptions, texts
+from bot.rendering import (
+    admin,
+    cards,
+    console,
+    digest,
+    feeds,
+    inline,
+    reports,
+    subscriptions,
+    texts,
+)
 from bot.rendering.cards import Reply
 from bot.rendering.markup import MAX_MESSAGE, visible_length
 from bot.rendering.subscriptions import Ask
@@ -41,11 +51,12 @@ DATA = [TITLE, SOURCE, QUERY, "Ann", "newsbot", "Airships are back.", "Second se
         "a button", "BadRequest", "chat not found", "bad.txt", "no title", "dup.txt",
         "Retracted story", "seeds", "/srv/seeds", "https://example.com/rss.xml", "frobnicate",
         "7am", "8pm", "Berlin, Mumbai or America/New_York", "Hello everyone, we are back",
-        "8hgsdc", "English", "run_bot.py feeds list", EXAMPLES]  # fmt: skip
+        "8hgsdc", "English", "run_bot.py feeds list", EXAMPLES, "ADMIN_IDS", "r1, r2",
+        "/tmp/console.log", "no such table"]  # fmt: skip
 # Words a translation keeps as they are (names of things, units, Telegram's own words).
 KEPT = {"utc", "rss", "atom", "iana", "telegram", "inline", "admin", "min", "url", "all",
         "putin", "envoy", "ids", "new_york", "america", "asia", "tokyo", "europe", "mumbai",
-        "chat", "bot", "has", "p50", "p95"}  # fmt: skip
+        "chat", "bot", "has", "local", "token", "p50", "p95"}  # fmt: skip
 
 
 def article(number: int = 1) -> Article:
@@ -242,6 +253,17 @@ def screens(tr: Translator) -> Iterator[tuple[str, object]]:
     for action in ("pause", "resume", "remove"):
         yield f"feed {action}", feeds.feed_changed(tr, action, 3, True)
     yield "feed gone", feeds.feed_changed(tr, "pause", 3, False)
+    for admin_user in (True, False):
+        yield (
+            f"console banner {admin_user}",
+            console.banner(tr, 1001, admin=admin_user, log="/tmp/console.log"),
+        )
+    yield "console edited", console.edited(tr)
+    yield "console answers", console.answers_next(tr)
+    yield "console inline", console.inline_results(tr, QUERY)
+    yield "console inline hint", console.inline_hint(tr, True)
+    yield "console inline none", console.inline_hint(tr, False)
+    yield "console error", console.console_error(tr, "no such table")
 
 
 def _parts(shown: object) -> tuple[list[str], list[tuple[str, str]]]:
