@@ -36,7 +36,7 @@ async def feeds_command(update: Update, context: Context) -> None:
         try:
             added = await feeds.manager.add(rest)
         except BadFeedUrl as exc:
-            await send(update, view.feed_not_added(tr, str(exc)))
+            await send(update, view.feed_not_added(tr, exc.problem))
             return
         url = logged_url(added.feed.url)
         if not added.new:

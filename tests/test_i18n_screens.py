@@ -17,7 +17,7 @@ from bot.admin.broadcast import BroadcastReport, BroadcastState
 from bot.admin.stats import Stats
 from bot.arguments import ArgumentProblem, Problem
 from bot.digests.runner import RunReport
-from bot.feeds.manage import FeedView
+from bot.feeds.manage import FeedView, UrlProblem
 from bot.i18n import LANGUAGES, LOCALES_DIR, Translator, translator
 from bot.rendering import (
     admin,
@@ -56,7 +56,7 @@ DATA = [TITLE, SOURCE, QUERY, "Ann", "newsbot", "Airships are back.", "Second se
 # Words a translation keeps as they are (names of things, units, Telegram's own words).
 KEPT = {"utc", "rss", "atom", "iana", "telegram", "inline", "admin", "min", "url", "all",
         "putin", "envoy", "ids", "new_york", "america", "asia", "tokyo", "europe", "mumbai",
-        "chat", "bot", "has", "local", "token", "p50", "p95"}  # fmt: skip
+        "chat", "bot", "has", "local", "token", "http", "https", "web", "p50", "p95"}  # fmt: skip
 
 
 def article(number: int = 1) -> Article:
@@ -246,7 +246,8 @@ def screens(tr: Translator) -> Iterator[tuple[str, object]]:
     yield "feeds many", feeds.feeds_reply(tr, [feed(n) for n in range(1, 40)], NOW)
     yield "no feeds", feeds.feeds_reply(tr, [], NOW)
     yield "feeds usage", feeds.feeds_usage(tr)
-    yield "feed not added", feeds.feed_not_added(tr, "timed out")
+    for url_problem in UrlProblem:
+        yield f"feed not added {url_problem.name}", feeds.feed_not_added(tr, url_problem)
     yield "feed listed", feeds.feed_listed_already(tr, 3, "https://example.com/rss.xml")
     yield "feed added", feeds.feed_added(tr, 3, "https://example.com/rss.xml")
     yield "no such feed", feeds.no_such_feed(tr, "zepelin")

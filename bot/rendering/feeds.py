@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
 from bot.callbacks import FeedButton
-from bot.feeds.manage import FeedView
+from bot.feeds.manage import MAX_URL_CHARS, FeedView, UrlProblem
 from bot.feeds.poller import PollReport, logged_url
 from bot.i18n import Translator
 from bot.rendering.cards import Reply
@@ -150,8 +150,22 @@ def feeds_usage(tr: Translator) -> str:
     )
 
 
-def feed_not_added(tr: Translator, reason: str) -> Reply:
-    return Reply(tr._("❌ Not added: {reason}.", reason=clean(reason)))
+def _url_problem(tr: Translator, problem: UrlProblem) -> str:
+    match problem:
+        case UrlProblem.MISSING:
+            return tr._("give the feed's address, e.g. https://example.com/rss.xml")
+        case UrlProblem.TOO_LONG:
+            return tr._("the address is over {max} characters", max=MAX_URL_CHARS)
+        case UrlProblem.SPACES:
+            return tr._("a feed address has no spaces")
+        case UrlProblem.INVALID:
+            return tr._("not a valid web address")
+        case UrlProblem.NOT_WEB:
+            return tr._("a feed address starts with http:// or https:// and names a host")
+
+
+def feed_not_added(tr: Translator, problem: UrlProblem) -> Reply:
+    return Reply(tr._("❌ Not added: {reason}.", reason=clean(_url_problem(tr, problem))))
 
 
 def feed_listed_already(tr: Translator, feed_id: int, url: str) -> Reply:
