@@ -22,7 +22,7 @@ MAX_OFFSET = 100_000
 MAX_LIMIT = 1_000
 MAX_PAGE = 10_000
 ACTIONS = frozenset({"latest", "subscribe", "noop"})
-_BROADCAST = re.compile(r"bc_(?:ok|no):[0-9a-f]{1,32}")
+_BROADCAST = re.compile(r"bc_(ok|no):([0-9a-f]{1,32})")
 # The /settings buttons and the values each may carry.
 SETTINGS = {
     "time": range(-1439, 1440),  # minutes to shift the delivery by
@@ -96,6 +96,14 @@ class Action:
 
 
 @dataclass(frozen=True, slots=True)
+class BroadcastDecision:
+    """The confirm or cancel button under an announcement waiting to go out."""
+
+    send: bool
+    token: str  # the prepared announcement's
+
+
+@dataclass(frozen=True, slots=True)
 class SettingsChange:
     """A /settings button: `time` shifts the delivery by `value` minutes, `size` sets the size,
     `topics` (value 0) clears the topics, `off`/`on` stop or resume the digest."""
@@ -135,6 +143,7 @@ Callback = (
     | OpenSummary
     | OpenFullText
     | Action
+    | BroadcastDecision
     | SettingsChange
     | ZoneChoice
     | FeedButton
@@ -166,6 +175,8 @@ def encode(callback: Callback) -> str:
             return f"F{SEP}{short_id}"
         case Action(name):
             return f"A{SEP}{name}"
+        case BroadcastDecision(send, token):
+            return f"A{SEP}bc_{'ok' if send else 'no'}:{token}"
         case SettingsChange(action, value):
             return f"G{SEP}{action}{SEP}{value}"
         case ZoneChoice(zone):
@@ -232,8 +243,10 @@ def decode(data: str | None) -> Callback | None:
         if short_id is None:
             return None
         return OpenSummary(short_id) if kind == "M" else OpenFullText(short_id)
-    if kind == "A" and (rest in ACTIONS or _BROADCAST.fullmatch(rest)):
+    if kind == "A" and rest in ACTIONS:
         return Action(rest)
+    if kind == "A" and (decision := _BROADCAST.fullmatch(rest)):
+        return BroadcastDecision(decision.group(1) == "ok", decision.group(2))
     if kind == "N" and rest in LANGUAGES:
         return LanguageChoice(rest)
     if kind == "Z" and _ZONE_NAME.fullmatch(rest):

@@ -14,7 +14,7 @@ from telegram.error import TelegramError
 from bot.admin.broadcast import BroadcastState
 from bot.admin.reload import AlreadyRunning
 from bot.admin.stats import gather
-from bot.callbacks import Action
+from bot.callbacks import BroadcastDecision
 from bot.rendering import admin as view
 from bot.rendering.cards import Reply
 from bot.rendering.reports import load_report
@@ -125,14 +125,14 @@ async def broadcast_command(update: Update, context: Context) -> None:
 
 
 @admin_only
-async def broadcast_button(update: Update, context: Context, action: Action) -> None:
+async def broadcast_button(update: Update, context: Context, decision: BroadcastDecision) -> None:
     query = update.callback_query
     assert query is not None
-    verb, _, token = action.name.partition(":")
+    token = decision.token
     broadcaster = services(context).broadcaster
     tr = await reader(update, context)
     await query.answer()
-    if verb == "bc_no":
+    if not decision.send:
         cancelled = await broadcaster.cancel(token)
         await _replace(query.message, update, view.broadcast_cancelled(tr, cancelled))
         return

@@ -11,6 +11,7 @@ from telegram import Update
 
 from bot.callbacks import (
     Action,
+    BroadcastDecision,
     FeedButton,
     LanguageChoice,
     LatestPage,
@@ -48,7 +49,7 @@ async def on_button(update: Update, context: Context) -> None:
     if isinstance(callback, LanguageChoice):
         await language.language_button(update, context, callback)
         return
-    if isinstance(callback, Action) and callback.name.startswith("bc_"):
+    if isinstance(callback, BroadcastDecision):
         await admin.broadcast_button(update, context, callback)
         return
     await query.answer()

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks
 from bot.admin.broadcast import BroadcastReport, BroadcastState
 from bot.admin.stats import Stats
-from bot.callbacks import Action
+from bot.callbacks import BroadcastDecision
 from bot.digests.runner import RunReport
 from bot.i18n import Translator
 from bot.rendering.cards import Reply, clip
@@ -191,10 +191,10 @@ def broadcast_confirm(tr: Translator, text: str, token: str, audience: int) -> R
             [
                 InlineKeyboardButton(
                     tr._("✅ Send to {count}", count=tr.number(audience)),
-                    callback_data=callbacks.encode(Action(f"bc_ok:{token}")),
+                    callback_data=callbacks.encode(BroadcastDecision(True, token)),
                 ),
                 InlineKeyboardButton(
-                    tr._("Cancel"), callback_data=callbacks.encode(Action(f"bc_no:{token}"))
+                    tr._("Cancel"), callback_data=callbacks.encode(BroadcastDecision(False, token))
                 ),
             ]
         ]
