@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 COMMANDS_KEY = "commands"  # bot_data: the registry, for the menus set at start-up
+# Where a command is answered (channel posts are not among the updates the bot asks for).
+ANY_CHAT = ("private", "group", "supergroup")
 
 
 def N_(message: str) -> str:
@@ -27,3 +29,4 @@ class Command:
     help: str = ""  # its /help line; "" keeps it out of /help
     examples: tuple[str, ...] = ()  # shown under the /help line, as typed (not translated)
     admin: bool = False  # for the ADMIN_IDS only: in their menu and their /help
+    chats: tuple[str, ...] = ANY_CHAT  # the chat types it is answered in

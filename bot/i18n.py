@@ -54,6 +54,10 @@ class Translator:
         """`1,234` in English, `1 234` in Russian, `1.234` in Spanish."""
         return format_decimal(value, locale=self.locale)
 
+    def decimal(self, value: float, places: int = 1) -> str:
+        """`2.5` in English, `2,5` in Russian and Spanish: always `places` decimals."""
+        return format_decimal(value, "#,##0." + "0" * places, locale=self.locale)
+
     def datetime(self, moment: datetime, pattern: str) -> str:
         """A moment in its own zone with localized month and day names (a CLDR pattern)."""
         return format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=self.locale)

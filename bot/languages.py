@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.clock import Clock
-from bot.i18n import Translator, supported, translator
+from bot.i18n import DEFAULT, Translator, supported, translator
 from storage import languages
 from storage.database import Database
 
@@ -33,7 +33,8 @@ class LanguageService:
         if not telegram_code:
             return translator(None)
         seen = supported(telegram_code)
-        if stored is None or stored.language != seen:
+        # Nothing to write for a chat that is and was English: the default costs no row.
+        if (stored is None and seen != DEFAULT) or (stored is not None and stored.language != seen):
             async with self.db.write() as session:
                 await languages.seen_language(session, chat_id, seen, self.clock.now())
         return translator(seen)

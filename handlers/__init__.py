@@ -142,6 +142,20 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
+_CHAT_TYPES = {
+    "private": filters.ChatType.PRIVATE,
+    "group": filters.ChatType.GROUP,
+    "supergroup": filters.ChatType.SUPERGROUP,
+}
+
+
+def _in_chats(command: Command) -> filters.BaseFilter:
+    found: filters.BaseFilter = _CHAT_TYPES[command.chats[0]]
+    for name in command.chats[1:]:
+        found = found | _CHAT_TYPES[name]
+    return found
+
+
 def register(application: App) -> None:
     """Attach every handler, most specific first; each one's answer time is recorded."""
     add = application.add_handler
@@ -160,7 +174,9 @@ def register(application: App) -> None:
         group=-1,
     )
     for command in COMMANDS:
-        add(CommandHandler(command.name, timed("/" + command.name, command.callback)))
+        callback = timed("/" + command.name, command.callback)
+        where = filters.UpdateType.MESSAGES & _in_chats(command)  # PTB's default, narrowed
+        add(CommandHandler(command.name, callback, filters=where))
     application.bot_data[COMMANDS_KEY] = COMMANDS  # for the menus and /help
     add(CallbackQueryHandler(timed("button", buttons.on_button)))  # every press, decoded once
     add(InlineQueryHandler(timed("inline", inline.inline_query)))

@@ -78,9 +78,12 @@ def stats_text(tr: Translator, stats: Stats, *, html: bool = True) -> str:
     a, s, d = stats.articles, stats.subscribers, stats.digests_today
     lines = [
         tr._("📊 Bot health"),
-        tr._("Articles: {live} live, {retracted} retracted", **a),
-        tr._("Subscribers: {active} active, {inactive} inactive", **s),
-        tr._("Digests today (UTC): {sent} sent, {pending} pending, {failed} failed", **d),
+        tr._("Articles: {live} live, {retracted} retracted", **_numbers(tr, a)),
+        tr._("Subscribers: {active} active, {inactive} inactive", **_numbers(tr, s)),
+        tr._(
+            "Digests today (UTC): {sent} sent, {pending} pending, {failed} failed",
+            **_numbers(tr, d),
+        ),
         schedule_line(tr, stats),
     ]
     reload = stats.last_reload
@@ -120,6 +123,10 @@ def stats_text(tr: Translator, stats: Stats, *, html: bool = True) -> str:
     if table:
         text += f"\n{times}\n<pre>{clean(table)}</pre>"
     return text
+
+
+def _numbers(tr: Translator, counts: dict[str, int]) -> dict[str, str]:
+    return {name: tr.number(count) for name, count in counts.items()}
 
 
 def feeds_line(tr: Translator, stats: Stats) -> str:
@@ -176,7 +183,7 @@ def digests_sent(tr: Translator, report: RunReport) -> Reply:
             skipped=report.skipped,
             failed=report.failed,
             blocked=report.deactivated,
-            seconds=tr.number(round(report.seconds, 1)),
+            seconds=tr.decimal(report.seconds),
         )
     )
 

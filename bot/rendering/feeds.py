@@ -133,7 +133,7 @@ def poll_plain(tr: Translator, report: PollReport) -> str:
             failed=report.count("error"),
             items=report.new_items,
             articles=len(report.added),
-            seconds=format(report.seconds, ".1f"),
+            seconds=tr.decimal(report.seconds),
         )
     ]
     for outcome in report.outcomes:

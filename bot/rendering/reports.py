@@ -44,7 +44,7 @@ def load_report(
         "Seeds from {folder}: {count} files in {seconds} s",
         counts["files"],
         folder=cut(report.folder, _MAX_NAME * 2),
-        seconds=format(report.seconds, ".1f"),
+        seconds=tr.decimal(report.seconds),
     )
     names = count_names(tr)
     width = max(11, *(len(name) + 1 for name in names.values()))

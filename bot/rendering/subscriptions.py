@@ -31,14 +31,14 @@ def _local(tr: Translator, moment: datetime, zone_name: str) -> str:
     )
 
 
-def _quoted(typed: Sequence[str]) -> str:
-    return ", ".join(f"“{clean(echo(t))}”" for t in typed)
+def _quoted(tr: Translator, typed: Sequence[str]) -> str:
+    return ", ".join(tr._("“{topic}”", topic=clean(echo(t))) for t in typed)
 
 
 def unknown_topics_note(tr: Translator, unknown: Sequence[str], known: Sequence[str]) -> str:
     return tr._(
         "No articles have the topic {typed}: left out. Topics I know: {topics}.",
-        typed=_quoted(unknown),
+        typed=_quoted(tr, unknown),
         topics=topic_list(tr, list(known), 10_000),
     )
 
@@ -247,7 +247,7 @@ def topics_unknown(tr: Translator, unknown: Sequence[str], known: Sequence[str])
         tr._(
             "No articles have the topic {typed}. Topics I know: {topics}.\n"
             "Send one or more of them separated by commas (or: all). {cancel}",
-            typed=_quoted(unknown),
+            typed=_quoted(tr, unknown),
             topics=topic_list(tr, list(known), 10_000),
             cancel=_cancel_hint(tr),
         )
