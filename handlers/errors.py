@@ -8,30 +8,33 @@ from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
 from bot.i18n import Translator, translator
-from bot.rendering.admin import admin_error_notice
+from bot.rendering.admin import ErrorPlace, admin_error_notice
 from bot.rendering.texts import something_went_wrong
 from handlers.common import Context, reader, services
 
 log = logging.getLogger(__name__)
 
 
-def _what(update: object) -> str:
+def _what(update: object) -> str | ErrorPlace:
+    """The command the error came from, else the kind of update."""
     if not isinstance(update, Update):
-        return "a background job"
+        return ErrorPlace.JOB
     if update.effective_message and update.effective_message.text:
-        return (
-            update.effective_message.text.split()[0][:32] if update.effective_message.text else ""
-        )
+        return update.effective_message.text.split()[0][:32]
     if update.callback_query is not None:
-        return "a button"
+        return ErrorPlace.BUTTON
     if update.inline_query is not None:
-        return "an inline query"
-    return "an update"
+        return ErrorPlace.INLINE
+    return ErrorPlace.UPDATE
 
 
 async def on_error(update: object, context: Context) -> None:
     error = context.error
-    log.error("error while handling %s", _what(update), exc_info=error)
+    what = _what(update)
+    log.error(
+        "error while handling %s", what.value if isinstance(what, ErrorPlace) else what,
+        exc_info=error,
+    )  # fmt: skip
     await _tell_admins(update, context)
     if not isinstance(update, Update) or isinstance(error, Forbidden):
         return

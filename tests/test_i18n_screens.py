@@ -30,6 +30,7 @@ from bot.rendering import (
     subscriptions,
     texts,
 )
+from bot.rendering.admin import ErrorPlace
 from bot.rendering.cards import Reply
 from bot.rendering.markup import MAX_MESSAGE, visible_length
 from bot.rendering.subscriptions import Ask
@@ -237,10 +238,10 @@ def screens(tr: Translator) -> Iterator[tuple[str, object]]:
     for state in BroadcastState:
         yield f"broadcast {state.value}", admin.broadcast_not_pending(tr, state)
     yield "broadcast done", admin.broadcast_done(tr, BroadcastReport(3, 1, 0))
-    yield (
-        "error notice",
-        admin.admin_error_notice(tr, "BadRequest", "a button", "chat not found", 2),
-    )
+    for place in ErrorPlace:
+        notice = admin.admin_error_notice(tr, "BadRequest", place, "chat not found", 2)
+        yield f"error notice {place.name}", notice
+    yield "error notice command", admin.admin_error_notice(tr, "BadRequest", "/help", "x", 0)
     listed = [feed(1), feed(2, paused=True), feed(3, failing=True)]
     yield "feeds", feeds.feeds_reply(tr, listed, NOW)
     yield "feeds many", feeds.feeds_reply(tr, [feed(n) for n in range(1, 40)], NOW)

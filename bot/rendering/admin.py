@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, timedelta
+from enum import Enum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -242,12 +243,36 @@ def broadcast_done(tr: Translator, report: BroadcastReport) -> str:
     )
 
 
-def admin_error_notice(tr: Translator, kind: str, where: str, detail: str, more: int) -> str:
+class ErrorPlace(Enum):
+    """Where an error happened when it was not in a command."""
+
+    JOB = "a background job"
+    BUTTON = "a button"
+    INLINE = "an inline query"
+    UPDATE = "an update"
+
+
+def _place(tr: Translator, where: str | ErrorPlace) -> str:
+    match where:
+        case ErrorPlace.JOB:
+            return tr._("a background job")
+        case ErrorPlace.BUTTON:
+            return tr._("a button")
+        case ErrorPlace.INLINE:
+            return tr._("an inline query")
+        case ErrorPlace.UPDATE:
+            return tr._("an update")
+    return clean(where)  # the command typed, as typed
+
+
+def admin_error_notice(
+    tr: Translator, kind: str, where: str | ErrorPlace, detail: str, more: int
+) -> str:
     """What an admin is told of an error in a handler (the traceback is in the log)."""
     text = tr._(
         "⚠️ <b>{kind}</b> in {where}: {detail}",
         kind=clean(kind),
-        where=clean(where),
+        where=_place(tr, where),
         detail=clean(detail[:300]),
     )
     if more:
