@@ -59,6 +59,16 @@ async def reader(update: Update, context: Context) -> Translator:
     return await services(context).languages.for_chat(chat.id, code)
 
 
+async def reader_at_least(update: Update, context: Context) -> Translator:
+    """`reader`, or Telegram's language alone when the database cannot say (the error being
+    reported may be the database's; a flood warning must not wait on it either)."""
+    try:
+        return await reader(update, context)
+    except Exception:
+        user = update.effective_user
+        return translator(user.language_code if user is not None else None)
+
+
 def command_argument(update: Update) -> str:
     """Everything after the command word (`/search putin syria` -> `putin syria`)."""
     message = update.effective_message

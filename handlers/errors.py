@@ -7,10 +7,10 @@ import logging
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
-from bot.i18n import Translator, translator
+from bot.i18n import translator
 from bot.rendering.admin import ErrorPlace, admin_error_notice
 from bot.rendering.texts import something_went_wrong
-from handlers.common import Context, reader, services
+from handlers.common import Context, reader_at_least, services
 
 log = logging.getLogger(__name__)
 
@@ -39,22 +39,13 @@ async def on_error(update: object, context: Context) -> None:
     if not isinstance(update, Update) or isinstance(error, Forbidden):
         return
     try:
-        sorry = something_went_wrong(await _language(update, context))
+        sorry = something_went_wrong(await reader_at_least(update, context))
         if update.callback_query is not None:
             await update.callback_query.answer(sorry, show_alert=True)
         elif update.effective_chat is not None and update.inline_query is None:
             await context.bot.send_message(update.effective_chat.id, sorry)
     except TelegramError:
         log.warning("could not tell the user about the error")
-
-
-async def _language(update: Update, context: Context) -> Translator:
-    """The chat's language; Telegram's alone when the error left the database unreachable."""
-    try:
-        return await reader(update, context)
-    except Exception:
-        user = update.effective_user
-        return translator(user.language_code if user is not None else None)
 
 
 async def _tell_admins(update: object, context: Context) -> None:

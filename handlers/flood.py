@@ -12,7 +12,7 @@ from bot.flood import Verdict
 from bot.logging_setup import bind_update
 from bot.metrics import METRICS_KEY, Metrics
 from bot.rendering.texts import slow_down
-from handlers.common import Context, reader, services
+from handlers.common import Context, reader_at_least, services
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +60,8 @@ async def guard(update: Update, context: Context) -> None:
     if verdict is Verdict.WARN:
         log.info("user %s is flooding: slowing them down", user.id)
         if update.callback_query is not None:
-            await update.callback_query.answer(slow_down(await reader(update, context)))
+            await update.callback_query.answer(slow_down(await reader_at_least(update, context)))
         elif update.effective_chat is not None and update.inline_query is None:
-            text = slow_down(await reader(update, context))
+            text = slow_down(await reader_at_least(update, context))
             await context.bot.send_message(update.effective_chat.id, text)
     raise ApplicationHandlerStop
