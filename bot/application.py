@@ -6,10 +6,10 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
-from telegram import Bot, BotCommand, BotCommandScopeChat, LinkPreviewOptions
+from telegram import Bot, BotCommandScopeChat, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
@@ -22,14 +22,18 @@ from bot.alerts.following import Following
 from bot.alerts.runner import AlertRunner
 from bot.chat_admins import ChatAdmins
 from bot.clock import Clock, FileClock, SystemClock
+from bot.commands import COMMANDS_KEY, Command
 from bot.delivery.pacing import PacedRateLimiter
 from bot.digests.runner import DigestRunner
 from bot.feeds.manage import FeedManager
 from bot.feeds.poller import FeedPoller
 from bot.feeds.service import CHECK_SECONDS, FEEDS_KEY, FeedsService
 from bot.flood import FloodGuard
+from bot.i18n import DEFAULT, LANGUAGES, Translator, translator
+from bot.languages import LanguageService
 from bot.library import ArticleService
 from bot.metrics import METRICS_KEY, Metrics
+from bot.rendering.texts import command_menu
 from bot.search.service import SearchService
 from bot.services import SERVICES_KEY, Services
 from bot.settings import Settings
@@ -40,30 +44,6 @@ from storage.seeds.loader import SeedFolderError
 
 log = logging.getLogger(__name__)
 
-PUBLIC_COMMANDS = [
-    BotCommand("latest", "Newest articles: /latest 10 world"),
-    BotCommand("search", "Find articles, typos welcome: /search putin syria"),
-    BotCommand("summary", "Summary of an article: /summary 8hgsdc"),
-    BotCommand("article", "Full text of an article: /article 8hgsdc"),
-    BotCommand("subscribe", "Daily digest at your time: /subscribe 7:30 Europe/Berlin"),
-    BotCommand("settings", "Your digest time, zone, topics, words and size"),
-    BotCommand("channel", "A daily digest for a channel you run"),
-    BotCommand("digest", "Preview your digest now"),
-    BotCommand("unsubscribe", "Stop the daily digest"),
-    BotCommand("follow", "Stories on a word or topic as they arrive: /follow election"),
-    BotCommand("unfollow", "Stop following a word or topic"),
-    BotCommand("alerts", "What you follow, hourly limit, quiet hours"),
-    BotCommand("cancel", "Leave the question the bot asked (a timezone, topics)"),
-    BotCommand("help", "Every command with an example"),
-    BotCommand("start", "What this bot can do"),
-]
-ADMIN_COMMANDS = [
-    BotCommand("reload", "Admin: sync the seed folder"),
-    BotCommand("stats", "Admin: articles, subscribers, digests, answer times"),
-    BotCommand("senddigests", "Admin: send today's digests now"),
-    BotCommand("broadcast", "Admin: announce to every subscriber"),
-    BotCommand("feeds", "Admin: RSS and Atom feeds: list, add, pause, remove"),
-]
 ALLOWED_UPDATES = ["message", "callback_query", "inline_query", "my_chat_member"]
 READY_KEY = "ready"  # bot_data: whether post_init got to its end
 # Said instead of PTB's traceback when Ctrl-C (or SIGTERM) comes before the bot is ready.
@@ -84,19 +64,42 @@ def make_clock(settings: Settings) -> Clock:
     return FileClock(settings.CLOCK_FILE) if settings.CLOCK_FILE else SystemClock()
 
 
-async def set_admin_menu(bot: Bot, admin_id: int) -> None:
-    """Admin commands show in the menu of admins only: a command list scoped to their chat."""
-    try:
-        await bot.set_my_commands(
-            PUBLIC_COMMANDS + ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id)
-        )
-    except TelegramError as exc:  # an admin who never wrote to the bot has no chat yet
-        log.info("no admin menu for %s yet (%s); it is set at their /start", admin_id, exc)
+def _language_codes() -> list[str | None]:
+    """Menus are set for each language's app users; English is the default for the rest."""
+    return [None if code == DEFAULT else code for code in LANGUAGES]
 
 
-async def _admin_menus(application: App, settings: Settings) -> None:
+async def set_menus(bot: Bot, commands: Sequence[Command]) -> None:
+    """Everyone's command menu, in each language Telegram's apps may be set to."""
+    for code in _language_codes():
+        await bot.set_my_commands(command_menu(translator(code), commands), language_code=code)
+
+
+async def set_chat_menu(
+    bot: Bot,
+    chat_id: int,
+    commands: Sequence[Command],
+    *,
+    admin: bool,
+    chosen: Translator | None = None,
+) -> None:
+    """One chat's own menu: an admin's (with the admin commands), or a chat that chose its
+    language with /language (in that language, whatever its people's apps are set to)."""
+    for code in _language_codes():
+        tr = chosen or translator(code)
+        menu = command_menu(tr, commands, admin=admin)
+        try:
+            await bot.set_my_commands(menu, scope=BotCommandScopeChat(chat_id), language_code=code)
+        except TelegramError as exc:  # an admin who never wrote to the bot has no chat yet
+            log.info("no menu for chat %s yet (%s); it is set at their /start", chat_id, exc)
+            return
+
+
+async def _admin_menus(application: App, settings: Settings, services: Services) -> None:
+    commands = application.bot_data.get(COMMANDS_KEY, ())
     for admin in sorted(settings.ADMIN_IDS):
-        await set_admin_menu(application.bot, admin)
+        chosen = await services.languages.chosen(admin)
+        await set_chat_menu(application.bot, admin, commands, admin=True, chosen=chosen)
 
 
 async def _poll_feeds(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -184,6 +187,7 @@ def build_application(
             error_throttle=ErrorThrottle(),
             flood=FloodGuard(),
             chat_admins=ChatAdmins(application.bot),
+            languages=LanguageService(db, clock),
             started_at=clock.now(),
             bot_username=application.bot.username,
         )
@@ -207,8 +211,8 @@ def build_application(
         services.digests.on_report = metrics.digest_run
         await search.warm_up(wait=False)  # nobody waits for a vocabulary or an index
         summaries.start_backfill()
-        await application.bot.set_my_commands(PUBLIC_COMMANDS)
-        await _admin_menus(application, settings)
+        await set_menus(application.bot, application.bot_data.get(COMMANDS_KEY, ()))
+        await _admin_menus(application, settings, services)
         # Alive for the other instances and for /stats before the first update is answered.
         await services.digests.share_budget()
         # Schedules live in the database; the one ticking job is made anew at every start.

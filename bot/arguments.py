@@ -5,13 +5,31 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
 
 from rapidfuzz import fuzz, process
 
-from bot.rendering.markup import echo
 from bot.search.text import fold
 
 MAX_LATEST = 50
+
+
+class Problem(Enum):
+    """What is wrong with what was typed; the renderer says it in the reader's language."""
+
+    TOO_MANY_ARTICLES = "too_many_articles"  # /latest 500
+    NOT_A_COUNT = "not_a_count"  # /latest -5, /latest 2.5
+    TOO_MANY_TOPICS = "too_many_topics"
+    TOPIC_TOO_LONG = "topic_too_long"
+    TWO_TIMES = "two_times"  # /subscribe 7:30 8:00: which one?
+    NOT_A_TIME = "not_a_time"  # /subscribe 25:00
+    TOO_MANY_WORDS = "too_many_words"  # more word filters than MAX_WORD_FILTERS
+
+
+@dataclass(frozen=True, slots=True)
+class ArgumentProblem:
+    problem: Problem
+    typed: tuple[str, ...] = ()  # the words concerned, as typed
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,21 +41,18 @@ class LatestArgs:
 _NUMBERISH = re.compile(r"[-+−]?\d+(?:[.,]\d+)?")
 
 
-def parse_latest(text: str) -> LatestArgs | str:
-    """`/latest`, `/latest 10`, `/latest world`, `/latest 10 world`, `/latest world 10`; a
-    string says what is wrong (`/latest -5`, `/latest 2.5`, `/latest 1 2`)."""
+def parse_latest(text: str) -> LatestArgs | ArgumentProblem:
+    """`/latest`, `/latest 10`, `/latest world`, `/latest 10 world`, `/latest world 10`; or
+    what is wrong (`/latest -5`, `/latest 2.5`, `/latest 1 2`)."""
     count = 0
     topic_words = []
     for word in text.split():
         if word.isascii() and word.isdigit() and count == 0 and int(word) > MAX_LATEST:
-            return f"I list at most {MAX_LATEST} articles: try /latest {MAX_LATEST}."
+            return ArgumentProblem(Problem.TOO_MANY_ARTICLES, (word,))
         if word.isascii() and word.isdigit() and count == 0 and int(word) > 0:
             count = int(word)
         elif _NUMBERISH.fullmatch(word):
-            return (
-                f"“{echo(word)}” is not a number of articles I can show: "
-                f"try /latest 10 (1 to {MAX_LATEST})."
-            )
+            return ArgumentProblem(Problem.NOT_A_COUNT, (word,))
         else:
             topic_words.append(word)
     return LatestArgs(count, " ".join(topic_words))
@@ -145,13 +160,13 @@ _WORD_FILTER = re.compile(r"(?<!\S)[+\-−][^\W\d_][^\s,]*")
 MAX_WORD_FILTERS = 20
 
 
-def parse_subscribe(text: str) -> SubscribeArgs | str:
+def parse_subscribe(text: str) -> SubscribeArgs | ArgumentProblem:
     """Time, timezone, `topics: a, b` and word filters (`+election -football`) in any order and
-    spacing; a string says what is wrong or asks what was meant (two times)."""
+    spacing; or what is wrong, or that what was meant must be asked (two times)."""
     filters = [w.replace("−", "-").lower() for w in _WORD_FILTER.findall(text)]
     text = _WORD_FILTER.sub(" ", text)
     if len(filters) > MAX_WORD_FILTERS:
-        return f"At most {MAX_WORD_FILTERS} words, please."
+        return ArgumentProblem(Problem.TOO_MANY_WORDS)
     words_typed = tuple(dict.fromkeys(filters)) if filters else None
     topics: tuple[str, ...] | None = None
     times: list[tuple[int, str]] = []
@@ -171,17 +186,14 @@ def parse_subscribe(text: str) -> SubscribeArgs | str:
         if {t.casefold() for t in topics} & ALL_TOPICS:
             topics = ()
         if len(topics) > MAX_TOPICS:
-            return f"At most {MAX_TOPICS} topics, please."
+            return ArgumentProblem(Problem.TOO_MANY_TOPICS)
         if any(len(t) > 60 for t in topics):
-            return "Topics are words like syria or elections, not sentences."
+            return ArgumentProblem(Problem.TOPIC_TOO_LONG)
     before_times, words = _take_times(text.split())
     times = before_times + times
     if len(times) > 1:
-        return (
-            f"Which time do you mean: {' or '.join(typed for _, typed in times)}? "
-            "Send one, e.g. /subscribe 7:30 Berlin."
-        )
+        return ArgumentProblem(Problem.TWO_TIMES, tuple(typed for _, typed in times))
     for word in words:
         if any(ch.isdigit() for ch in word) and not _offsetish(word):
-            return f"“{echo(word)}” is not a time I can read. Try 7:30, 19:00, 0730 or 7am."
+            return ArgumentProblem(Problem.NOT_A_TIME, (word,))
     return SubscribeArgs(times[0][0] if times else None, " ".join(words), topics, words_typed)

@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from bot.i18n import LANGUAGES
 from storage.short_ids import normalise_short_id
 
 MAX_BYTES = 64
@@ -21,7 +22,7 @@ MAX_OFFSET = 100_000
 MAX_LIMIT = 1_000
 MAX_PAGE = 10_000
 ACTIONS = frozenset({"latest", "subscribe", "noop"})
-_BROADCAST = re.compile(r"bc_(?:ok|no):[0-9a-f]{1,32}")
+_BROADCAST = re.compile(r"bc_(ok|no):([0-9a-f]{1,32})")
 # The /settings buttons and the values each may carry.
 SETTINGS = {
     "time": range(-1439, 1440),  # minutes to shift the delivery by
@@ -40,6 +41,7 @@ _CHAT_ID = re.compile(r"-100[0-9]{1,13}")
 # ASCII digits only: int() would also take "٣", "+3", " 3" and "1_000".
 _NUMBER = re.compile(r"-?[0-9]{1,9}")
 TOPIC_KEY_BYTES = 6  # 12 hex characters: collisions among a corpus's topics are negligible
+_TOKEN = re.compile(f"[0-9a-f]{{{2 * TOPIC_KEY_BYTES}}}")
 
 
 def topic_key(topic: str) -> str:
@@ -67,7 +69,18 @@ class LatestPage:
 class SearchPage:
     page: int
     query: str
-    truncated: bool = False  # the query did not fit: the message text holds it whole
+    truncated: bool = False  # the query did not fit and was cut (buttons made before tokens)
+    token: str = ""  # `query_token` of a query too long for the data: the query is stored
+
+
+def query_token(query: str) -> str:
+    """A short, stable stand-in for a search query too long for button data."""
+    return hashlib.blake2b(query.encode(), digest_size=TOPIC_KEY_BYTES).hexdigest()
+
+
+def query_fits(query: str) -> bool:
+    """Whether a search page button can carry the query itself (at the largest page)."""
+    return len(f"S{SEP}{MAX_PAGE}{SEP}{query}".encode()) <= MAX_BYTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +98,14 @@ class Action:
     """A button that starts a command: `latest`, `subscribe`, `noop` and the like."""
 
     name: str
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastDecision:
+    """The confirm or cancel button under an announcement waiting to go out."""
+
+    send: bool
+    token: str  # the prepared announcement's
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,16 +148,26 @@ class AlertButton:
 
 ALERT_ACTIONS = {"cap": range(1, 61), "quiet_off": range(1), "unfollow": range(1, 10**9)}
 
+
+@dataclass(frozen=True, slots=True)
+class LanguageChoice:
+    """A /language button: the language to write to the chat in."""
+
+    code: str
+
+
 Callback = (
     LatestPage
     | SearchPage
     | OpenSummary
     | OpenFullText
     | Action
+    | BroadcastDecision
     | SettingsChange
     | ZoneChoice
     | FeedButton
     | AlertButton
+    | LanguageChoice
 )
 
 
@@ -153,6 +184,8 @@ def encode(callback: Callback) -> str:
     match callback:
         case LatestPage(offset, limit, key):
             return f"L{SEP}{offset}{SEP}{limit}{SEP}{key}"
+        case SearchPage(page, _, _, token) if token:
+            return f"T{SEP}{page}{SEP}{token}"
         case SearchPage(page, query):
             data, cut = _fit(f"S{SEP}{page}{SEP}", query)
             return "T" + data[1:] if cut else data
@@ -162,6 +195,8 @@ def encode(callback: Callback) -> str:
             return f"F{SEP}{short_id}"
         case Action(name):
             return f"A{SEP}{name}"
+        case BroadcastDecision(send, token):
+            return f"A{SEP}bc_{'ok' if send else 'no'}:{token}"
         case SettingsChange(action, value, 0):
             return f"G{SEP}{action}{SEP}{value}"
         case SettingsChange(action, value, chat):
@@ -172,6 +207,8 @@ def encode(callback: Callback) -> str:
             return f"R{SEP}{action}{SEP}{feed_id}"
         case AlertButton(action, value):
             return f"W{SEP}{action}{SEP}{value}"
+        case LanguageChoice(code):
+            return f"N{SEP}{code}"
     raise TypeError(callback)
 
 
@@ -208,7 +245,12 @@ def decode(data: str | None) -> Callback | None:
     if kind in ("S", "T"):
         page, _, query = rest.partition(SEP)
         number = _number(page, range(MAX_PAGE + 1))
-        return None if number is None else SearchPage(number, query, truncated=kind == "T")
+        if number is None:
+            return None
+        if kind == "T" and _TOKEN.fullmatch(query):  # a stored query's token
+            return SearchPage(number, "", token=query)
+        # T with text: a button from before tokens, with the query cut to fit
+        return SearchPage(number, query, truncated=kind == "T")
     if kind == "G":
         action, _, rest = rest.partition(SEP)
         value, _, chat = rest.partition(SEP)
@@ -234,8 +276,12 @@ def decode(data: str | None) -> Callback | None:
         if short_id is None:
             return None
         return OpenSummary(short_id) if kind == "M" else OpenFullText(short_id)
-    if kind == "A" and (rest in ACTIONS or _BROADCAST.fullmatch(rest)):
+    if kind == "A" and rest in ACTIONS:
         return Action(rest)
+    if kind == "A" and (decision := _BROADCAST.fullmatch(rest)):
+        return BroadcastDecision(decision.group(1) == "ok", decision.group(2))
+    if kind == "N" and rest in LANGUAGES:
+        return LanguageChoice(rest)
     if kind == "Z" and _ZONE_NAME.fullmatch(rest):
         return ZoneChoice(rest)
     return None

@@ -32,6 +32,7 @@ from bot.delivery.pacing import PacedRateLimiter
 from bot.digests.runner import DigestRunner
 from bot.feeds import cli as feeds_cli
 from bot.health import serve_alongside_polling
+from bot.i18n import ENGLISH
 from bot.logging_setup import setup_logging
 from bot.rendering.admin import stats_text
 from bot.rendering.reports import load_report, parse_check
@@ -45,6 +46,7 @@ from bot.webhook import serve as serve_webhook
 from storage.seeds.loader import Progress, SeedFolderError
 from storage.seeds.names import shown
 from storage.seeds.parsing import parse_seed
+from storage.seeds.records import Rejection
 from storage.seeds.scanning import SeedBytes, read_seed, scan_folder, stat_file
 
 log = logging.getLogger(__name__)
@@ -188,8 +190,8 @@ def check_seeds(files: Sequence[Path]) -> int:
             bad += 1
             continue
         result = parse_seed(read.data, name=Path(name).name, now=now)
-        bad += "REJECTED" in (text := parse_check(shown(name), result)).split("\n", 1)[0]
-        print(text)
+        bad += isinstance(result, Rejection)
+        print(parse_check(shown(name), result))
     return 1 if bad else 0
 
 
@@ -217,7 +219,7 @@ async def load_seed_folder(settings: Settings, folder: Path) -> int:
         return _fail(str(exc))
     finally:
         await db.dispose()
-    print(load_report(report))
+    print(load_report(ENGLISH, report))
     return 0
 
 
@@ -250,7 +252,8 @@ async def print_stats(settings: Settings) -> int:
     db = await open_database(settings)
     try:
         now = make_clock(settings).now()
-        print(stats_text(await gather(db, now, settings.DIGEST_TICK_SECONDS), html=False))
+        stats = await gather(db, now, settings.DIGEST_TICK_SECONDS)
+        print(stats_text(ENGLISH, stats, html=False))
     finally:
         await db.dispose()
     return 0

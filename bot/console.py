@@ -18,10 +18,13 @@ from typing import Any, TextIO
 
 from sqlalchemy.engine import make_url
 
-from bot.application import ADMIN_COMMANDS, STOPPED_STARTING, App, build_application, run_polling
+from bot.application import STOPPED_STARTING, App, build_application, run_polling
+from bot.i18n import ENGLISH, Translator, supported, translator
+from bot.rendering import console as lines_for
 from bot.settings import PROJECT_DIR, Settings
 from fakeapi.models import SentMessage
 from fakeapi.threaded import FakeTelegramThread
+from handlers import COMMANDS
 
 USER_ID = 1001  # you, in the console chat: ADMIN_IDS=1001 to try the admin commands
 LOG_NAME = "console.log"
@@ -62,6 +65,7 @@ class Console:
     tg: FakeTelegramThread
     out: TextIO = sys.stdout
     colour: bool = True
+    tr: Translator = ENGLISH  # the console's language, sent as the user's language_code
     buttons: dict[int, tuple[int, str]] = field(default_factory=dict)  # number -> (msg, data)
     results: dict[str, tuple[str, str]] = field(default_factory=dict)  # r1 -> (query, result)
     # A question asked with force_reply: like Telegram's app, the next line answers it.
@@ -73,7 +77,7 @@ class Console:
         """Called on the fake server's thread for every message the bot sends or edits."""
         if event == "deleted" or message.chat_id != USER_ID:
             return
-        lines = ["", ("✏️  (edited)" if event == "edited" else "🤖")]
+        lines = ["", (lines_for.edited(self.tr) if event == "edited" else "🤖")]
         lines.append(styled(message.text, list(message.entities), self.colour))
         row_texts = []
         for row in message.buttons:
@@ -89,7 +93,7 @@ class Console:
         lines.extend(row_texts)
         if (message.reply_markup or {}).get("force_reply"):
             self.replying_to = message.message_id
-            lines.append("↩️  (your next line answers this)")
+            lines.append(lines_for.answers_next(self.tr))
         self.write("\n".join(lines) + "\n")
         self._shown.set()
 
@@ -124,7 +128,13 @@ class Console:
             self.tg.choose_inline_result(USER_ID, query_id, result_id, chat_id=USER_ID)
         else:
             answering, self.replying_to = self.replying_to, None
-            self.tg.send_message(USER_ID, line, first_name="You", reply_to_message_id=answering)
+            self.tg.send_message(
+                USER_ID,
+                line,
+                first_name="You",
+                reply_to_message_id=answering,
+                language_code=self.tr.code,
+            )
         self._wait_for_reply()
         return True
 
@@ -142,12 +152,12 @@ class Console:
         query_id = self.tg.inline_query(USER_ID, query)
         answer = self.tg.inline_answer(query_id, timeout=15)
         self.results.clear()
-        lines = [f"\n🔎 inline results for “{query}”:"]
+        lines = ["\n" + lines_for.inline_results(self.tr, query)]
         for number, result in enumerate(answer.results[:10], 1):
             key = f"r{number}"
             self.results[key] = (query_id, str(result.get("id")))
             lines.append(f"  [{key}] {result.get('title')}: {result.get('description') or ''}")
-        lines.append("  (type r1, r2, ... to post one here)" if answer.results else "  nothing")
+        lines.append(lines_for.inline_hint(self.tr, bool(answer.results)))
         self.write("\n".join(lines) + "\n")
 
 
@@ -172,19 +182,25 @@ def log_to_file(path: Path) -> None:
     root.handlers[:] = [handler]
 
 
-def banner(settings: Settings, log: Path | None) -> str:
+def console_language(settings: Settings, environ: dict[str, str] | None = None) -> Translator:
+    """CONSOLE_LANGUAGE, else the terminal's locale (`ru_RU.UTF-8` is Russian), else English."""
+    if settings.CONSOLE_LANGUAGE:
+        return translator(settings.CONSOLE_LANGUAGE)
+    environ = dict(os.environ) if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if value := environ.get(name, ""):
+            return translator(supported(value.split(".", 1)[0]))
+    return ENGLISH
+
+
+def banner(settings: Settings, log: Path | None, tr: Translator = ENGLISH) -> str:
     admin = USER_ID in settings.ADMIN_IDS
-    return (
-        "Local console chat with the news bot (fake Telegram, no token).\n"
-        "Type /start, /latest, /search words, or just words; numbers press buttons; "
-        "'@ words' runs an inline query; /quit leaves.\n"
-        f"You are user {USER_ID}"
-        + (
-            f" (an admin: {', '.join('/' + c.command for c in ADMIN_COMMANDS)}).\n"
-            if admin
-            else f"; ADMIN_IDS={USER_ID} makes you an admin to try /stats, /reload, ...\n"
-        )
-        + (f"The log goes to {log}.\n" if log is not None else "")
+    return lines_for.banner(
+        tr,
+        USER_ID,
+        admin=admin,
+        log=str(log) if log is not None else None,
+        admin_commands=[command.name for command in COMMANDS if command.admin],
     )
 
 
@@ -199,7 +215,7 @@ def _read_input(console: Console, stop: Callable[[], None], greeting: str = "") 
             if not console.handle(line):
                 break
         except Exception as exc:  # a console slip must not end the session
-            console.write(f"(console: {exc})\n")
+            console.write(lines_for.console_error(console.tr, str(exc)) + "\n")
     stop()
 
 
@@ -209,9 +225,10 @@ def run_console(settings: Settings, register: Callable[[App], None]) -> int:
         log_to_file(log_path(settings))
     except OSError:
         log = None  # an unwritable folder: the log stays on the terminal
-    greeting = banner(settings, log)
+    tr = console_language(settings)
+    greeting = banner(settings, log, tr)
     with FakeTelegramThread() as tg:
-        console = Console(tg, colour=sys.stdout.isatty())
+        console = Console(tg, colour=sys.stdout.isatty(), tr=tr)
         tg.on_bot_message(console.show)
         application = build_application(settings, register, token=tg.token, base_url=tg.base_url)
 

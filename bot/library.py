@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 
-from bot.callbacks import topic_for_key
+from bot.callbacks import query_token, topic_for_key
 from bot.search.service import SearchService
 from storage import articles
 from storage.database import Database
 from storage.models import Article
 from storage.short_ids import normalise_short_id
+from storage.state import get_state, set_state
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,3 +92,20 @@ class ArticleService:
         return Lookup(
             None, Missing.NO_SUCH_ID if normalise_short_id(text) is not None else Missing.NO_MATCH
         )
+
+    async def remember_query(self, query: str, now: datetime) -> str:
+        """Keep a search query too long for button data; its token goes in the buttons instead
+        (stored, not read back from the message: the message is in the reader's language)."""
+        token = query_token(query)
+        async with self.db.write() as session:
+            await set_state(session, _QUERY_KEY + token, {"query": query}, now)
+        return token
+
+    async def stored_query(self, token: str) -> str | None:
+        async with self.db.read() as session:
+            found = await get_state(session, _QUERY_KEY + token)
+        query = found.get("query") if found else None
+        return query if isinstance(query, str) else None
+
+
+_QUERY_KEY = "search_query:"

@@ -15,6 +15,7 @@ from bot.chat_admins import ChatAdmins
 from bot.clock import Clock
 from bot.digests.runner import DigestRunner
 from bot.flood import FloodGuard
+from bot.languages import LanguageService
 from bot.library import ArticleService
 from bot.search.service import SearchService
 from bot.settings import Settings
@@ -43,5 +44,6 @@ class Services:
     error_throttle: ErrorThrottle
     flood: FloodGuard
     chat_admins: ChatAdmins  # who may change a group's or a channel's digest
+    languages: LanguageService
     started_at: datetime
     bot_username: str = ""

@@ -70,6 +70,12 @@ class Settings(BaseSettings):
         description="`text` (one line a record) or `json` (one JSON object a line, with the "
         "update id, chat id and command where there is one).",
     )
+    CONSOLE_LANGUAGE: str = Field(
+        default="",
+        description="The console chat's language (`en`, `ru`, `es`): sent as your Telegram "
+        "`language_code`, and the console's own lines are in it. Empty: the terminal's "
+        "(`LC_ALL`, `LC_MESSAGES`, `LANG`), else English.",
+    )
     DIGEST_TICK_SECONDS: float = Field(
         default=60, gt=0, le=3600, description="How often the digest schedule is checked."
     )

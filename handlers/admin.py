@@ -11,20 +11,14 @@ from typing import Any
 from telegram import MaybeInaccessibleMessage, Message, Update
 from telegram.error import TelegramError
 
+from bot.admin.broadcast import BroadcastState
 from bot.admin.reload import AlreadyRunning
 from bot.admin.stats import gather
-from bot.callbacks import Action
-from bot.rendering.admin import (
-    FOR_ADMINS,
-    broadcast_confirm,
-    broadcast_done,
-    reload_progress,
-    stats_text,
-)
+from bot.callbacks import BroadcastDecision
+from bot.rendering import admin as view
 from bot.rendering.cards import Reply
 from bot.rendering.reports import load_report
-from bot.rendering.texts import plain
-from handlers.common import Context, admin_id, command_argument, send, services
+from handlers.common import Context, admin_id, command_argument, reader, send, services
 from handlers.flood import metrics as counters_of
 
 log = logging.getLogger(__name__)
@@ -39,10 +33,11 @@ def admin_only(callback: Callback) -> Callback:
     @functools.wraps(callback)
     async def guarded(update: Update, context: Context, *args: Any) -> None:
         if admin_id(update, context) is None:
+            answer = view.for_admins(await reader(update, context))
             if update.callback_query is not None:
-                await update.callback_query.answer(FOR_ADMINS, show_alert=True)
+                await update.callback_query.answer(answer, show_alert=True)
             else:
-                await send(update, Reply(FOR_ADMINS))
+                await send(update, Reply(answer))
             return
         await callback(update, context, *args)
 
@@ -53,31 +48,32 @@ def admin_only(callback: Callback) -> Callback:
 async def reload_command(update: Update, context: Context) -> None:
     found = services(context)
     admin = admin_id(update, context)
+    tr = await reader(update, context)
     if found.reloader.running:
-        await send(update, Reply("⏳ A reload is running already; its report will follow."))
+        await send(update, view.reload_running(tr))
         return
-    progress_message = await send(update, Reply("⏳ Reloading seeds…"))
+    progress_message = await send(update, view.reload_started(tr))
 
     async def show(done: int, total: int) -> None:
         if progress_message is not None:
             try:
-                await progress_message.edit_text(reload_progress(done, total))
+                await progress_message.edit_text(view.reload_progress(tr, done, total))
             except TelegramError as exc:  # progress is a nicety: never fail the reload for it
                 log.debug("progress edit failed: %s", exc)
 
     try:
         report = await found.reloader.reload(admin, show)
     except AlreadyRunning:
-        await send(update, Reply("⏳ A reload is running already; its report will follow."))
+        await send(update, view.reload_running(tr))
         return
     except Exception as exc:
         log.exception("admin %s: reload failed", admin)
-        text = f"❌ Reload failed: {exc.__class__.__name__}. Nothing was changed."
+        text = view.reload_failed(tr, exc.__class__.__name__)
         await _replace(progress_message, update, text)
         return
     found.alerts.kick()  # its new articles reach their followers now
     await _replace(
-        progress_message, update, "✅ " + load_report(report, html=True, limit=REPORT_LINES)
+        progress_message, update, "✅ " + load_report(tr, report, html=True, limit=REPORT_LINES)
     )
 
 
@@ -102,52 +98,48 @@ async def stats_command(update: Update, context: Context) -> None:
         latency=found.latency.summary(),
         counters=metrics.since_start() if (metrics := counters_of(context)) else {},
     )
-    await send(update, Reply(stats_text(stats)))
+    await send(update, Reply(view.stats_text(await reader(update, context), stats)))
 
 
 @admin_only
 async def send_digests_command(update: Update, context: Context) -> None:
     found = services(context)
     log.info("admin %s: /senddigests", admin_id(update, context))
-    await send(update, Reply("📨 Sending today's digest to everyone who has not had it…"))
+    tr = await reader(update, context)
+    await send(update, view.sending_digests(tr))
     report = await found.digests.run(force=True)
-    await send(
-        update,
-        Reply(
-            f"📨 Digests: {report.sent} sent, {report.empty} with nothing new, "
-            f"{report.skipped} had today's already, {report.failed} failed "
-            f"({report.deactivated} blocked) in {report.seconds:.1f} s."
-        ),
-    )
+    await send(update, view.digests_sent(tr, report))
 
 
 @admin_only
 async def broadcast_command(update: Update, context: Context) -> None:
     text = command_argument(update)
+    tr = await reader(update, context)
     if not text:
-        await send(update, Reply("What should I announce? <code>/broadcast Hello everyone</code>"))
+        await send(update, view.broadcast_usage(tr))
         return
     admin = admin_id(update, context)
     assert admin is not None
     token, audience = await services(context).broadcaster.prepare(text, admin)
     log.info("admin %s: broadcast %s prepared for %d", admin, token, audience)
-    await send(update, broadcast_confirm(text, token, audience))
+    await send(update, view.broadcast_confirm(tr, text, token, audience))
 
 
 @admin_only
-async def broadcast_button(update: Update, context: Context, action: Action) -> None:
+async def broadcast_button(update: Update, context: Context, decision: BroadcastDecision) -> None:
     query = update.callback_query
     assert query is not None
-    verb, _, token = action.name.partition(":")
+    token = decision.token
     broadcaster = services(context).broadcaster
+    tr = await reader(update, context)
     await query.answer()
-    if verb == "bc_no":
+    if not decision.send:
         cancelled = await broadcaster.cancel(token)
-        await _replace(query.message, update, "Cancelled." if cancelled else "Nothing to cancel.")
+        await _replace(query.message, update, view.broadcast_cancelled(tr, cancelled))
         return
     state = await broadcaster.take(token)
-    if isinstance(state, str):  # a second press, or an old button
-        await send(update, plain(state))
+    if isinstance(state, BroadcastState):  # a second press, or an old button
+        await send(update, view.broadcast_not_pending(tr, state))
         return
-    await _replace(query.message, update, "📢 Sending the announcement…")
-    await send(update, Reply(broadcast_done(await broadcaster.deliver(token, state))))
+    await _replace(query.message, update, view.broadcast_sending(tr))
+    await send(update, Reply(view.broadcast_done(tr, await broadcaster.deliver(token, state))))

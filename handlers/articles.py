@@ -7,7 +7,7 @@ from telegram import Update
 from bot.library import Missing
 from bot.rendering import texts
 from bot.rendering.cards import Reply, full_text, no_results, summary_card
-from handlers.common import Context, command_argument, reader_zone, send, services
+from handlers.common import Context, command_argument, reader, reader_zone, send, services
 from storage.models import Article
 
 
@@ -18,14 +18,15 @@ async def _find_or_say(
     no such id, no match); `linked`: the id came from a button or link, not typed."""
     found = await services(context).articles.find(text)
     if found.article is None:
+        tr = await reader(update, context)
         if linked:
-            await send(update, texts.withdrawn_article())
+            await send(update, texts.withdrawn_article(tr))
         elif found.missing is Missing.NO_ARTICLES:
-            await send(update, Reply("There are no articles yet."))
+            await send(update, texts.no_articles(tr))
         elif found.missing is Missing.NO_SUCH_ID:
-            await send(update, texts.unknown_article(text))
+            await send(update, texts.unknown_article(tr, text))
         else:
-            await send(update, no_results(text))
+            await send(update, no_results(tr, text))
     return found.article
 
 
@@ -36,7 +37,8 @@ async def send_summary(
     if article is None:
         return
     sentences = await services(context).summaries.for_article(article)
-    await send(update, summary_card(article, sentences, await reader_zone(context, update)))
+    tr = await reader(update, context)
+    await send(update, summary_card(tr, article, sentences, await reader_zone(context, update)))
 
 
 async def send_full_text(
@@ -44,14 +46,16 @@ async def send_full_text(
 ) -> None:
     article = await services(context).articles.by_short_id(short_id)
     if article is None:
-        reply = texts.withdrawn_article() if linked else texts.unknown_article(short_id)
+        tr = await reader(update, context)
+        reply = texts.withdrawn_article(tr) if linked else texts.unknown_article(tr, short_id)
         await send(update, reply)
         return
     await _send_parts(update, context, article)
 
 
 async def _send_parts(update: Update, context: Context, article: Article) -> None:
-    for part in full_text(article, await reader_zone(context, update)):
+    tr = await reader(update, context)
+    for part in full_text(tr, article, await reader_zone(context, update)):
         await send(update, Reply(part))
 
 
@@ -62,10 +66,7 @@ async def summary_command(update: Update, context: Context) -> None:
 async def article_command(update: Update, context: Context) -> None:
     argument = command_argument(update)
     if not argument:
-        await send(
-            update,
-            Reply(f"Which article? Send its id, e.g. <code>/article {texts.EXAMPLE_ID}</code>."),
-        )
+        await send(update, texts.which_article(await reader(update, context)))
         return
     # Like /summary: an id, or words that find the article.
     if (article := await _find_or_say(update, context, argument)) is not None:

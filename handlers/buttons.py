@@ -12,7 +12,9 @@ from telegram import Update
 from bot.callbacks import (
     Action,
     AlertButton,
+    BroadcastDecision,
     FeedButton,
+    LanguageChoice,
     LatestPage,
     OpenFullText,
     OpenSummary,
@@ -23,8 +25,8 @@ from bot.callbacks import (
     needs_chat,
 )
 from bot.rendering import texts
-from handlers import admin, alerts, articles, feeds, latest, search, subscriptions
-from handlers.common import Context
+from handlers import admin, alerts, articles, feeds, language, latest, search, subscriptions
+from handlers.common import Context, reader
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -33,7 +35,7 @@ async def on_button(update: Update, context: Context) -> None:
         return
     callback = decode(query.data)
     if callback is None or (needs_chat(callback) and update.effective_chat is None):
-        await query.answer(texts.expired_button(), show_alert=True)
+        await query.answer(texts.expired_button(await reader(update, context)), show_alert=True)
         return
     # These answer the press themselves ("Saved", "for admins"): the rest are answered here.
     if isinstance(callback, SettingsChange):
@@ -48,7 +50,10 @@ async def on_button(update: Update, context: Context) -> None:
     if isinstance(callback, FeedButton):
         await feeds.feeds_button(update, context, callback)
         return
-    if isinstance(callback, Action) and callback.name.startswith("bc_"):
+    if isinstance(callback, LanguageChoice):
+        await language.language_button(update, context, callback)
+        return
+    if isinstance(callback, BroadcastDecision):
         await admin.broadcast_button(update, context, callback)
         return
     await query.answer()

@@ -22,7 +22,7 @@ from bot.rendering.chats import (
     link_problem,
 )
 from bot.subscriptions import Place, Subscribed
-from handlers.common import Context, command_argument, send, services
+from handlers.common import Context, command_argument, reader, send, services
 from storage.models import Subscriber
 
 _GONE = (ChatMember.LEFT, ChatMember.BANNED)
@@ -36,11 +36,11 @@ async def _answer(update: Update, reply: KeyboardReply) -> None:
 async def channel_command(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is None or chat.type != ChatType.PRIVATE:
-        await send(update, channel_usage())
+        await send(update, channel_usage(await reader(update, context)))
         return
     name = command_argument(update)
     if not name:
-        await _answer(update, channel_picker())
+        await _answer(update, channel_picker(await reader(update, context)))
         return
     await _link(update, context, name if name.startswith("@") else "@" + name)
 
@@ -61,7 +61,7 @@ async def _link(update: Update, context: Context, chat_ref: int | str) -> None:
     found = services(context)
     checked = await found.chat_admins.check_channel(chat_ref, user.id)
     if isinstance(checked, LinkProblem):
-        await _answer(update, link_problem(checked))
+        await _answer(update, link_problem(await reader(update, context), checked))
         return
     # A new channel's digest starts at the linker's own time and zone, if they have one.
     own = await found.subscriptions.get(user.id)
@@ -71,7 +71,8 @@ async def _link(update: Update, context: Context, chat_ref: int | str) -> None:
     if not isinstance(outcome, Subscribed):  # the zone came from a stored one: never unclear
         return
     subscriber = outcome.subscriber
-    linked = channel_linked(checked.title, subscriber.delivery_minute, subscriber.timezone)
+    tr = await reader(update, context)
+    linked = channel_linked(tr, checked.title, subscriber.delivery_minute, subscriber.timezone)
     await _answer(update, linked)
 
 
@@ -95,4 +96,5 @@ async def my_chat_member(update: Update, context: Context) -> None:
         return
     # They may have blocked the bot meanwhile: nothing else to do then.
     with contextlib.suppress(TelegramError):
-        await context.bot.send_message(subscriber.user_id, tell(subscriber.title or ""))
+        tr = await found.languages.for_chat(subscriber.user_id)
+        await context.bot.send_message(subscriber.user_id, tell(tr, subscriber.title or ""))

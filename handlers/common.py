@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import tzinfo
 
 from telegram import Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot.commands import COMMANDS_KEY, Command
+from bot.i18n import Translator, translator
 from bot.rendering.cards import Reply
 from bot.services import SERVICES_KEY, Services
 
@@ -18,6 +21,12 @@ _ARGUMENT = re.compile(r"/\S*\s*(.*)", re.DOTALL)
 
 def services(context: Context) -> Services:
     found: Services = context.bot_data[SERVICES_KEY]
+    return found
+
+
+def commands(context: Context) -> Sequence[Command]:
+    """The command declarations (handlers.COMMANDS), for /help and the menus."""
+    found: Sequence[Command] = context.bot_data.get(COMMANDS_KEY, ())
     return found
 
 
@@ -37,6 +46,27 @@ async def reader_zone(context: Context, update: Update) -> tzinfo:
     if chat is None:
         return found.settings.timezone
     return await found.subscriptions.zone_for(chat.id)
+
+
+async def reader(update: Update, context: Context) -> Translator:
+    """The language to answer in: the chat's choice, else the sender's Telegram language."""
+    user = update.effective_user
+    # Inline queries come with no chat: a user's private chat has the user's id.
+    chat = update.effective_chat or user
+    code = user.language_code if user is not None else None
+    if chat is None:
+        return translator(code)
+    return await services(context).languages.for_chat(chat.id, code)
+
+
+async def reader_at_least(update: Update, context: Context) -> Translator:
+    """`reader`, or Telegram's language alone when the database cannot say (the error being
+    reported may be the database's; a flood warning must not wait on it either)."""
+    try:
+        return await reader(update, context)
+    except Exception:
+        user = update.effective_user
+        return translator(user.language_code if user is not None else None)
 
 
 def command_argument(update: Update) -> str:

@@ -7,40 +7,44 @@ import logging
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
-from bot.rendering.markup import clean
-from handlers.common import Context, services, thread_of
+from bot.i18n import translator
+from bot.rendering.admin import ErrorPlace, admin_error_notice
+from bot.rendering.texts import something_went_wrong
+from handlers.common import Context, reader_at_least, services, thread_of
 
 log = logging.getLogger(__name__)
 
-SORRY = "Something went wrong, please try again."
 
-
-def _what(update: object) -> str:
+def _what(update: object) -> str | ErrorPlace:
+    """The command the error came from, else the kind of update."""
     if not isinstance(update, Update):
-        return "a background job"
+        return ErrorPlace.JOB
     if update.effective_message and update.effective_message.text:
-        return (
-            update.effective_message.text.split()[0][:32] if update.effective_message.text else ""
-        )
+        return update.effective_message.text.split()[0][:32]
     if update.callback_query is not None:
-        return "a button"
+        return ErrorPlace.BUTTON
     if update.inline_query is not None:
-        return "an inline query"
-    return "an update"
+        return ErrorPlace.INLINE
+    return ErrorPlace.UPDATE
 
 
 async def on_error(update: object, context: Context) -> None:
     error = context.error
-    log.error("error while handling %s", _what(update), exc_info=error)
+    what = _what(update)
+    log.error(
+        "error while handling %s", what.value if isinstance(what, ErrorPlace) else what,
+        exc_info=error,
+    )  # fmt: skip
     await _tell_admins(update, context)
     if not isinstance(update, Update) or isinstance(error, Forbidden):
         return
     try:
+        sorry = something_went_wrong(await reader_at_least(update, context))
         if update.callback_query is not None:
-            await update.callback_query.answer(SORRY, show_alert=True)
+            await update.callback_query.answer(sorry, show_alert=True)
         elif update.effective_chat is not None and update.inline_query is None:
             await context.bot.send_message(
-                update.effective_chat.id, SORRY, message_thread_id=thread_of(update)
+                update.effective_chat.id, sorry, message_thread_id=thread_of(update)
             )
     except TelegramError:
         log.warning("could not tell the user about the error")
@@ -55,12 +59,13 @@ async def _tell_admins(update: object, context: Context) -> None:
     if found.settings.token:
         detail = detail.replace(found.settings.token, "[redacted]")
     more = found.error_throttle.take_suppressed(kind)
-    text = (
-        f"⚠️ <b>{clean(kind)}</b> in {clean(_what(update))}: {clean(detail[:300])}"
-        + (f"\n({more} more of these in the last minute)" if more else "")
-        + "\nThe traceback is in the log."
-    )
+    try:
+        languages = await found.languages.for_chats(found.settings.ADMIN_IDS)
+    except Exception:  # the error may be the database's: the notice still goes, in English
+        languages = {}
     for admin in found.settings.ADMIN_IDS:
+        tr = languages.get(admin) or translator(None)
+        text = admin_error_notice(tr, kind, _what(update), detail, more)
         try:
             await context.bot.send_message(admin, text)
         except TelegramError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.rendering import texts
-from handlers.common import Context, send
+from handlers.common import Context, reader, send
 
 
 async def unknown_command(update: Update, context: Context) -> None:
@@ -19,4 +19,4 @@ async def unknown_command(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if not addressee and chat is not None and chat.type != "private":
         return
-    await send(update, texts.unknown_command(name[:64]))
+    await send(update, texts.unknown_command(await reader(update, context), name[:64]))

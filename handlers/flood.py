@@ -11,11 +11,10 @@ from telegram.ext import ApplicationHandlerStop
 from bot.flood import Verdict
 from bot.logging_setup import bind_update
 from bot.metrics import METRICS_KEY, Metrics
-from handlers.common import Context, services, thread_of
+from bot.rendering.texts import slow_down
+from handlers.common import Context, reader_at_least, services, thread_of
 
 log = logging.getLogger(__name__)
-
-SLOW_DOWN = "🐢 Please slow down a little: I'll answer again in a few seconds."
 
 
 def command_of(update: Update) -> str | None:
@@ -61,9 +60,10 @@ async def guard(update: Update, context: Context) -> None:
     if verdict is Verdict.WARN:
         log.info("user %s is flooding: slowing them down", user.id)
         if update.callback_query is not None:
-            await update.callback_query.answer(SLOW_DOWN)
+            await update.callback_query.answer(slow_down(await reader_at_least(update, context)))
         elif update.effective_chat is not None and update.inline_query is None:
+            text = slow_down(await reader_at_least(update, context))
             await context.bot.send_message(
-                update.effective_chat.id, SLOW_DOWN, message_thread_id=thread_of(update)
+                update.effective_chat.id, text, message_thread_id=thread_of(update)
             )
     raise ApplicationHandlerStop

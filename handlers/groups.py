@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 from bot.rendering.chats import only_admins
 from bot.rendering.texts import plain
 from bot.subscriptions import Place
-from handlers.common import Context, send, services, thread_of
+from handlers.common import Context, reader, send, services, thread_of
 
 GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
 
@@ -29,10 +29,11 @@ async def may_change(update: Update, context: Context) -> bool:
     user = update.effective_user
     if user is not None and await services(context).chat_admins.is_admin(chat.id, user.id):
         return True
+    tr = await reader(update, context)
     if update.callback_query is not None:
-        await update.callback_query.answer(only_admins(), show_alert=True)
+        await update.callback_query.answer(only_admins(tr), show_alert=True)
     else:
-        await send(update, plain(only_admins()))
+        await send(update, plain(only_admins(tr)))
     return False
 
 

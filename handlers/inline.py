@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineQueryResultArticle, Update
 
 from bot.rendering.inline import article_result
-from handlers.common import Context, reader_zone, services
+from handlers.common import Context, reader, reader_zone, services
 
 PAGE = 50  # Telegram's most results per answer
 MAX_OFFSET = 500
@@ -26,8 +26,9 @@ async def inline_query(update: Update, context: Context) -> None:
     else:
         shown = await found.articles.latest(offset=offset, size=PAGE)
     zone = await reader_zone(context, update)
+    tr = await reader(update, context)
     results: list[InlineQueryResultArticle] = [
-        article_result(article, found.bot_username, zone) for article in shown
+        article_result(tr, article, found.bot_username, zone) for article in shown
     ]
     more = len(shown) == PAGE and offset + PAGE < MAX_OFFSET
     # No more: leave next_offset out. An empty string would do on Telegram, but PTB 22.8 with

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.arguments import match_topic, parse_latest
+from bot.arguments import ArgumentProblem, match_topic, parse_latest
 from bot.callbacks import LatestPage
 from bot.rendering import texts
 from bot.rendering.cards import PAGE_SIZE, Reply, latest_page
@@ -12,6 +12,7 @@ from handlers.common import (
     Context,
     command_argument,
     edit_or_send,
+    reader,
     reader_zone,
     send,
     services,
@@ -23,6 +24,7 @@ async def _page(update: Update, context: Context, offset: int, limit: int, topic
         offset=offset, size=PAGE_SIZE, limit=limit, topic=topic
     )
     return latest_page(
+        await reader(update, context),
         found.shown,
         offset=offset,
         total=found.total,
@@ -38,15 +40,15 @@ async def latest_command(update: Update, context: Context) -> None:
 
 async def show_latest(update: Update, context: Context, argument: str) -> None:
     args = parse_latest(argument)
-    if isinstance(args, str):
-        await send(update, texts.plain(args))
+    if isinstance(args, ArgumentProblem):
+        await send(update, texts.argument_problem(await reader(update, context), args))
         return
     topic = ""
     if args.topic:
         known = await services(context).articles.topics()
         found = match_topic(args.topic, known)
         if found is None:
-            await send(update, texts.no_topic(args.topic, known))
+            await send(update, texts.no_topic(await reader(update, context), args.topic, known))
             return
         topic = found
     await send(update, await _page(update, context, 0, args.count, topic))
@@ -57,7 +59,7 @@ async def latest_button(update: Update, context: Context, page: LatestPage) -> N
     if page.topic_key:
         found = await services(context).articles.topic_by_key(page.topic_key)
         if found is None:  # the topic is gone (its articles were retracted)
-            await edit_or_send(update, texts.plain("That topic has no articles any more."))
+            await edit_or_send(update, texts.topic_gone(await reader(update, context)))
             return
         topic = found
     await edit_or_send(update, await _page(update, context, page.offset, page.limit, topic))

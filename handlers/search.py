@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Update
 
-from bot.callbacks import SearchPage
+from bot.callbacks import SearchPage, query_fits
 from bot.rendering import texts
 from bot.rendering.cards import PAGE_SIZE, Reply, no_results, search_page
 from bot.search.service import MAX_QUERY_CHARS
@@ -13,23 +13,26 @@ from handlers.common import (
     Context,
     command_argument,
     edit_or_send,
+    reader,
     reader_zone,
     send,
     services,
 )
 
-_HEADING_START, _HEADING_END = "Results for “", "”"
 
-
-async def _page(update: Update, context: Context, query: str, page: int) -> Reply:
-    search = services(context).search
-    result = await search.search(query, articles=False)
+async def _page(update: Update, context: Context, query: str, page: int, token: str = "") -> Reply:
+    found = services(context)
+    tr = await reader(update, context)
+    result = await found.search.search(query, articles=False)
     if not result.hits:
-        return no_results(query)
+        return no_results(tr, query)
     page = min(page, (len(result.hits) - 1) // PAGE_SIZE)
+    if len(result.hits) > PAGE_SIZE and not token and not query_fits(query):
+        token = await found.articles.remember_query(query, found.clock.now())
     # Only the page shown is read from the database.
-    shown = await search.load(result.hits[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
+    shown = await found.search.load(result.hits[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
     return search_page(
+        tr,
         query,
         result.corrected,
         [(hit.article, snippet(hit.article.paragraphs, hit.match.terms)) for hit in shown],
@@ -37,6 +40,7 @@ async def _page(update: Update, context: Context, query: str, page: int) -> Repl
         total=len(result.hits),
         zone=await reader_zone(context, update),
         ignored=result.ignored,
+        token=token,
     )
 
 
@@ -52,24 +56,18 @@ async def plain_text(update: Update, context: Context) -> None:
 async def run_search(update: Update, context: Context, query: str) -> None:
     query = query.strip()[:MAX_QUERY_CHARS]  # what the search reads, and what the heading shows
     if not query:
-        await send(update, texts.empty_search())
+        await send(update, texts.empty_search(await reader(update, context)))
         return
     await send(update, await _page(update, context, query, 0))
 
 
-def _query_from_message(update: Update) -> str | None:
-    """The whole query, read back from the heading of the results message."""
-    query = update.callback_query
-    message = query.message if query else None
-    if not isinstance(message, Message) or not message.text:
-        return None
-    heading = message.text.split("\n", 1)[0]
-    start, end = heading.find(_HEADING_START), heading.rfind(_HEADING_END)
-    if start < 0 or end <= start:
-        return None
-    return heading[start + len(_HEADING_START) : end]
-
-
 async def search_button(update: Update, context: Context, callback: SearchPage) -> None:
-    text = (_query_from_message(update) if callback.truncated else None) or callback.query
-    await edit_or_send(update, await _page(update, context, text, callback.page))
+    query = callback.query
+    if callback.token:
+        stored = await services(context).articles.stored_query(callback.token)
+        if stored is None:  # cannot happen unless the database was rebuilt
+            tr = await reader(update, context)
+            await edit_or_send(update, Reply(texts.expired_button(tr)))
+            return
+        query = stored
+    await edit_or_send(update, await _page(update, context, query, callback.page, callback.token))

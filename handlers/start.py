@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.application import set_admin_menu
+from bot.application import set_chat_menu
 from bot.rendering import texts
 from handlers.articles import send_full_text
-from handlers.common import Context, admin_id, command_argument, send, services
+from handlers.common import (
+    Context,
+    admin_id,
+    command_argument,
+    commands,
+    reader,
+    send,
+    services,
+)
 
 DEEP_LINK_ARTICLE = "a_"
 
@@ -25,12 +33,17 @@ async def start(update: Update, context: Context) -> None:
         await found.subscriptions.reactivate(chat.id)
     if (admin := admin_id(update, context)) is not None:
         # Telegram keeps no menu for a chat it does not know yet: set it on the admin's /start.
-        await set_admin_menu(context.bot, admin)
+        chosen = await found.languages.chosen(admin)
+        await set_chat_menu(context.bot, admin, commands(context), admin=True, chosen=chosen)
+    tr = await reader(update, context)
     await send(
-        update, texts.welcome(user.first_name if user else None, services(context).bot_username)
+        update,
+        texts.welcome(tr, user.first_name if user else None, services(context).bot_username),
     )
 
 
 async def help_command(update: Update, context: Context) -> None:
     admin = admin_id(update, context) is not None
-    await send(update, texts.help_text(services(context).bot_username, admin=admin))
+    tr = await reader(update, context)
+    bot = services(context).bot_username
+    await send(update, texts.help_text(tr, bot, commands(context), admin=admin))

@@ -3,38 +3,42 @@ questions they ask (a timezone, topics), which stay open until answered or /canc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
-from bot.arguments import SubscribeArgs, parse_subscribe
+from bot.arguments import ArgumentProblem, SubscribeArgs, parse_subscribe
 from bot.callbacks import SettingsChange, ZoneChoice
 from bot.chat_admins import LinkProblem
+from bot.i18n import Translator
 from bot.rendering import texts
 from bot.rendering.cards import Reply
 from bot.rendering.chats import (
-    WORDS_QUESTION,
     link_problem,
     no_words_given,
     words_matching,
     words_none_today,
+    words_question,
 )
 from bot.rendering.subscriptions import (
     Ask,
+    already_off,
     cancelled,
     empty_digest,
     forced,
+    not_subscribed,
     settings_card,
     subscribed,
     topics_again,
     topics_question,
     topics_unknown,
     unknown_topics_note,
+    unsubscribed,
     zone_question,
 )
-from bot.rendering.texts import plain
 from bot.subscriptions import (
     ALL_WORDS,
     SIZES,
@@ -48,6 +52,7 @@ from handlers.common import (
     Context,
     command_argument,
     edit_or_send,
+    reader,
     send,
     services,
     thread_of,
@@ -57,10 +62,10 @@ from storage.models import Subscriber
 
 ZONE, TOPICS, WORDS = "zone", "topics", "words"
 # The settings buttons that ask something: the question, and its kind.
-ASKS = {
-    "ask_zone": (zone_question(), ZONE),
-    "ask_topics": (topics_question(), TOPICS),
-    "ask_words": (forced(WORDS_QUESTION), WORDS),
+ASKS: dict[str, tuple[Callable[[Translator], Ask], str]] = {
+    "ask_zone": (zone_question, ZONE),
+    "ask_topics": (topics_question, TOPICS),
+    "ask_words": (lambda tr: forced(words_question(tr)), WORDS),
 }
 
 
@@ -128,8 +133,8 @@ async def subscribe_with(
     update: Update, context: Context, argument: str, *, with_settings: bool = False
 ) -> None:
     args = parse_subscribe(argument)
-    if isinstance(args, str):
-        await send(update, plain(args))
+    if isinstance(args, ArgumentProblem):
+        await send(update, texts.argument_problem(await reader(update, context), args))
         return
     await _subscribe(update, context, args, with_settings=with_settings)
 
@@ -139,14 +144,14 @@ async def _subscribe(
 ) -> None:
     chat_id, user_id = _ids(update)
     subscriptions = services(context).subscriptions
+    tr = await reader(update, context)
     outcome = await subscriptions.subscribe(chat_id, user_id, args, place_of(update))
     if isinstance(outcome, ZoneUnclear):
-        await _ask(
-            update, context, zone_question(outcome.typed, outcome.match), ZONE, _pending(args)
-        )
+        ask = zone_question(tr, outcome.typed, outcome.match)
+        await _ask(update, context, ask, ZONE, _pending(args))
         return
     if isinstance(outcome, TopicsUnknown):
-        ask = topics_unknown(outcome.unknown, outcome.known)
+        ask = topics_unknown(tr, outcome.unknown, outcome.known)
         await _ask(update, context, ask, TOPICS, _pending(args))
         return
     await subscriptions.close_question(chat_id)
@@ -157,8 +162,10 @@ async def _confirm(
     update: Update, context: Context, outcome: Subscribed, *, with_settings: bool = False
 ) -> None:
     found = services(context)
+    tr = await reader(update, context)
     known = await found.subscriptions.known_topics() if outcome.unknown_topics else []
     reply = subscribed(
+        tr,
         outcome.subscriber,
         outcome.next_at,
         was_active=outcome.was_active,
@@ -166,11 +173,11 @@ async def _confirm(
         known_topics=known,
     )
     if with_settings:
-        card = settings_card(outcome.subscriber, found.settings.DEFAULT_TIMEZONE)
+        card = settings_card(tr, outcome.subscriber, found.settings.DEFAULT_TIMEZONE)
         reply = type(reply)(reply.text, card.keyboard)
     await send(update, reply)
     if outcome.words_matching == 0:  # a filter that matches nothing today says so
-        await send(update, Reply(words_none_today(outcome.subscriber.words)))
+        await send(update, Reply(words_none_today(tr, outcome.subscriber.words)))
 
 
 async def unsubscribe_command(update: Update, context: Context) -> None:
@@ -178,21 +185,22 @@ async def unsubscribe_command(update: Update, context: Context) -> None:
         return
     chat_id, _ = _ids(update)
     subscriptions = services(context).subscriptions
+    tr = await reader(update, context)
     if await subscriptions.unsubscribe(chat_id):
-        await send(
-            update, plain("🔕 Unsubscribed. Your settings are kept: /subscribe brings it back.")
-        )
+        await send(update, unsubscribed(tr))
     elif await subscriptions.get(chat_id) is not None:
-        await send(update, plain("Your digest is already off. /subscribe brings it back."))
+        await send(update, already_off(tr))
     else:
-        await send(update, plain("You have no daily digest. /subscribe starts one."))
+        await send(update, not_subscribed(tr))
 
 
 async def cancel_command(update: Update, context: Context) -> None:
     if not await may_change(update, context):  # a member must not drop an admin's question
         return
     chat_id, _ = _ids(update)
-    await send(update, cancelled(await services(context).subscriptions.close_question(chat_id)))
+    tr = await reader(update, context)
+    had = await services(context).subscriptions.close_question(chat_id)
+    await send(update, cancelled(tr, had))
 
 
 async def settings_command(update: Update, context: Context) -> None:
@@ -204,12 +212,13 @@ async def _card(context: Context, chat_id: int, update: Update, note: str = "") 
     """The settings of `chat_id` (a linked channel, or the chat itself), with buttons to the
     reader's other chats in a private chat."""
     found = services(context)
+    tr = await reader(update, context)
     chat = update.effective_chat
     channels: list[Subscriber] = []
     if chat is not None and chat.type == ChatType.PRIVATE:
         channels = await found.subscriptions.channels_of(chat.id)
     shown = await found.subscriptions.get(chat_id)
-    return settings_card(shown, found.settings.DEFAULT_TIMEZONE, note, channels=channels)
+    return settings_card(tr, shown, found.settings.DEFAULT_TIMEZONE, note, channels=channels)
 
 
 async def _target(update: Update, context: Context, change: SettingsChange) -> int | None:
@@ -228,8 +237,9 @@ async def _target(update: Update, context: Context, change: SettingsChange) -> i
     )
     if not allowed:
         assert update.callback_query is not None
+        tr = await reader(update, context)
         await update.callback_query.answer(
-            link_problem(LinkProblem.USER_CANNOT_POST).text, show_alert=True
+            link_problem(tr, LinkProblem.USER_CANNOT_POST).text, show_alert=True
         )
         return None
     return change.chat
@@ -244,6 +254,7 @@ async def settings_button(update: Update, context: Context, change: SettingsChan
     chat_id, user_id = _ids(update)
     found = services(context)
     subscriptions = found.subscriptions
+    tr = await reader(update, context)
     current = await subscriptions.get(target)
     if current is None or change.action == "show":
         await query.answer()
@@ -267,9 +278,10 @@ async def settings_button(update: Update, context: Context, change: SettingsChan
         await subscribe_with(update, context, "")
     elif change.action in ASKS:
         await query.answer()
-        await _ask(update, context, *ASKS[change.action], on_channel)
+        ask, kind = ASKS[change.action]
+        await _ask(update, context, ask(tr), kind, on_channel)
         return
-    await query.answer("Saved")
+    await query.answer(texts.saved(tr))
     await edit_or_send(update, await _card(context, chat_id, update))
 
 
@@ -277,13 +289,14 @@ async def digest_command(update: Update, context: Context) -> None:
     """A preview of my digest now; it does not count as the day's delivery."""
     chat_id, user_id = _ids(update)
     found = services(context)
+    tr = await reader(update, context)  # recorded first: the preview is in the chat's language
     subscriber = await found.subscriptions.get(chat_id) or found.subscriptions.transient(
         chat_id, user_id
     )
     reply = await found.digests.preview(subscriber)
     if reply is None:
         reason = await found.subscriptions.empty_reason(subscriber)
-        await send(update, empty_digest(reason, subscriber.topics, subscriber.words))
+        await send(update, empty_digest(tr, reason, subscriber.topics, subscriber.words))
         return
     await send(update, reply)
 
@@ -311,9 +324,11 @@ async def _set_topics(
     asked_in, _ = _ids(update)
     chat_id = int(pending.get("chat") or asked_in)
     found = services(context)
+    tr = await reader(update, context)
     parsed = parse_subscribe("topics: " + typed)
-    if isinstance(parsed, str):
-        await _ask(update, context, topics_again(parsed), TOPICS, pending)
+    if isinstance(parsed, ArgumentProblem):
+        ask = topics_again(tr, texts.argument_problem(tr, parsed))
+        await _ask(update, context, ask, TOPICS, pending)
         return
     topics = parsed.topics or ()
     if pending.get("subscribe"):
@@ -322,12 +337,13 @@ async def _set_topics(
         return
     checked = await found.subscriptions.check_topics(topics)
     if isinstance(checked, TopicsUnknown):
-        await _ask(update, context, topics_unknown(checked.unknown, checked.known), TOPICS, pending)
+        ask = topics_unknown(tr, checked.unknown, checked.known)
+        await _ask(update, context, ask, TOPICS, pending)
         return
     await found.subscriptions.close_question(asked_in)
     await found.subscriptions.change(chat_id, topics=checked.matched)
     note = (
-        unknown_topics_note(checked.unknown, await found.subscriptions.known_topics())
+        unknown_topics_note(tr, checked.unknown, await found.subscriptions.known_topics())
         if checked.unknown
         else ""
     )
@@ -338,16 +354,17 @@ async def _set_words(update: Update, context: Context, typed: str, pending: dict
     asked_in, _ = _ids(update)
     chat_id = int(pending.get("chat") or asked_in)
     found = services(context)
+    tr = await reader(update, context)
     if not typed_words(typed) and typed.strip().lower() not in ALL_WORDS:
-        await _ask(update, context, forced(no_words_given()), WORDS, pending)
+        await _ask(update, context, forced(no_words_given(tr)), WORDS, pending)
         return
     await found.subscriptions.close_question(asked_in)
     outcome = await found.subscriptions.set_words(chat_id, typed)
     words = outcome.subscriber.words if outcome else []
     note = ""
     if outcome is not None and words:
-        note = words_matching(outcome.matching, words) if outcome.matching else ""
-        note = note or words_none_today(words)
+        note = words_matching(tr, outcome.matching, words) if outcome.matching else ""
+        note = note or words_none_today(tr, words)
     await send(update, await _card(context, chat_id, update, note))
 
 
@@ -381,7 +398,8 @@ async def question_answer(update: Update, context: Context) -> None:
     if question.kind == ZONE:
         found = await services(context).subscriptions.match_zone(typed)
         if found.zone is None:
-            await _ask(update, context, zone_question(typed, found), ZONE, pending)
+            tr = await reader(update, context)
+            await _ask(update, context, zone_question(tr, typed, found), ZONE, pending)
         else:
             await _set_zone(update, context, found.zone, pending)
     elif question.kind == TOPICS:
@@ -396,12 +414,13 @@ async def zone_button(update: Update, context: Context, choice: ZoneChoice) -> N
     query = update.callback_query
     assert query is not None
     # The zone comes from the button: take it only if it is one the bot can use.
+    tr = await reader(update, context)
     if not is_zone(choice.zone):
-        await query.answer(texts.expired_button(), show_alert=True)
+        await query.answer(texts.expired_button(tr), show_alert=True)
         return
     if not await may_change(update, context):
         return
-    await query.answer("Saved")
+    await query.answer(texts.saved(tr))
     chat_id, _ = _ids(update)
     question = await services(context).subscriptions.question(chat_id)
     pending = dict(question.pending) if question is not None and question.kind == ZONE else {}

@@ -188,6 +188,18 @@ class Question(Base):
     asked_at: Mapped[datetime]
 
 
+class ChatLanguage(Base):
+    """The language a chat is written to in: Telegram's `language_code` of whoever wrote last,
+    until the chat chooses one with /language (then `chosen` and it stays)."""
+
+    __tablename__ = "chat_languages"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    language: Mapped[str] = mapped_column(String(16))
+    chosen: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime]
+
+
 class Feed(Base):
     """An RSS or Atom feed polled for new articles, with what its last fetch said."""
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.languages import move_language
 from storage.models import Subscriber
 
 
@@ -82,7 +83,13 @@ async def deactivate(session: AsyncSession, subscriber_id: int, reason: str, now
 async def move_chat(
     session: AsyncSession, subscriber_id: int, new_chat_id: int, now: datetime
 ) -> None:
-    """A group became a supergroup: its subscription follows it to the new chat id."""
+    """A group became a supergroup: its subscription and its language follow it to the new
+    chat id."""
+    old_chat_id = await session.scalar(
+        select(Subscriber.chat_id).where(Subscriber.id == subscriber_id)
+    )
+    if old_chat_id is not None:
+        await move_language(session, old_chat_id, new_chat_id)
     await session.execute(
         update(Subscriber)
         .where(Subscriber.id == subscriber_id)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from bot import callbacks
 from bot.admin.stats import Stats
 from bot.callbacks import Action, AlertButton, LatestPage, OpenFullText, OpenSummary, SearchPage
+from bot.i18n import ENGLISH
 from bot.rendering.admin import schedule_line
 from bot.rendering.cards import full_text, latest_page, summary_card, when
 from bot.rendering.markup import MAX_MESSAGE, clean, split_text, visible_length
@@ -88,7 +89,9 @@ def test_foreign_callback_data_decodes_to_none(junk: str | None) -> None:
 def test_a_topic_of_any_length_pages_by_key() -> None:
     long_topic = "Международные отношения и мировая политика, " * 3
     shown = [make_article(title=f"Story {i}") for i in range(5)]
-    reply = latest_page(shown, offset=0, total=12, limit=0, topic=long_topic, zone=UTC_ZONE)
+    reply = latest_page(
+        ENGLISH, shown, offset=0, total=12, limit=0, topic=long_topic, zone=UTC_ZONE
+    )
     assert reply.keyboard is not None
     data = reply.keyboard.inline_keyboard[-1][-1].callback_data
     assert isinstance(data, str) and len(data.encode()) <= callbacks.MAX_BYTES
@@ -114,7 +117,7 @@ def test_split_text_cuts_at_sentences_within_the_limit() -> None:
 def test_full_text_splits_between_paragraphs_under_4096() -> None:
     paragraphs = [f"Paragraph {i}. " + "word " * 150 for i in range(60)]
     paragraphs.append("x" * 9000)  # one paragraph longer than a message on its own
-    parts = full_text(make_article(body="\n\n".join(paragraphs)), UTC_ZONE)
+    parts = full_text(ENGLISH, make_article(body="\n\n".join(paragraphs)), UTC_ZONE)
     assert len(parts) > 3
     assert all(visible_length(part) <= MAX_MESSAGE for part in parts)
     joined = "".join(parts)
@@ -122,21 +125,21 @@ def test_full_text_splits_between_paragraphs_under_4096() -> None:
 
 
 def test_article_text_is_escaped() -> None:
-    card = summary_card(make_article(title="<b>x</b> & y"), ["a < b & c > d"], UTC_ZONE)
+    card = summary_card(ENGLISH, make_article(title="<b>x</b> & y"), ["a < b & c > d"], UTC_ZONE)
     assert "&lt;b&gt;x&lt;/b&gt; &amp; y" in card.text
     assert "a &lt; b &amp; c &gt; d" in card.text
 
 
 def test_dates_show_in_the_readers_zone() -> None:
     moment = datetime(2017, 12, 14, 13, 20, tzinfo=UTC)
-    assert when(moment, ZoneInfo("America/New_York")) == "14 Dec 2017, 08:20 EST"
-    assert when(moment, ZoneInfo("Europe/Berlin")) == "14 Dec 2017, 14:20 CET"
-    assert when(None, UTC_ZONE) == "date unknown"
+    assert when(ENGLISH, moment, ZoneInfo("America/New_York")) == "14 Dec 2017, 08:20 EST"
+    assert when(ENGLISH, moment, ZoneInfo("Europe/Berlin")) == "14 Dec 2017, 14:20 CET"
+    assert when(ENGLISH, None, UTC_ZONE) == "date unknown"
 
 
 def test_latest_page_has_paging_and_article_buttons() -> None:
     shown = [make_article(title=f"Story {i}") for i in range(5)]
-    reply = latest_page(shown, offset=5, total=12, limit=0, topic="", zone=UTC_ZONE)
+    reply = latest_page(ENGLISH, shown, offset=5, total=12, limit=0, topic="", zone=UTC_ZONE)
     assert "(6–10 of 12)" in reply.text and "6. <b>Story 0</b>" in reply.text
     assert reply.keyboard is not None
     rows = reply.keyboard.inline_keyboard
@@ -150,7 +153,9 @@ def test_stats_tell_whether_the_digest_schedule_runs() -> None:
 
     def line(*ages: float) -> str:
         beats = [now - timedelta(seconds=age) for age in ages]
-        return schedule_line(Stats({}, {}, {}, None, now, beats, alive_window=timedelta(minutes=3)))
+        return schedule_line(
+            ENGLISH, Stats({}, {}, {}, None, now, beats, alive_window=timedelta(minutes=3))
+        )
 
     assert line(4, 50) == "Digest schedule: 2 instances running, last tick 4 s ago"
     # One instance died an hour ago (its heartbeat row stays): it is not counted.

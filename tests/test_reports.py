@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.i18n import ENGLISH
 from bot.rendering.markup import MAX_MESSAGE, visible_length
 from bot.rendering.reports import load_report
 from storage.seeds.loader import LoadReport
@@ -30,7 +31,7 @@ def test_the_telegram_report_always_fits_one_message(
 ) -> None:
     report = LoadReport(folder=folder, rejected=rejected, duplicates=duplicates,
                         retracted=retracted)  # fmt: skip
-    text = "✅ " + load_report(report, html=True, limit=10)
+    text = "✅ " + load_report(ENGLISH, report, html=True, limit=10)
     assert visible_length(text) <= MAX_MESSAGE
     if rejected:  # every rejected file is listed or counted in "and N more"
         section = text.split("<b>Rejected</b>\n", 1)[1].split("\n\n<b>", 1)[0].split("\n")
@@ -41,9 +42,9 @@ def test_the_telegram_report_always_fits_one_message(
 def test_twenty_four_long_names_are_cut_with_an_ellipsis_and_counted() -> None:
     names = [f"{i:02d}-{'quarterly-fisheries-report-' * 9}.txt" for i in range(24)]
     report = LoadReport(folder="/srv/newsbot/seeds", rejected=[(n, "empty file") for n in names])
-    text = load_report(report, html=True, limit=10)
+    text = load_report(ENGLISH, report, html=True, limit=10)
     assert visible_length(text) <= MAX_MESSAGE
     assert text.count("…") == 10 and "and 14 more" in text
     assert "00-quarterly-fisheries" in text and ".txt: empty file" in text
     # The terminal's report lists every name in full.
-    assert all(name in load_report(report) for name in names)
+    assert all(name in load_report(ENGLISH, report) for name in names)

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.i18n import ENGLISH
 from bot.search.ranking import plan_query
 from bot.search.service import SearchService
 from bot.search.snippets import sentences, snippet
@@ -238,7 +239,7 @@ def test_ignored_words_are_shown_in_the_heading() -> None:
 
     from bot.rendering.cards import search_page
 
-    page = search_page("putin bananas", None, [], page=0, total=0, zone=ZoneInfo("UTC"),
+    page = search_page(ENGLISH, "putin bananas", None, [], page=0, total=0, zone=ZoneInfo("UTC"),
                        ignored=["bananas"])  # fmt: skip
     assert "No match for: bananas" in page.text
 

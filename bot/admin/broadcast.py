@@ -6,6 +6,7 @@ import asyncio
 import logging
 import secrets
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from telegram.constants import ParseMode
@@ -31,6 +32,16 @@ class BroadcastReport:
     sent: int
     blocked: int
     failed: int
+
+
+class BroadcastState(Enum):
+    """Where an announcement is; a confirm press finds anything but PENDING too late."""
+
+    UNKNOWN = "unknown"  # never prepared, or too old
+    PENDING = "pending"
+    SENDING = "sending"
+    CANCELLED = "cancelled"
+    SENT = "sent"
 
 
 def _key(token: str) -> str:
@@ -66,14 +77,15 @@ class Broadcaster:
             )
         return True
 
-    async def take(self, token: str) -> dict[str, Any] | str:
-        """Move a pending broadcast to sending, once: a second press finds it taken."""
+    async def take(self, token: str) -> dict[str, Any] | BroadcastState:
+        """Move a pending broadcast to sending, once: a second press finds it taken (and is
+        told where it is)."""
         async with self.db.write() as session:
             state = await get_state(session, _key(token))
             if state is None:
-                return "That announcement is unknown (or too old)."
-            if state["status"] != "pending":
-                return f"That announcement is {state['status']} already."
+                return BroadcastState.UNKNOWN
+            if state["status"] != BroadcastState.PENDING.value:
+                return BroadcastState(state["status"])
             await set_state(session, _key(token), {**state, "status": "sending"}, self.clock.now())
             return state
 

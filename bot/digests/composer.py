@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from bot.clock import Clock
 from bot.digests.schedule import local_date
 from bot.digests.selection import Candidate, article_words, passing, select_articles
+from bot.languages import chat_translator
 from bot.rendering.cards import Reply
 from bot.rendering.digest import digest_message
 from bot.search.service import SearchService
@@ -122,7 +123,8 @@ class DigestComposer:
         ]
         more = selection.more + (context.beyond if hits is None and allowed is None else 0)
         zone = zone_info(subscriber.timezone)
-        return digest_message(items, more, day, zone, preview=preview), len(items)
+        tr = await chat_translator(self.db, subscriber.chat_id)
+        return digest_message(tr, items, more, day, zone, preview=preview), len(items)
 
     async def preview(self, subscriber: Subscriber) -> Reply | None:
         """Today's digest as it would look now, sent as a reply; it records nothing."""

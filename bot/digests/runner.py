@@ -29,6 +29,7 @@ from bot.delivery.pacing import BULK, PacedRateLimiter, Priority, SendingStopped
 from bot.delivery.sending import Sender
 from bot.digests.composer import DigestComposer, DigestContext
 from bot.digests.ledger import Claims, DigestLedger
+from bot.languages import chat_translator
 from bot.outages import UNREACHABLE, OutageLog
 from bot.rendering.cards import Reply
 from bot.rendering.chats import topic_gone_notice
@@ -318,6 +319,7 @@ class DigestRunner:
     async def _tell_topic_gone(self, chat_id: int) -> None:
         """The digest's forum topic was deleted: say so in the group's General topic."""
         try:
-            await self.bot.send_message(chat_id, topic_gone_notice(), rate_limit_args=BULK)
+            tr = await chat_translator(self.db, chat_id)
+            await self.bot.send_message(chat_id, topic_gone_notice(tr), rate_limit_args=BULK)
         except TelegramError as exc:  # the group may be gone too: the digest is stopped anyway
             log.info("could not tell chat %d its topic is gone: %s", chat_id, exc)

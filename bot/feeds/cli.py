@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.feeds.manage import BadFeedUrl, FeedManager
 from bot.feeds.opml import OpmlError, read_opml, write_opml
 from bot.feeds.poller import FeedPoller
+from bot.i18n import ENGLISH
 from bot.rendering.feeds import feeds_plain, poll_plain
 from bot.settings import Settings
 from bot.store import open_database
@@ -53,7 +54,7 @@ async def run(args: argparse.Namespace, settings: Settings, clock: Clock) -> int
             print(f"Feed #{added.feed.id} {state}: {added.feed.url}")
             return 0
         if command == "list":
-            print(feeds_plain(await feeds.all(), clock.now()))
+            print(feeds_plain(ENGLISH, await feeds.all(), clock.now()))
             return 0
         if command == "remove":
             found = await feeds.find(args.feed)
@@ -80,7 +81,7 @@ async def run(args: argparse.Namespace, settings: Settings, clock: Clock) -> int
             finally:
                 await poller.stop()
                 await summaries.close()
-            print(poll_plain(report))
+            print(poll_plain(ENGLISH, report))
             return 1 if report.count("error") else 0
         if command == "import":
             try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from urllib.parse import urlsplit
 
 from bot.clock import Clock
@@ -52,26 +53,41 @@ class Added:
     new: bool  # False: the feed was on the list already
 
 
+class UrlProblem(Enum):
+    """Why an address is no feed address; the English is for the command line, the chat says
+    it in the admin's language (bot/rendering/feeds.py)."""
+
+    MISSING = "give the feed's address, e.g. https://example.com/rss.xml"
+    TOO_LONG = f"the address is over {MAX_URL_CHARS} characters"
+    SPACES = "a feed address has no spaces"
+    INVALID = "not a valid web address"
+    NOT_WEB = "a feed address starts with http:// or https:// and names a host"
+
+
 class BadFeedUrl(ValueError):
-    """Not an address a feed can be fetched from; the message says why, in one line."""
+    """Not an address a feed can be fetched from; `problem` says why."""
+
+    def __init__(self, problem: UrlProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
 
 
 def check_url(text: str) -> str:
     """The feed address as stored: http(s), with a host, no spaces, of sane length."""
     url = text.strip()
     if not url:
-        raise BadFeedUrl("give the feed's address, e.g. https://example.com/rss.xml")
+        raise BadFeedUrl(UrlProblem.MISSING)
     if len(url) > MAX_URL_CHARS:
-        raise BadFeedUrl(f"the address is over {MAX_URL_CHARS} characters")
+        raise BadFeedUrl(UrlProblem.TOO_LONG)
     if any(ch.isspace() for ch in url):
-        raise BadFeedUrl("a feed address has no spaces")
+        raise BadFeedUrl(UrlProblem.SPACES)
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises on a port that is not a number
     except ValueError as exc:
-        raise BadFeedUrl("not a valid web address") from exc
+        raise BadFeedUrl(UrlProblem.INVALID) from exc
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise BadFeedUrl("a feed address starts with http:// or https:// and names a host")
+        raise BadFeedUrl(UrlProblem.NOT_WEB)
     return url
 
 

@@ -24,6 +24,7 @@ from bot.alerts.following import (
 from bot.alerts.matching import TOPIC
 from bot.callbacks import AlertButton
 from bot.digests.schedule import format_minute
+from bot.i18n import ENGLISH
 from bot.rendering.cards import Reply, byline
 from bot.rendering.digest import Item, article_buttons
 from bot.rendering.markup import MAX_MESSAGE, bold, clean, clip, echo, visible_length
@@ -76,7 +77,7 @@ def _alert_text(
     )
     entries = []
     for number, (article, sentences) in enumerate(items, start=1):
-        entry = f"{number}. {bold(article.title)}\n{byline(article, zone)}"
+        entry = f"{number}. {bold(article.title)}\n{byline(ENGLISH, article, zone)}"
         summary = " ".join(clip(s, width) for s in sentences) if width else ""
         entries.append(entry + (f"\n{clean(summary)}" if summary else ""))
     note = ""

@@ -11,6 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
 from bot.callbacks import LatestPage, OpenFullText, OpenSummary, SearchPage
+from bot.i18n import Translator
 from bot.rendering.markup import (
     MAX_MESSAGE,
     bold,
@@ -47,16 +48,16 @@ class Reply:
         object.__setattr__(self, "text", fit(self.text))
 
 
-def when(moment: datetime | None, zone: tzinfo) -> str:
-    """`14 Dec 2017, 08:20 EST` in the reader's zone."""
+def when(tr: Translator, moment: datetime | None, zone: tzinfo) -> str:
+    """`14 Dec 2017, 08:20 EST` in the reader's zone and language (`14 дек. 2017, 08:20 EST`)."""
     if moment is None:
-        return "date unknown"
+        return tr._("date unknown")
     local = moment.astimezone(zone)
-    return local.strftime("%-d %b %Y, %H:%M ") + (local.tzname() or "")
+    return tr.datetime(local, "d MMM y, HH:mm") + " " + (local.tzname() or "")
 
 
-def byline(article: Article, zone: tzinfo) -> str:
-    parts = [when(article.published_at, zone)]
+def byline(tr: Translator, article: Article, zone: tzinfo) -> str:
+    parts = [when(tr, article.published_at, zone)]
     if article.source:
         parts.append(clean(article.source))
     parts.append(f"<code>{esc(article.short_id)}</code>")
@@ -67,10 +68,10 @@ def _button(text: str, callback: callbacks.Callback) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=callbacks.encode(callback))
 
 
-def _article_buttons(position: int, article: Article) -> list[InlineKeyboardButton]:
+def _article_buttons(tr: Translator, position: int, article: Article) -> list[InlineKeyboardButton]:
     return [
-        _button(f"{position}. Summary", OpenSummary(article.short_id)),
-        _button(f"{position}. Full text", OpenFullText(article.short_id)),
+        _button(tr._("{number}. Summary", number=position), OpenSummary(article.short_id)),
+        _button(tr._("{number}. Full text", number=position), OpenFullText(article.short_id)),
     ]
 
 
@@ -87,30 +88,54 @@ def _pager(
 
 
 def _keyboard(
-    shown: Sequence[Article], first: int, pager: list[InlineKeyboardButton] | None
+    tr: Translator,
+    shown: Sequence[Article],
+    first: int,
+    pager: list[InlineKeyboardButton] | None,
 ) -> InlineKeyboardMarkup:
-    rows = [_article_buttons(first + i + 1, a) for i, a in enumerate(shown)]
+    rows = [_article_buttons(tr, first + i + 1, a) for i, a in enumerate(shown)]
     if pager and len(pager) > 1:
         rows.append(pager)
     return InlineKeyboardMarkup(rows)
 
 
+def _range(tr: Translator, first: int, last: int, total: int) -> str:
+    return tr._(
+        "({first}–{last} of {total})",
+        first=tr.number(first),
+        last=tr.number(last),
+        total=tr.number(total),
+    )
+
+
 def latest_page(
-    shown: Sequence[Article], *, offset: int, total: int, limit: int, topic: str, zone: tzinfo
+    tr: Translator,
+    shown: Sequence[Article],
+    *,
+    offset: int,
+    total: int,
+    limit: int,
+    topic: str,
+    zone: tzinfo,
 ) -> Reply:
     """A page of the newest articles, numbered across pages, with ◀ ▶ buttons."""
-    heading = "📰 <b>Latest news</b>" + (f" on <b>{clean(topic)}</b>" if topic else "")
+    if topic:
+        heading = tr._("📰 <b>Latest news</b> on <b>{topic}</b>", topic=clean(topic))
+    else:
+        heading = tr._("📰 <b>Latest news</b>")
     if not shown:
-        return Reply(heading + "\n\nNothing here yet. Try /latest or /search.")
-    heading += f" ({offset + 1}–{offset + len(shown)} of {total})"
-    entries = [f"{offset + i + 1}. {bold(a.title)}\n{byline(a, zone)}" for i, a in enumerate(shown)]
+        return Reply(heading + "\n\n" + tr._("Nothing here yet. Try /latest or /search."))
+    heading += " " + _range(tr, offset + 1, offset + len(shown), total)
+    entries = [
+        f"{offset + i + 1}. {bold(a.title)}\n{byline(tr, a, zone)}" for i, a in enumerate(shown)
+    ]
     page, pages = offset // PAGE_SIZE, -(-total // PAGE_SIZE)
     # The topic travels as a short key: its name may be longer than button data can carry.
     key = callbacks.topic_key(topic) if topic else ""
     prev = LatestPage(max(0, offset - PAGE_SIZE), limit, key) if offset > 0 else None
     nxt = LatestPage(offset + PAGE_SIZE, limit, key) if offset + PAGE_SIZE < total else None
     pager = _pager(page, pages, nxt, prev)
-    return Reply("\n\n".join([heading, *entries]), _keyboard(shown, offset, pager))
+    return Reply("\n\n".join([heading, *entries]), _keyboard(tr, shown, offset, pager))
 
 
 def marked(segments: Segments) -> str:
@@ -118,6 +143,7 @@ def marked(segments: Segments) -> str:
 
 
 def search_page(
+    tr: Translator,
     query: str,
     corrected: str | None,
     results: Sequence[tuple[Article, Segments]],
@@ -126,45 +152,54 @@ def search_page(
     total: int,
     zone: tzinfo,
     ignored: Sequence[str] = (),
+    token: str = "",
 ) -> Reply:
-    """A page of search results with snippets whose matched words are bold."""
-    heading = f"🔎 Results for “{clean(clip(query, MAX_QUERY_SHOWN))}”"
+    """A page of search results with snippets whose matched words are bold; `token` stands
+    for a query too long for the buttons to carry (it is stored)."""
+    heading = tr._("🔎 Results for “{query}”", query=clean(clip(query, MAX_QUERY_SHOWN)))
     if corrected:
-        heading += f"\nShowing results for <b>{clean(corrected)}</b>"
+        heading += "\n" + tr._("Showing results for <b>{words}</b>", words=clean(corrected))
     first = page * PAGE_SIZE
-    heading += f" ({first + 1}–{first + len(results)} of {total})"
+    heading += " " + _range(tr, first + 1, first + len(results), total)
     if ignored:
-        heading += f"\nNo match for: {clean(clip(', '.join(ignored), MAX_QUERY_SHOWN))}"
+        heading += "\n" + tr._(
+            "No match for: {words}", words=clean(clip(", ".join(ignored), MAX_QUERY_SHOWN))
+        )
     entries = [
-        f"{first + i + 1}. {bold(a.title)}\n{byline(a, zone)}\n<i>{marked(snippet)}</i>"
+        f"{first + i + 1}. {bold(a.title)}\n{byline(tr, a, zone)}\n<i>{marked(snippet)}</i>"
         for i, (a, snippet) in enumerate(results)
     ]
     pages = -(-total // PAGE_SIZE)
-    prev = SearchPage(page - 1, query) if page > 0 else None
-    nxt = SearchPage(page + 1, query) if first + PAGE_SIZE < total else None
+    carried = "" if token else query
+    prev = SearchPage(page - 1, carried, token=token) if page > 0 else None
+    nxt = SearchPage(page + 1, carried, token=token) if first + PAGE_SIZE < total else None
     text = "\n\n".join([heading, *entries])
-    return Reply(text, _keyboard([a for a, _ in results], first, _pager(page, pages, nxt, prev)))
+    pager = _pager(page, pages, nxt, prev)
+    return Reply(text, _keyboard(tr, [a for a, _ in results], first, pager))
 
 
-def no_results(query: str) -> Reply:
+def no_results(tr: Translator, query: str) -> Reply:
     return Reply(
-        f"🔎 Nothing found for “{clean(clip(query, MAX_QUERY_SHOWN))}”.\n\n"
-        "Try fewer or shorter words, another spelling, or a topic like "
-        "<code>/search elections</code>. /latest shows the newest stories."
+        tr._(
+            "🔎 Nothing found for “{query}”.\n\n"
+            "Try fewer or shorter words, another spelling, or a topic like "
+            "<code>/search elections</code>. /latest shows the newest stories.",
+            query=clean(clip(query, MAX_QUERY_SHOWN)),
+        )
     )
 
 
-def summary_card(article: Article, sentences: Sequence[str], zone: tzinfo) -> Reply:
+def summary_card(tr: Translator, article: Article, sentences: Sequence[str], zone: tzinfo) -> Reply:
     """Title, date, source and the summary, with a button for the full text."""
-    lines = [bold(article.title), byline(article, zone)]
+    lines = [bold(article.title), byline(tr, article, zone)]
     if article.dateline:
         lines[-1] += f" · {clean(article.dateline)}"
     sentences = list(sentences) or article.paragraphs[:1]
     body = "\n".join(f"• {clean(clip(s, MAX_SENTENCE))}" for s in sentences)
     text = "\n".join(lines) + "\n\n" + body
-    row = [_button("📄 Full text", OpenFullText(article.short_id))]
+    row = [_button(tr._("📄 Full text"), OpenFullText(article.short_id))]
     if link := source_link(article):
-        row.append(InlineKeyboardButton("🔗 Read at the source", url=link))
+        row.append(InlineKeyboardButton(tr._("🔗 Read at the source"), url=link))
     return Reply(text, InlineKeyboardMarkup([row]))
 
 
@@ -176,17 +211,18 @@ def source_link(article: Article) -> str | None:
     return None
 
 
-def full_text(article: Article, zone: tzinfo) -> list[str]:
+def full_text(tr: Translator, article: Article, zone: tzinfo) -> list[str]:
     """The whole article in as few messages as fit, split only between paragraphs.
 
     A paragraph longer than a message on its own is cut at sentence ends.
     """
-    header = bold(article.title) + "\n" + byline(article, zone)
+    header = bold(article.title) + "\n" + byline(tr, article, zone)
     if article.dateline:
         header += f" · {clean(article.dateline)}"
     blocks = [header]
     for paragraph in article.paragraphs:
         blocks.extend(clean(piece) for piece in split_text(paragraph, MAX_MESSAGE - 8))
     if link := source_link(article):
-        blocks.append(f'<a href="{html.escape(link, quote=True)}">Read at the source</a>')
+        href = html.escape(link, quote=True)
+        blocks.append(tr._('<a href="{url}">Read at the source</a>', url=href))
     return join_within(blocks)

@@ -15,6 +15,7 @@ from telegram import (
 
 from bot.chat_admins import LinkProblem
 from bot.digests.schedule import format_minute
+from bot.i18n import Translator
 from bot.rendering.cards import Reply
 from bot.rendering.markup import clean
 from bot.timezones import zone_label
@@ -32,12 +33,12 @@ class KeyboardReply:
 CHANNEL_REQUEST_ID = 1
 
 
-def only_admins() -> str:
-    return "Only group admins can change this group's digest."
+def only_admins(tr: Translator) -> str:
+    return tr._("Only group admins can change this group's digest.")
 
 
-def topic_gone_notice() -> str:
-    return (
+def topic_gone_notice(tr: Translator) -> str:
+    return tr._(
         "The topic this group's daily digest went to was deleted, so the digest is stopped. "
         "An admin can send /subscribe in another topic to bring it back with the same settings."
     )
@@ -51,10 +52,10 @@ def _post_rights() -> ChatAdministratorRights:
     )  # fmt: skip
 
 
-def channel_picker() -> KeyboardReply:
+def channel_picker(tr: Translator) -> KeyboardReply:
     """The native chat picker: channels where both the user and the bot may post."""
     button = KeyboardButton(
-        "📢 Choose a channel",
+        tr._("📢 Choose a channel"),
         request_chat=KeyboardButtonRequestChat(
             CHANNEL_REQUEST_ID,
             chat_is_channel=True,
@@ -64,16 +65,19 @@ def channel_picker() -> KeyboardReply:
         ),
     )
     return KeyboardReply(
-        "📢 Which channel should get a daily digest? Tap the button and choose one where you "
-        "may post and I am an admin who may post too, or send <code>/channel @name</code>.",
+        tr._(
+            "📢 Which channel should get a daily digest? Tap the button and choose one where you "
+            "may post and I am an admin who may post too, or send <code>/channel @name</code>."
+        ),
         ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True),
     )
 
 
-def channel_linked(title: str, minute: int, zone: str) -> KeyboardReply:
+def channel_linked(tr: Translator, title: str, minute: int, zone: str) -> KeyboardReply:
     return KeyboardReply(
-        "📢 {title} is linked: its digest goes out daily at {time} ({zone}). "
-        "/settings here changes it.".format(
+        tr._(
+            "📢 {title} is linked: its digest goes out daily at {time} ({zone}). "
+            "/settings here changes it.",
             title=f"<b>{clean(title)}</b>",
             time=format_minute(minute),
             zone=clean(zone_label(zone)),
@@ -82,60 +86,72 @@ def channel_linked(title: str, minute: int, zone: str) -> KeyboardReply:
     )
 
 
-def link_problem(problem: LinkProblem) -> KeyboardReply:
+def link_problem(tr: Translator, problem: LinkProblem) -> KeyboardReply:
     texts = {
-        LinkProblem.NOT_FOUND: "I cannot find that channel. Add me to it as an admin first, "
-        "then try again.",
-        LinkProblem.NOT_A_CHANNEL: "That is not a channel. /channel links a channel; in a "
-        "group, send /subscribe there.",
-        LinkProblem.BOT_CANNOT_POST: "I am not an admin of that channel with the right to "
-        "post messages. Give me that right, then try again.",
-        LinkProblem.USER_CANNOT_POST: "Only the channel's admins who may post messages can "
-        "link it.",
+        LinkProblem.NOT_FOUND: tr._(
+            "I cannot find that channel. Add me to it as an admin first, then try again."
+        ),
+        LinkProblem.NOT_A_CHANNEL: tr._(
+            "That is not a channel. /channel links a channel; in a group, send /subscribe there."
+        ),
+        LinkProblem.BOT_CANNOT_POST: tr._(
+            "I am not an admin of that channel with the right to post messages. "
+            "Give me that right, then try again."
+        ),
+        LinkProblem.USER_CANNOT_POST: tr._(
+            "Only the channel's admins who may post messages can link it."
+        ),
     }
     return KeyboardReply(clean(texts[problem]), ReplyKeyboardRemove())
 
 
-def channel_removed(title: str) -> str:
-    return (
+def channel_removed(tr: Translator, title: str) -> str:
+    return tr._(
         "I was removed from {title}, so its daily digest is stopped. Add me back as an admin "
-        "and it resumes with the same settings."
-    ).format(title=f"<b>{clean(title)}</b>")
-
-
-def channel_back(title: str) -> str:
-    return "I am back in {title}: its daily digest resumes with the same settings.".format(
-        title=f"<b>{clean(title)}</b>"
+        "and it resumes with the same settings.",
+        title=f"<b>{clean(title)}</b>",
     )
 
 
-def channel_usage() -> Reply:
-    return Reply("Send /channel in your private chat with me to link a channel.")
+def channel_back(tr: Translator, title: str) -> str:
+    return tr._(
+        "I am back in {title}: its daily digest resumes with the same settings.",
+        title=f"<b>{clean(title)}</b>",
+    )
 
 
-WORDS_QUESTION = (
-    "🔤 Which words? Send words to require with + and words to leave out with -, e.g. "
-    "<code>+election -football</code> (or: none). Typos are forgiven. /cancel to leave it."
-)
+def channel_usage(tr: Translator) -> Reply:
+    return Reply(tr._("Send /channel in your private chat with me to link a channel."))
 
 
-def words_listed(words: Sequence[str]) -> str:
+def words_question(tr: Translator) -> str:
+    return tr._(
+        "🔤 Which words? Send words to require with + and words to leave out with -, e.g. "
+        "<code>+election -football</code> (or: none). Typos are forgiven. /cancel to leave it."
+    )
+
+
+def words_listed(tr: Translator, words: Sequence[str]) -> str:
     """The word filters as the settings card shows them."""
-    return ", ".join(words) if words else "none"
+    return ", ".join(words) if words else tr._("none")
 
 
-def words_none_today(words: Sequence[str]) -> str:
-    listed = clean(words_listed(words))
-    return (
-        f"No article of the last day matches your words ({listed}) yet: your digest stays "
-        "empty until one does."
+def words_none_today(tr: Translator, words: Sequence[str]) -> str:
+    return tr._(
+        "No article of the last day matches your words ({words}) yet: your digest stays "
+        "empty until one does.",
+        words=clean(words_listed(tr, words)),
     )
 
 
-def words_matching(count: int, words: Sequence[str]) -> str:
-    listed = clean(words_listed(words))
-    return f"{count} articles of the last day match your words ({listed})."
+def words_matching(tr: Translator, count: int, words: Sequence[str]) -> str:
+    return tr.ngettext(
+        "{count} article of the last day matches your words ({words}).",
+        "{count} articles of the last day match your words ({words}).",
+        count,
+        words=clean(words_listed(tr, words)),
+    )
 
 
-def no_words_given() -> str:
-    return "Send words with + or -, e.g. +election -football, or: none."
+def no_words_given(tr: Translator) -> str:
+    return tr._("Send words with + or -, e.g. +election -football, or: none.")

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
 from bot.callbacks import OpenFullText
+from bot.i18n import Translator
 from bot.rendering.cards import Reply, byline
 from bot.rendering.markup import MAX_MESSAGE, bold, clean, clip, visible_length
 from storage.models import Article
@@ -17,34 +18,54 @@ Item = tuple[Article, Sequence[str]]  # (article, its summary sentences)
 
 
 def _entry(
-    number: int, article: Article, sentences: Sequence[str], zone: tzinfo, keep: int, width: int
+    tr: Translator,
+    number: int,
+    article: Article,
+    sentences: Sequence[str],
+    zone: tzinfo,
+    keep: int,
+    width: int,
 ) -> str:
     summary = " ".join(clip(s, width) for s in sentences[:keep])
-    text = f"{number}. {bold(article.title)}\n{byline(article, zone)}"
+    text = f"{number}. {bold(article.title)}\n{byline(tr, article, zone)}"
     return text + (f"\n{clean(summary)}" if summary else "")
 
 
 def digest_message(
-    items: Sequence[Item], more: int, day: date, zone: tzinfo, *, preview: bool = False
+    tr: Translator,
+    items: Sequence[Item],
+    more: int,
+    day: date,
+    zone: tzinfo,
+    *,
+    preview: bool = False,
 ) -> Reply:
     """Title, date, source and a one- or two-sentence summary each, then "and N more"."""
-    heading = ("👀 <b>Digest preview</b>" if preview else "🗞 <b>Your daily digest</b>") + (
-        f" · {day.strftime('%a %-d %b %Y')}"
-    )
+    title = tr._("👀 <b>Digest preview</b>") if preview else tr._("🗞 <b>Your daily digest</b>")
+    heading = f"{title} · {tr.date(day, 'EEE d MMM y')}"
     # Two sentences each if they fit, else one, else shorter ones, else fewer articles.
     for keep, width in ((2, 400), (1, 300), (1, 150), (0, 0)):
         shown = list(items)
         while shown:
-            entries = [_entry(i + 1, a, s, zone, keep, width) for i, (a, s) in enumerate(shown)]
+            entries = [_entry(tr, i + 1, a, s, zone, keep, width) for i, (a, s) in enumerate(shown)]
             hidden = more + len(items) - len(shown)
-            tail = f"and {hidden} more: /latest" if hidden else ""
+            tail = (
+                tr.ngettext("and {count} more: /latest", "and {count} more: /latest", hidden)
+                if hidden
+                else ""
+            )
             text = "\n\n".join([heading, *entries, *([tail] if tail else [])])
             if visible_length(text) <= MAX_MESSAGE:
                 return Reply(text, article_buttons(shown))
             if keep:
                 break  # try shorter summaries before dropping articles
             shown.pop()
-    return Reply(heading + f"\n\n{len(items) + more} new stories: /latest")
+    total = len(items) + more
+    return Reply(
+        heading
+        + "\n\n"
+        + tr.ngettext("{count} new story: /latest", "{count} new stories: /latest", total)
+    )
 
 
 def article_buttons(shown: Sequence[Item]) -> InlineKeyboardMarkup:

@@ -11,6 +11,7 @@ from telegram import (
     InputTextMessageContent,
 )
 
+from bot.i18n import Translator
 from bot.rendering.cards import summary_card
 from bot.rendering.markup import clip
 from bot.summaries.service import lead_sentences
@@ -21,10 +22,12 @@ def deep_link(bot_username: str, short_id: str) -> str:
     return f"https://t.me/{bot_username}?start=a_{short_id}"
 
 
-def article_result(article: Article, bot_username: str, zone: tzinfo) -> InlineQueryResultArticle:
+def article_result(
+    tr: Translator, article: Article, bot_username: str, zone: tzinfo
+) -> InlineQueryResultArticle:
     """Title and first summary sentence in the list; the summary card when chosen."""
     sentences = article.summary if article.summary else lead_sentences(article.paragraphs)
-    card = summary_card(article, sentences, zone)
+    card = summary_card(tr, article, sentences, zone)
     link = deep_link(bot_username, article.short_id)
     return InlineQueryResultArticle(
         id=article.short_id,
@@ -32,6 +35,6 @@ def article_result(article: Article, bot_username: str, zone: tzinfo) -> InlineQ
         description=clip(sentences[0], 200) if sentences else None,
         input_message_content=InputTextMessageContent(card.text, parse_mode="HTML"),
         reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton(f"📄 Read it with @{bot_username}", url=link)]]
+            [[InlineKeyboardButton(tr._("📄 Read it with @{bot}", bot=bot_username), url=link)]]
         ),
     )

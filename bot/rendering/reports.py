@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from bot.i18n import Translator
 from bot.rendering.markup import MAX_MESSAGE, clean, counted, visible_length
 from storage.seeds.loader import LoadReport
 from storage.seeds.records import ParsedArticle, Rejection
@@ -28,28 +29,46 @@ def _cut(text: str, limit: int) -> str:
     return text[: limit - tail - 1] + "…" + text[-tail:]
 
 
-def load_report(report: LoadReport, *, html: bool = False, limit: int | None = None) -> str:
+def load_report(
+    tr: Translator, report: LoadReport, *, html: bool = False, limit: int | None = None
+) -> str:
     """Counts, then each rejected file with its reason, the duplicates and the retractions.
 
     With `limit` (the Telegram report), each list is cut after that many lines with "and N
     more", names and lines are cut with an ellipsis, and the whole fits one message.
     """
     counts = report.counts()
-    files = counted(counts["files"], "file")
     cut = (lambda text, n: _cut(text, n)) if limit is not None else (lambda text, n: text)
-    title = f"Seeds from {cut(report.folder, _MAX_NAME * 2)}: {files} in {report.seconds:.1f} s"
-    table = "\n".join(f"{name:<11}{counts[name]:>7}" for name in _COUNT_NAMES)
+    title = tr.ngettext(
+        "Seeds from {folder}: {count} file in {seconds} s",
+        "Seeds from {folder}: {count} files in {seconds} s",
+        counts["files"],
+        folder=cut(report.folder, _MAX_NAME * 2),
+        seconds=tr.decimal(report.seconds),
+    )
+    names = count_names(tr)
+    width = max(11, *(len(name) + 1 for name in names.values()))
+    table = "\n".join(f"{names[name]:<{width}}{counts[name]:>7}" for name in _COUNT_NAMES)
     if html:
         parts = [f"<b>{clean(title)}</b>\n<pre>{table}</pre>"]
     else:
         parts = [title + "\n" + textwrap.indent(table, "  ")]
     sections = [
-        ("Rejected", [f"{cut(path, _MAX_NAME)}: {reason}" for path, reason in report.rejected]),
         (
-            "Duplicates",
-            [f"{cut(path, _MAX_NAME)} (same as article {sid})" for path, sid in report.duplicates],
+            tr._("Rejected"),
+            [f"{cut(path, _MAX_NAME)}: {reason}" for path, reason in report.rejected],
         ),
-        ("Retracted", [f"{sid}: {cut(title, _MAX_NAME)}" for sid, title in report.retracted]),
+        (
+            tr._("Duplicates"),
+            [
+                tr._("{file} (same as article {id})", file=cut(path, _MAX_NAME), id=sid)
+                for path, sid in report.duplicates
+            ],
+        ),
+        (
+            tr._("Retracted"),
+            [f"{sid}: {cut(title, _MAX_NAME)}" for sid, title in report.retracted],
+        ),
     ]
     budget = REPORT_BUDGET - _length("\n\n".join(parts), html)
     shown = [(heading, items) for heading, items in sections if items]
@@ -65,11 +84,30 @@ def load_report(report: LoadReport, *, html: bool = False, limit: int | None = N
             room -= _length(line, html) + 1
             lines.append(line)
         if len(items) > len(lines):
-            lines.append(f"  and {len(items) - len(lines)} more (the full list is in the log)")
+            lines.append(
+                "  "
+                + tr.ngettext(
+                    "and {count} more (the full list is in the log)",
+                    "and {count} more (the full list is in the log)",
+                    len(items) - len(lines),
+                )
+            )
         section = head + "\n" + "\n".join(lines)
         budget -= _length(section, html) + 2
         parts.append(section)
     return "\n\n".join(parts)
+
+
+def count_names(tr: Translator) -> dict[str, str]:
+    """The names of a load's counts (`added`, `rejected`...) in the reader's language."""
+    return {
+        "added": tr._("added"),
+        "updated": tr._("updated"),
+        "unchanged": tr._("unchanged"),
+        "duplicates": tr._("duplicates"),
+        "retracted": tr._("retracted"),
+        "rejected": tr._("rejected"),
+    }
 
 
 def _length(text: str, html: bool) -> int:

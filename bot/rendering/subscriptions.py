@@ -11,34 +11,41 @@ from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks
 from bot.callbacks import SettingsChange, ZoneChoice
 from bot.digests.schedule import format_minute
+from bot.i18n import Translator
 from bot.rendering.cards import Reply
 from bot.rendering.chats import words_listed, words_none_today
 from bot.rendering.markup import clean, echo
+from bot.rendering.texts import topic_list
 from bot.subscriptions import EmptyReason
 from bot.timezones import EXAMPLES, ZoneMatch, clock_name, zone_info, zone_label
 from storage.models import Subscriber
 
-MAX_TOPICS_LISTED = 30
 
-
-def _local(moment: datetime, zone_name: str) -> str:
-    """`Mon 30 Nov at 08:00 CET` (or `UTC+5:30`) in the subscriber's zone."""
+def _local(tr: Translator, moment: datetime, zone_name: str) -> str:
+    """`Mon 30 Nov at 08:00 CET` (or `UTC+5:30`) in the subscriber's zone and language."""
     local = moment.astimezone(zone_info(zone_name))
-    return local.strftime("%a %-d %b at %H:%M ") + clock_name(moment, zone_name)
+    return tr._(
+        "{day} at {time} {zone}",
+        day=tr.datetime(local, "EEE d MMM"),
+        time=tr.datetime(local, "HH:mm"),
+        zone=clock_name(moment, zone_name),
+    )
 
 
-def _topics_listed(known: Sequence[str]) -> str:
-    shown = ", ".join(clean(name) for name in known[:MAX_TOPICS_LISTED]) or "none yet"
-    more = len(known) - MAX_TOPICS_LISTED
-    return shown + (f" and {more} more" if more > 0 else "")
+def _quoted(tr: Translator, typed: Sequence[str]) -> str:
+    return ", ".join(tr._("“{topic}”", topic=clean(echo(t))) for t in typed)
 
 
-def unknown_topics_note(unknown: Sequence[str], known: Sequence[str]) -> str:
-    quoted = ", ".join(f"“{clean(echo(t))}”" for t in unknown)
-    return f"No articles have the topic {quoted}: left out. Topics I know: {_topics_listed(known)}."
+def unknown_topics_note(tr: Translator, unknown: Sequence[str], known: Sequence[str]) -> str:
+    return tr._(
+        "No articles have the topic {typed}: left out. Topics I know: {topics}.",
+        typed=_quoted(tr, unknown),
+        topics=topic_list(tr, list(known), 10_000),
+    )
 
 
 def subscribed(
+    tr: Translator,
     subscriber: Subscriber,
     next_at: datetime,
     *,
@@ -46,22 +53,42 @@ def subscribed(
     unknown_topics: Sequence[str] = (),
     known_topics: Sequence[str] = (),
 ) -> Reply:
-    verb = "Updated" if was_active else "Subscribed"
-    topics = f"\nTopics: {clean(', '.join(subscriber.topics))}" if subscriber.topics else ""
+    values = {
+        "time": format_minute(subscriber.delivery_minute),
+        "zone": clean(zone_label(subscriber.timezone)),
+        "size": subscriber.digest_size,
+    }
+    if was_active:
+        text = tr.ngettext(
+            "🔔 Updated! Your digest comes every day at <b>{time}</b> ({zone}), "
+            "up to {size} story.",
+            "🔔 Updated! Your digest comes every day at <b>{time}</b> ({zone}), "
+            "up to {size} stories.",
+            subscriber.digest_size,
+            **values,
+        )
+    else:
+        text = tr.ngettext(
+            "🔔 Subscribed! Your digest comes every day at <b>{time}</b> ({zone}), "
+            "up to {size} story.",
+            "🔔 Subscribed! Your digest comes every day at <b>{time}</b> ({zone}), "
+            "up to {size} stories.",
+            subscriber.digest_size,
+            **values,
+        )
+    if subscriber.topics:
+        text += "\n" + tr._("Topics: {topics}", topics=clean(", ".join(subscriber.topics)))
     if subscriber.words:
-        topics += f"\nWords: {clean(words_listed(subscriber.words))}"
-    label = clean(zone_label(subscriber.timezone))
-    note = f"\n⚠️ {unknown_topics_note(unknown_topics, known_topics)}" if unknown_topics else ""
-    return Reply(
-        f"🔔 {verb}! Your digest comes every day at "
-        f"<b>{format_minute(subscriber.delivery_minute)}</b> ({label}), "
-        f"up to {subscriber.digest_size} stories.{topics}{note}\n"
-        f"Next one: <b>{_local(next_at, subscriber.timezone)}</b>.\n\n"
-        "/settings to change it, /digest for a preview, /unsubscribe to stop."
-    )
+        text += "\n" + tr._("Words: {words}", words=clean(words_listed(tr, subscriber.words)))
+    if unknown_topics:
+        text += "\n⚠️ " + unknown_topics_note(tr, unknown_topics, known_topics)
+    next_one = tr._("Next one: <b>{when}</b>.", when=_local(tr, next_at, subscriber.timezone))
+    hint = tr._("/settings to change it, /digest for a preview, /unsubscribe to stop.")
+    return Reply(f"{text}\n{next_one}\n\n{hint}")
 
 
 def settings_card(
+    tr: Translator,
     subscriber: Subscriber | None,
     default_zone: str,
     note: str = "",
@@ -70,35 +97,55 @@ def settings_card(
 ) -> Reply:
     """The digest's settings with buttons to change them. `channels`: the channels the reader
     linked, each a button to switch to (and one back to their own digest)."""
-    switch = _switch_row(subscriber, channels)
+    switch = _switch_row(tr, subscriber, channels)
     if subscriber is None:
         return Reply(
-            "You have no daily digest yet. <code>/subscribe 7:30 Europe/Berlin</code> starts one "
-            f"(time and zone are optional: 08:00 and {clean(zone_label(default_zone))} by "
-            "default).",
+            tr._(
+                "You have no daily digest yet. <code>/subscribe 7:30 Europe/Berlin</code> "
+                "starts one (time and zone are optional: 08:00 and {zone} by default).",
+                zone=clean(zone_label(default_zone)),
+            ),
             InlineKeyboardMarkup([switch]) if switch else None,
         )
-    state = "on" if subscriber.active else "off"
-    topics = ", ".join(subscriber.topics) if subscriber.topics else "all (no filter)"
+    state = tr._("on") if subscriber.active else tr._("off")
+    topics = ", ".join(subscriber.topics) if subscriber.topics else tr._("all (no filter)")
     next_one = (
-        f"Next digest: <b>{_local(subscriber.next_due_at, subscriber.timezone)}</b>\n"
+        tr._(
+            "Next digest: <b>{when}</b>",
+            when=_local(tr, subscriber.next_due_at, subscriber.timezone),
+        )
+        + "\n"
         if subscriber.active
         else ""
     )
     text = (
-        (f"⚠️ {note}\n\n" if note else "") + _card_title(subscriber) + "\n"
-        f"Status: <b>{state}</b>\n"
-        f"Time: <b>{format_minute(subscriber.delivery_minute)}</b>\n"
-        f"Timezone: <b>{clean(zone_label(subscriber.timezone))}</b>\n"
-        f"Topics: <b>{clean(topics)}</b>\n"
-        f"Words: <b>{clean(words_listed(subscriber.words))}</b>\n"
-        f"Stories: <b>{subscriber.digest_size}</b>\n"
-        f"{next_one}\n"
+        (f"⚠️ {note}\n\n" if note else "")
+        + _card_title(tr, subscriber)
+        + "\n"
+        + tr._(
+            "Status: <b>{state}</b>\n"
+            "Time: <b>{time}</b>\n"
+            "Timezone: <b>{zone}</b>\n"
+            "Topics: <b>{topics}</b>\n"
+            "Words: <b>{words}</b>\n"
+            "Stories: <b>{size}</b>",
+            state=state,
+            time=format_minute(subscriber.delivery_minute),
+            zone=clean(zone_label(subscriber.timezone)),
+            topics=clean(topics),
+            words=clean(words_listed(tr, subscriber.words)),
+            size=subscriber.digest_size,
+        )
+        + "\n"
+        + next_one
+        + "\n"
         + (
-            "Change it with the buttons below."
+            tr._("Change it with the buttons below.")
             if subscriber.kind == "channel"  # /subscribe here would be the reader's own digest
-            else "Change the zone or topics with "
-            "<code>/subscribe 7:30 Asia/Tokyo topics: syria, elections</code>."
+            else tr._(
+                "Change the zone or topics with "
+                "<code>/subscribe 7:30 Asia/Tokyo topics: syria, elections</code>."
+            )
         )
     )
 
@@ -110,42 +157,42 @@ def settings_card(
 
     rows = [
         [
-            button("− 1 hour", SettingsChange("time", -60)),
-            button("+ 1 hour", SettingsChange("time", 60)),
+            button(tr._("− 1 hour"), SettingsChange("time", -60)),
+            button(tr._("+ 1 hour"), SettingsChange("time", 60)),
         ],
         [
-            button("🌍 Timezone", SettingsChange("ask_zone")),
-            button("🏷 Topics", SettingsChange("ask_topics")),
-            button("🔤 Words", SettingsChange("ask_words")),
+            button(tr._("🌍 Timezone"), SettingsChange("ask_zone")),
+            button(tr._("🏷 Topics"), SettingsChange("ask_topics")),
+            button(tr._("🔤 Words"), SettingsChange("ask_words")),
         ],
         [
-            button(_size_label(n, subscriber.digest_size), SettingsChange("size", n))
+            button(_size_label(tr, n, subscriber.digest_size), SettingsChange("size", n))
             for n in (3, 5, 10)
         ],
     ]
     if subscriber.topics:
-        rows.append([button("All topics", SettingsChange("topics"))])
+        rows.append([button(tr._("All topics"), SettingsChange("topics"))])
     if subscriber.words:
-        rows.append([button("No word filters", SettingsChange("no_words"))])
+        rows.append([button(tr._("No word filters"), SettingsChange("no_words"))])
     rows.append(
-        [button("Stop digest", SettingsChange("off"))]
+        [button(tr._("Stop digest"), SettingsChange("off"))]
         if subscriber.active
-        else [button("Resume digest", SettingsChange("on"))]
+        else [button(tr._("Resume digest"), SettingsChange("on"))]
     )
     if switch:
         rows.append(switch)
     return Reply(text, InlineKeyboardMarkup(rows))
 
 
-def _card_title(subscriber: Subscriber) -> str:
+def _card_title(tr: Translator, subscriber: Subscriber) -> str:
     if subscriber.kind == "channel":
         name = clean(subscriber.title or str(subscriber.chat_id))
-        return f"📢 <b>Digest of {name}</b>"
-    return "⚙️ <b>Your digest</b>"
+        return tr._("📢 <b>Digest of {name}</b>", name=name)
+    return tr._("⚙️ <b>Your digest</b>")
 
 
 def _switch_row(
-    shown: Subscriber | None, channels: Sequence[Subscriber]
+    tr: Translator, shown: Subscriber | None, channels: Sequence[Subscriber]
 ) -> list[InlineKeyboardButton]:
     """Buttons to the reader's other chats: their own digest and each channel they linked."""
     if not channels:
@@ -154,7 +201,7 @@ def _switch_row(
     if shown is not None and shown.kind == "channel":
         row.append(
             InlineKeyboardButton(
-                "👤 My digest", callback_data=callbacks.encode(SettingsChange("show"))
+                tr._("👤 My digest"), callback_data=callbacks.encode(SettingsChange("show"))
             )
         )
     for channel in channels:
@@ -166,14 +213,23 @@ def _switch_row(
     return row[:4]
 
 
-CANCEL_HINT = "/cancel to leave it."
-ZONE_QUESTION = (
-    "🌍 Which timezone? Send a city, a country or an IANA name, e.g. Berlin, Mumbai or "
-    f"America/New_York. {CANCEL_HINT}"
-)
-TOPICS_QUESTION = (
-    "🏷 Which topics? Send them separated by commas, e.g. syria, elections (or: all). " + CANCEL_HINT
-)
+def _cancel_hint(tr: Translator) -> str:
+    return tr._("/cancel to leave it.")
+
+
+def _zone_question(tr: Translator) -> str:
+    return tr._(
+        "🌍 Which timezone? Send a city, a country or an IANA name, e.g. Berlin, Mumbai or "
+        "America/New_York. {cancel}",
+        cancel=_cancel_hint(tr),
+    )
+
+
+def _topics_question(tr: Translator) -> str:
+    return tr._(
+        "🏷 Which topics? Send them separated by commas, e.g. syria, elections (or: all). {cancel}",
+        cancel=_cancel_hint(tr),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,20 +245,36 @@ def forced(text: str) -> Ask:
     return Ask(text, ForceReply(selective=True))
 
 
-def zone_question(typed: str | None = None, match: ZoneMatch | None = None) -> Ask:
+def zone_question(tr: Translator, typed: str | None = None, match: ZoneMatch | None = None) -> Ask:
     """Ask for a zone: the choices as buttons when there are a few, else an open question."""
     if typed is None or match is None:
-        return forced(ZONE_QUESTION)
+        return forced(_zone_question(tr))
     if not match.choices:
         return forced(
-            f"I don't know the timezone “{clean(echo(typed))}”. Send a city, a country or an IANA "
-            f"name, e.g. {EXAMPLES}. {CANCEL_HINT}"
+            tr._(
+                "I don't know the timezone “{typed}”. Send a city, a country or an IANA "
+                "name, e.g. {examples}. {cancel}",
+                typed=clean(echo(typed)),
+                examples=EXAMPLES,
+                cancel=_cancel_hint(tr),
+            )
         )
-    lines = [f"🌍 “{clean(echo(typed))}” could be one of these. Tap one, or send a city:"]
+    lines = [
+        tr._(
+            "🌍 “{typed}” could be one of these. Tap one, or send a city:",
+            typed=clean(echo(typed)),
+        )
+    ]
     lines += [f"• {clean(choice.label)}" for choice in match.choices]
     if match.more:
-        lines.append(f"… and {match.more} more: send a city to find yours.")
-    lines.append(CANCEL_HINT)
+        lines.append(
+            tr.ngettext(
+                "… and {count} more: send a city to find yours.",
+                "… and {count} more: send a city to find yours.",
+                match.more,
+            )
+        )
+    lines.append(_cancel_hint(tr))
     keyboard = InlineKeyboardMarkup(
         [
             [
@@ -217,42 +289,65 @@ def zone_question(typed: str | None = None, match: ZoneMatch | None = None) -> A
     return Ask("\n".join(lines), keyboard)
 
 
-def topics_question() -> Ask:
-    return forced(TOPICS_QUESTION)
+def topics_question(tr: Translator) -> Ask:
+    return forced(_topics_question(tr))
 
 
-def topics_again(problem: str) -> Ask:
+def topics_again(tr: Translator, problem: Reply) -> Ask:
     """Topics that could not be read (too many, too long): say why and ask again."""
-    return forced(f"{clean(problem)}\n{TOPICS_QUESTION}")
+    return forced(f"{problem.text}\n{_topics_question(tr)}")
 
 
-def topics_unknown(unknown: Sequence[str], known: Sequence[str]) -> Ask:
-    quoted = ", ".join(f"“{clean(echo(t))}”" for t in unknown)
+def topics_unknown(tr: Translator, unknown: Sequence[str], known: Sequence[str]) -> Ask:
     return forced(
-        f"No articles have the topic {quoted}. Topics I know: {_topics_listed(known)}.\n"
-        f"Send one or more of them separated by commas (or: all). {CANCEL_HINT}"
+        tr._(
+            "No articles have the topic {typed}. Topics I know: {topics}.\n"
+            "Send one or more of them separated by commas (or: all). {cancel}",
+            typed=_quoted(tr, unknown),
+            topics=topic_list(tr, list(known), 10_000),
+            cancel=_cancel_hint(tr),
+        )
     )
 
 
-def cancelled(had_question: bool) -> Reply:
-    return Reply("OK, cancelled." if had_question else "There was nothing to cancel.")
+def cancelled(tr: Translator, had_question: bool) -> Reply:
+    return Reply(tr._("OK, cancelled.") if had_question else tr._("There was nothing to cancel."))
 
 
-def empty_digest(reason: EmptyReason, topics: Sequence[str], words: Sequence[str] = ()) -> Reply:
+def empty_digest(
+    tr: Translator, reason: EmptyReason, topics: Sequence[str], words: Sequence[str] = ()
+) -> Reply:
     if reason == "no_articles_match_words":
-        return Reply(words_none_today(words))
+        return Reply(words_none_today(tr, words))
     if reason == "no_articles_on_topics":
         return Reply(
-            f"No articles have your topics ({clean(', '.join(topics))}) yet. "
-            "/settings to change them, /latest for the newest stories."
+            tr._(
+                "No articles have your topics ({topics}) yet. "
+                "/settings to change them, /latest for the newest stories.",
+                topics=clean(", ".join(topics)),
+            )
         )
     if reason == "nothing_new":
-        return Reply("Nothing new since your last digest. /latest shows the newest.")
+        return Reply(tr._("Nothing new since your last digest. /latest shows the newest."))
     return Reply(
-        "Your digest would be empty: no articles were added in the last 24 hours. "
-        "/latest shows the newest."
+        tr._(
+            "Your digest would be empty: no articles were added in the last 24 hours. "
+            "/latest shows the newest."
+        )
     )
 
 
-def _size_label(size: int, chosen: int) -> str:
-    return ("✓ " if size == chosen else "") + f"{size} stories"
+def unsubscribed(tr: Translator) -> Reply:
+    return Reply(tr._("🔕 Unsubscribed. Your settings are kept: /subscribe brings it back."))
+
+
+def already_off(tr: Translator) -> Reply:
+    return Reply(tr._("Your digest is already off. /subscribe brings it back."))
+
+
+def not_subscribed(tr: Translator) -> Reply:
+    return Reply(tr._("You have no daily digest. /subscribe starts one."))
+
+
+def _size_label(tr: Translator, size: int, chosen: int) -> str:
+    return ("✓ " if size == chosen else "") + tr.ngettext("{count} story", "{count} stories", size)

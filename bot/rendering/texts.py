@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from collections.abc import Sequence
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
-from bot.callbacks import Action
+from bot.arguments import MAX_LATEST, MAX_TOPICS, MAX_WORD_FILTERS, ArgumentProblem, Problem
+from bot.callbacks import Action, LanguageChoice
+from bot.commands import Command
+from bot.i18n import LANGUAGES, Translator, translator
 from bot.rendering.cards import Reply
 from bot.rendering.markup import clean, echo
 
@@ -18,26 +23,31 @@ def plain(text: str) -> Reply:
     return Reply(clean(text))
 
 
-def welcome(first_name: str | None, bot_username: str) -> Reply:
-    hello = f"👋 Hi {clean(first_name)}!" if first_name else "👋 Hi!"
+def welcome(tr: Translator, first_name: str | None, bot_username: str) -> Reply:
+    hello = tr._("👋 Hi {name}!", name=clean(first_name)) if first_name else tr._("👋 Hi!")
     text = (
-        f"{hello} I bring you the news from my article library.\n\n"
-        "📰 /latest — the newest stories\n"
-        "🔎 /search <i>words</i> — find stories; typos are fine. Or just type some words.\n"
-        "📝 /summary <i>id or words</i> — a three-sentence summary\n"
-        "📄 /article <i>id</i> — the full text\n"
-        "🔔 /subscribe — a daily digest at the time you choose\n"
-        f"💬 In any chat, type <code>@{clean(bot_username)} words</code> to share a story.\n\n"
-        "/help shows every command with an example."
+        hello
+        + " "
+        + tr._(
+            "I bring you the news from my article library.\n\n"
+            "📰 /latest — the newest stories\n"
+            "🔎 /search <i>words</i> — find stories; typos are fine. Or just type some words.\n"
+            "📝 /summary <i>id or words</i> — a three-sentence summary\n"
+            "📄 /article <i>id</i> — the full text\n"
+            "🔔 /subscribe — a daily digest at the time you choose\n"
+            "💬 In any chat, type <code>@{bot} words</code> to share a story.\n\n"
+            "/help shows every command with an example.",
+            bot=clean(bot_username),
+        )
     )
     keyboard = InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    "📰 Latest news", callback_data=callbacks.encode(Action("latest"))
+                    tr._("📰 Latest news"), callback_data=callbacks.encode(Action("latest"))
                 ),
                 InlineKeyboardButton(
-                    "🔔 Daily digest", callback_data=callbacks.encode(Action("subscribe"))
+                    tr._("🔔 Daily digest"), callback_data=callbacks.encode(Action("subscribe"))
                 ),
             ]
         ]
@@ -45,82 +55,171 @@ def welcome(first_name: str | None, bot_username: str) -> Reply:
     return Reply(text, keyboard)
 
 
-ADMIN_HELP = (
-    "\n\n<b>For admins</b>\n"
-    "/stats — articles, subscribers, digests, the schedule, answer times\n"
-    "/reload — load the seed folder again, with a report\n"
-    "/senddigests — today's digest now to everyone who has not had it\n"
-    "/broadcast — an announcement to every subscriber, after a confirm\n"
-    "   <code>/broadcast We are back after maintenance.</code>\n"
-    "/feeds — the RSS and Atom feeds: list, add, pause, remove\n"
-    "   <code>/feeds add https://example.com/rss.xml</code>"
-)
+def _help_lines(tr: Translator, commands: Sequence[Command]) -> list[str]:
+    lines = []
+    for command in commands:
+        if command.help:
+            lines.append(f"/{command.name} — {tr._(command.help)}")
+            if command.examples:
+                examples = ", ".join(f"<code>{clean(e)}</code>" for e in command.examples)
+                lines.append(f"   {examples}")
+    return lines
 
 
-def help_text(bot_username: str, *, admin: bool = False) -> Reply:
+def help_text(
+    tr: Translator, bot_username: str, commands: Sequence[Command], *, admin: bool = False
+) -> Reply:
+    """Every command with its examples, from the commands' declarations."""
+    public = _help_lines(tr, [c for c in commands if not c.admin])
+    text = tr._("<b>What I can do</b>") + "\n\n" + "\n".join(public) + "\n\n"
+    text += tr._("Inline: type <code>@{bot} putin</code> in any chat.", bot=clean(bot_username))
+    if admin:
+        admins = _help_lines(tr, [c for c in commands if c.admin])
+        text += "\n\n" + tr._("<b>For admins</b>") + "\n" + "\n".join(admins)
+    return Reply(text)
+
+
+def command_menu(
+    tr: Translator, commands: Sequence[Command], *, admin: bool = False
+) -> list[BotCommand]:
+    """The menu Telegram shows beside the text box, in one language."""
+    return [BotCommand(c.name, tr._(c.menu)) for c in commands if admin or not c.admin]
+
+
+def language_menu(tr: Translator) -> Reply:
+    """/language: each language by its own name, the chat's present one ticked."""
+    buttons = []
+    for code in LANGUAGES:
+        name = translator(code).name
+        label = ("✓ " if code == tr.code else "") + name
+        buttons.append(
+            [InlineKeyboardButton(label, callback_data=callbacks.encode(LanguageChoice(code)))]
+        )
+    return Reply(tr._("🌐 Which language should I write to you in?"), InlineKeyboardMarkup(buttons))
+
+
+def language_chosen(tr: Translator) -> Reply:
+    """Said in the language just chosen."""
+    return Reply(tr._("✅ From now on I write to you in English."))
+
+
+def unknown_command(tr: Translator, command: str) -> Reply:
     return Reply(
-        "<b>What I can do</b>\n\n"
-        "/latest — newest articles, 5 a page\n"
-        "   <code>/latest</code>, <code>/latest 10</code>, <code>/latest world</code>\n"
-        "/search — find articles, typos welcome\n"
-        "   <code>/search putin syria</code> (or just send <code>putin syria</code>)\n"
-        "/summary — title, date, source and three key sentences\n"
-        f"   <code>/summary {EXAMPLE_ID}</code> or <code>/summary syria envoy</code>\n"
-        "/article — the full text\n"
-        f"   <code>/article {EXAMPLE_ID}</code>\n"
-        "/subscribe — a daily digest at your time\n"
-        "   <code>/subscribe 7:30 Europe/Berlin</code>\n"
-        "/unsubscribe — stop the daily digest\n"
-        "/settings — your digest time, timezone, topics and words\n"
-        "/digest — preview your digest now\n"
-        "/channel — a daily digest for a channel you run\n"
-        "/follow — stories on a word or topic as they arrive\n"
-        "   <code>/follow election</code>, <code>/follow topic:politics</code>\n"
-        "/alerts — what you follow, your hourly limit and quiet hours\n"
-        "/help — this list\n\n"
-        f"Inline: type <code>@{clean(bot_username)} putin</code> in any chat."
-        + (ADMIN_HELP if admin else "")
+        tr._("I don't know {command}. /help lists what I can do.", command=clean(echo(command, 64)))
     )
-
-
-def unknown_command(command: str) -> Reply:
-    return Reply(f"I don't know {clean(echo(command, 64))}. /help lists what I can do.")
 
 
 MAX_TOPICS_LISTED = 30
 MAX_TOPIC_SHOWN = 60
 
 
-def no_topic(typed: str, known: list[str]) -> Reply:
+def topic_list(tr: Translator, known: list[str], shown: int = MAX_TOPIC_SHOWN) -> str:
+    """Topic names, the first 30 of them, then "and N more"; "none yet" when there are none."""
+    if not known:
+        return tr._("none yet")
+    listed = ", ".join(clean(echo(name, shown)) for name in known[:MAX_TOPICS_LISTED])
+    more = len(known) - MAX_TOPICS_LISTED
+    if more > 0:
+        return tr.ngettext(
+            "{names} and {count} more", "{names} and {count} more", more, names=listed
+        )
+    return listed
+
+
+def no_topic(tr: Translator, typed: str, known: list[str]) -> Reply:
     """`/latest <topic>` for a topic no article has: the ones there are, and a search."""
-    listed = ", ".join(clean(echo(name, MAX_TOPIC_SHOWN)) for name in known[:MAX_TOPICS_LISTED])
-    if len(known) > MAX_TOPICS_LISTED:
-        listed += f" and {len(known) - MAX_TOPICS_LISTED} more"
-    quoted = clean(echo(typed))
     return Reply(
-        f"I have no topic “{quoted}”. Topics: {listed or 'none yet'}.\n"
-        f"To search all articles instead: <code>/search {quoted}</code>"
+        tr._(
+            "I have no topic “{topic}”. Topics: {topics}.\n"
+            "To search all articles instead: <code>/search {topic}</code>",
+            topic=clean(echo(typed)),
+            topics=topic_list(tr, known),
+        )
     )
 
 
-def unknown_article(text: str) -> Reply:
+def topic_gone(tr: Translator) -> Reply:
+    return Reply(tr._("That topic has no articles any more."))
+
+
+def unknown_article(tr: Translator, text: str) -> Reply:
     return Reply(
-        f"No article with the id “{clean(echo(text, 64))}”. It may have been withdrawn. "
-        f"Ids look like <code>{EXAMPLE_ID}</code>; /latest shows the newest ones."
+        tr._(
+            "No article with the id “{typed}”. It may have been withdrawn. "
+            "Ids look like <code>{id}</code>; /latest shows the newest ones.",
+            typed=clean(echo(text, 64)),
+            id=EXAMPLE_ID,
+        )
     )
 
 
-def withdrawn_article() -> Reply:
+def withdrawn_article(tr: Translator) -> Reply:
     """A button or link to an article that is no longer there (no id was typed)."""
-    return Reply("This article has been withdrawn. /latest shows the newest ones.")
+    return Reply(tr._("This article has been withdrawn. /latest shows the newest ones."))
 
 
-def expired_button() -> str:
-    return "This button is no longer valid. Try /latest or /search."
+def no_articles(tr: Translator) -> Reply:
+    return Reply(tr._("There are no articles yet."))
 
 
-def empty_search() -> Reply:
+def which_article(tr: Translator) -> Reply:
     return Reply(
-        "What should I look for? Send some words, e.g. <code>/search putin syria</code>, "
-        "or just type them."
+        tr._("Which article? Send its id, e.g. <code>/article {id}</code>.", id=EXAMPLE_ID)
     )
+
+
+def expired_button(tr: Translator) -> str:
+    return tr._("This button is no longer valid. Try /latest or /search.")
+
+
+def saved(tr: Translator) -> str:
+    """The short answer to a settings button that did what it said."""
+    return tr._("Saved")
+
+
+def empty_search(tr: Translator) -> Reply:
+    return Reply(
+        tr._(
+            "What should I look for? Send some words, e.g. <code>/search putin syria</code>, "
+            "or just type them."
+        )
+    )
+
+
+def something_went_wrong(tr: Translator) -> str:
+    return tr._("Something went wrong, please try again.")
+
+
+def slow_down(tr: Translator) -> str:
+    return tr._("🐢 Please slow down a little: I'll answer again in a few seconds.")
+
+
+def argument_problem(tr: Translator, found: ArgumentProblem) -> Reply:
+    """What is wrong with a command's words, and what to type instead."""
+    typed = [clean(echo(word)) for word in found.typed]
+    word = typed[0] if typed else ""
+    match found.problem:
+        case Problem.TOO_MANY_ARTICLES:
+            text = tr._("I list at most {max} articles: try /latest {max}.", max=MAX_LATEST)
+        case Problem.NOT_A_COUNT:
+            text = tr._(
+                "“{typed}” is not a number of articles I can show: try /latest 10 (1 to {max}).",
+                typed=word,
+                max=MAX_LATEST,
+            )
+        case Problem.TOO_MANY_TOPICS:
+            text = tr._("At most {max} topics, please.", max=MAX_TOPICS)
+        case Problem.TOPIC_TOO_LONG:
+            text = tr._("Topics are words like syria or elections, not sentences.")
+        case Problem.TWO_TIMES:
+            text = tr._(
+                "Which time do you mean: {times}? Send one, e.g. /subscribe 7:30 Berlin.",
+                times=tr._(" or ").join(typed),
+            )
+        case Problem.NOT_A_TIME:
+            text = tr._(
+                "“{typed}” is not a time I can read. Try 7:30, 19:00, 0730 or 7am.", typed=word
+            )
+        case Problem.TOO_MANY_WORDS:
+            text = tr._("At most {max} words, please.", max=MAX_WORD_FILTERS)
+    return Reply(text)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from bot import callbacks
 from bot.callbacks import OpenFullText
 from bot.digests.selection import article_words, passing, select_articles
+from bot.i18n import ENGLISH
 from bot.rendering.digest import digest_message
 from bot.rendering.markup import MAX_MESSAGE, visible_length
 from bot.search.wordmatch import parse_filter
@@ -62,7 +63,7 @@ def test_topics_keep_only_matches_and_more_matches_first() -> None:
 def test_digest_message_lists_articles_with_summaries_and_more() -> None:
     items = [(article(i, T0), [f"Sentence one of {i}.", f"Sentence two of {i}.", "Third."])
              for i in range(1, 4)]  # fmt: skip
-    reply = digest_message(items, 7, date(2026, 11, 27), BERLIN)
+    reply = digest_message(ENGLISH, items, 7, date(2026, 11, 27), BERLIN)
     assert "Your daily digest" in reply.text and "Fri 27 Nov 2026" in reply.text
     assert "1. <b>Story 1</b>" in reply.text
     assert "Sentence one of 1. Sentence two of 1." in reply.text and "Third." not in reply.text
@@ -75,7 +76,7 @@ def test_digest_message_lists_articles_with_summaries_and_more() -> None:
 def test_digest_of_huge_articles_still_fits_one_message() -> None:
     long = "word " * 2000
     items = [(article(i, T0, title="T" * 300), [long, long]) for i in range(10)]
-    reply = digest_message(items, 0, date(2026, 11, 27), BERLIN)
+    reply = digest_message(ENGLISH, items, 0, date(2026, 11, 27), BERLIN)
     assert visible_length(reply.text) <= MAX_MESSAGE
     assert "1. <b>" in reply.text
 

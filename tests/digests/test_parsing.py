@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.arguments import SubscribeArgs, parse_subscribe, parse_time
+from bot.arguments import ArgumentProblem, SubscribeArgs, parse_subscribe, parse_time
+from bot.i18n import ENGLISH
+from bot.rendering.texts import argument_problem
 from bot.subscriptions import zone_after_topics
 from bot.timezones import MAX_CHOICES, match_timezone, zone_info, zone_label
 
@@ -66,12 +68,16 @@ def test_subscribe_arguments(text: str, expected: SubscribeArgs | None) -> None:
 
 @pytest.mark.parametrize("text", ["7:30 8:00", "7 3 berlin", "topics: syria 7:30, 8am"])
 def test_two_times_get_a_question(text: str) -> None:
-    answer = parse_subscribe(text)
+    found = parse_subscribe(text)
+    assert isinstance(found, ArgumentProblem)
+    answer = argument_problem(ENGLISH, found).text
     assert isinstance(answer, str) and answer.startswith("Which time do you mean")
 
 
 def test_an_unreadable_time_gets_examples() -> None:
-    answer = parse_subscribe("25:00 berlin")
+    found = parse_subscribe("25:00 berlin")
+    assert isinstance(found, ArgumentProblem)
+    answer = argument_problem(ENGLISH, found).text
     assert isinstance(answer, str) and "7:30" in answer and "25:00" in answer
 
 

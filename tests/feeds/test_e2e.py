@@ -126,7 +126,7 @@ def test_feeds_in_the_chat_list_add_pause_and_remove(
 
     def fetched() -> bool:
         [reply] = tg.ask(ADMIN_ID, "/feeds")
-        return "Harbour Post" in reply.text and "1 items" in reply.text
+        return "Harbour Post" in reply.text and "ago, 1 item\n" in reply.text  # not "1 items"
 
     wait_until(fetched, 30, "the second feed to be fetched", interval=0.5)
     [listing] = tg.ask(ADMIN_ID, "/feeds")

@@ -12,6 +12,7 @@ from bot.callbacks import FeedButton
 from bot.cli import main
 from bot.feeds.manage import BadFeedUrl, FeedView, check_url
 from bot.feeds.opml import OpmlError, Outline, read_opml, write_opml
+from bot.i18n import ENGLISH
 from bot.rendering.feeds import feeds_reply
 from bot.rendering.markup import visible_length
 from handlers import register
@@ -112,7 +113,7 @@ def test_the_feed_list_fits_one_message_however_long_the_names_and_errors() -> N
         )
         for n in range(1, 60)
     ]
-    reply = feeds_reply(feeds, NOW)
+    reply = feeds_reply(ENGLISH, feeds, NOW)
     assert visible_length(reply.text) <= 4096 and "<itle>" not in reply.text
     shown = reply.text.count("<b>#")
     assert 5 < shown <= 25 and f"and {59 - shown} more" in reply.text

@@ -14,6 +14,7 @@ from bot.admin.stats import gather
 from bot.feeds.fetching import Fetcher, HostPacer
 from bot.feeds.manage import FeedManager
 from bot.feeds.poller import FeedPoller, backoff
+from bot.i18n import ENGLISH
 from bot.metrics import Metrics
 from bot.rendering.admin import stats_text
 from bot.search.service import SearchService
@@ -331,7 +332,7 @@ async def test_stats_count_feeds_and_name_the_failing_ones(
     await add(db, clock, bad)
     await poller.poll()
     stats = await gather(db, clock.now(), 60)
-    text = stats_text(stats, html=False)
+    text = stats_text(ENGLISH, stats, html=False)
     assert f"⚠️ Feeds: 3 (1 paused, 1 failing): {bad}: HTTP 410" in text
 
 

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from telegram import InlineKeyboardMarkup, InputTextMessageContent
 
+from bot.i18n import ENGLISH
 from bot.rendering.cards import Reply, full_text, latest_page, search_page, summary_card
 from bot.rendering.digest import digest_message
 from bot.rendering.inline import article_result
@@ -64,10 +65,10 @@ def assert_valid(reply: Reply | str) -> None:
 @given(article=articles())
 def test_article_cards_are_always_valid(article: Article) -> None:
     sentences = summarize(article.paragraphs)
-    assert_valid(summary_card(article, sentences, ZONE))
-    for part in full_text(article, ZONE):
+    assert_valid(summary_card(ENGLISH, article, sentences, ZONE))
+    for part in full_text(ENGLISH, article, ZONE):
         assert_valid(part)
-    result = article_result(article, "newsbot_test_bot", ZONE)
+    result = article_result(ENGLISH, article, "newsbot_test_bot", ZONE)
     content = result.input_message_content
     assert isinstance(content, InputTextMessageContent)
     assert_valid(content.message_text)
@@ -77,10 +78,10 @@ def test_article_cards_are_always_valid(article: Article) -> None:
 @settings(max_examples=1000, deadline=None)
 @given(shown=st.lists(articles(), min_size=1, max_size=5), query=TEXT, topic=TEXT)
 def test_lists_and_results_are_always_valid(shown: list[Article], query: str, topic: str) -> None:
-    assert_valid(latest_page(shown, offset=5, total=60, limit=0, topic=topic, zone=ZONE))
+    assert_valid(latest_page(ENGLISH, shown, offset=5, total=60, limit=0, topic=topic, zone=ZONE))
     terms = {w.lower() for w in query.split()}
     results = [(a, snippet(a.paragraphs, terms)) for a in shown]
-    assert_valid(search_page(query, query, results, page=0, total=60, zone=ZONE))
+    assert_valid(search_page(ENGLISH, query, query, results, page=0, total=60, zone=ZONE))
 
 
 @pytest.mark.slow  # over 7 s: CI runs it, `pytest -m "not slow"` leaves it out
@@ -88,7 +89,7 @@ def test_lists_and_results_are_always_valid(shown: list[Article], query: str, to
 @given(shown=st.lists(articles(), min_size=1, max_size=10), more=st.integers(0, 10**6))
 def test_digests_are_always_one_valid_message(shown: list[Article], more: int) -> None:
     items = [(a, summarize(a.paragraphs, 2)) for a in shown]
-    assert_valid(digest_message(items, more, date(2026, 11, 27), ZONE))
+    assert_valid(digest_message(ENGLISH, items, more, date(2026, 11, 27), ZONE))
 
 
 # A line of markup as the renderers make them: plain, bold, code or italic runs of any text.
@@ -113,11 +114,11 @@ def test_any_reply_is_fitted_to_one_valid_message(lines: list[str]) -> None:
 @given(typed=TEXT | LONG, known=st.lists(TEXT | LONG, max_size=40))
 def test_replies_quoting_the_user_are_always_valid(typed: str, known: list[str]) -> None:
     for reply in (
-        no_topic(typed, known),
+        no_topic(ENGLISH, typed, known),
         plain("You said: " + typed * 3),
-        unknown_command(typed),
-        unknown_article(typed),
+        unknown_command(ENGLISH, typed),
+        unknown_article(ENGLISH, typed),
     ):
         assert_valid(reply)
-    quoted = no_topic(typed * 20, known).text
+    quoted = no_topic(ENGLISH, typed * 20, known).text
     assert "…" in quoted or len(" ".join((typed * 20).split())) <= 100  # spaces run together

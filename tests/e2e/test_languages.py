@@ -1,0 +1,127 @@
+"""Conversations in Russian and Spanish against the fake Bot API, on SQLite and PostgreSQL: the
+command menu in the reader's language, search, subscribe, the digest delivered, /language."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.i18n import translator
+from fakeapi.threaded import FakeTelegramThread
+from tests.e2e.harness import BotProcess, digests_by_chat, e2e_corpus, fresh_fake, wait_until
+
+pytestmark = pytest.mark.e2e
+
+START = datetime(2026, 11, 27, 5, 0, tzinfo=UTC)
+DUE = datetime(2026, 11, 27, 12, 30, tzinfo=UTC)  # past 08:00 in Berlin, still the 27th
+_ids = itertools.count(700_000)
+
+tg = pytest.fixture(scope="module", name="tg")(fresh_fake)
+
+
+@pytest.fixture(scope="module")
+def language_bot(
+    tg: FakeTelegramThread,
+    tmp_path_factory: pytest.TempPathFactory,
+    module_database: dict[str, str],
+) -> Iterator[BotProcess]:
+    bot = BotProcess(tg, tmp_path_factory.mktemp("language-bot"), extra_env=module_database)
+    e2e_corpus(bot.seeds)
+    bot.set_clock(START)
+    bot.start()
+    yield bot
+    bot.stop()
+
+
+def shown(markup: str) -> str:
+    """A text as the reader sees it (the fake keeps the text without its tags)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+@pytest.mark.parametrize("code", ["ru", "es"])
+def test_a_conversation_in_the_readers_language(
+    language_bot: BotProcess, tg: FakeTelegramThread, code: str
+) -> None:
+    tr = translator(code)
+    user = next(_ids)
+    # The menu Telegram shows an app set to this language, and English for the others.
+    menu = {c["command"]: c["description"] for c in tg.commands(language_code=code)}
+    assert menu["latest"] == tr._("Newest articles: /latest 10 world") != "Newest articles"
+    assert "language" in menu and "reload" not in menu
+    english = {c["command"]: c["description"] for c in tg.commands()}
+    assert english["latest"] == "Newest articles: /latest 10 world"
+
+    [welcome] = tg.ask(user, "/start", first_name="Ana", language_code=code)
+    assert welcome.text.startswith(shown(tr._("👋 Hi {name}!", name="Ana")))
+    assert [b.text for b in welcome.all_buttons] == [
+        tr._("📰 Latest news"),
+        tr._("🔔 Daily digest"),
+    ]
+
+    [found] = tg.ask(user, "/search markets", language_code=code)
+    assert found.text.startswith(shown(tr._("🔎 Results for “{query}”", query="markets")))
+    assert f"(1–5 {'из' if code == 'ru' else 'de'} 12)" in found.text
+    assert found.buttons[0][0].text == tr._("{number}. Summary", number=1)
+    mark = tg.mark()
+    tg.press_button(found.message_id, found.button("▶").callback_data or "", user_id=user)
+    page2 = tg.wait_for_edit(user, found.message_id, after=mark)
+    assert f"(6–10 {'из' if code == 'ru' else 'de'} 12)" in page2.text
+    # Dates with the language's month names: the market reports are from March 2024.
+    assert ("мар. 2024" if code == "ru" else "mar 2024") in page2.text
+
+    [subscribed] = tg.ask(user, "/subscribe 8:00 berlin", language_code=code)
+    assert subscribed.text.startswith("🔔 " + ("Вы подписаны!" if code == "ru" else "¡Suscrito!"))
+    weekday = "пт" if code == "ru" else "vie"  # Friday the 27th, in Berlin
+    assert f"{weekday} 27 " in subscribed.text and "08:00" in subscribed.text
+
+    mark = tg.mark()
+    language_bot.set_clock(DUE)
+    wait_until(lambda: digests_by_chat(tg, mark).get(user) == 1, 60, "the digest")
+    [digest] = [m for m in tg.messages(user, after=mark) if m.text.startswith("🗞")]
+    assert digest.text.startswith(shown(tr._("🗞 <b>Your daily digest</b>")))
+    assert digest.text.split("\n", 1)[0].endswith(tr.date(DUE.date(), "EEE d MMM y"))
+    language_bot.set_clock(START)
+
+    # Chosen with /language, it stays, whatever the app's language.
+    [menu_message] = tg.ask(user, "/language", language_code=code)
+    assert [b.text for b in menu_message.all_buttons] == [
+        "English",
+        *(("✓ Русский", "Español") if code == "ru" else ("Русский", "✓ Español")),
+    ]
+    mark = tg.mark()
+    tg.press_button(
+        menu_message.message_id, menu_message.button("English").callback_data or "", user_id=user
+    )
+    chosen = tg.wait_for_edit(user, menu_message.message_id, after=mark)
+    assert chosen.text == "✅ From now on I write to you in English."
+    [help_text] = tg.ask(user, "/help", language_code=code)
+    assert help_text.text.startswith("What I can do")
+    mine = tg.commands({"type": "chat", "chat_id": user}, language_code=code)
+    assert {c["command"]: c["description"] for c in mine}["latest"] == english["latest"]
+
+
+def test_an_unknown_language_gets_english(language_bot: BotProcess, tg: FakeTelegramThread) -> None:
+    [welcome] = tg.ask(next(_ids), "/start", first_name="Jo", language_code="de")
+    assert welcome.text.startswith("👋 Hi Jo!")
+
+
+def test_a_group_keeps_its_language_when_it_becomes_a_supergroup(
+    language_bot: BotProcess, tg: FakeTelegramThread
+) -> None:
+    group = tg.add_group(title="Lectores")["id"]
+    mark = tg.mark()
+    tg.send_group_message(group, next(_ids), "/subscribe 08:00 Europe/Berlin", language_code="es")
+    [confirmed] = tg.wait_for_messages(group, 1, after=mark)
+    assert confirmed.text.startswith("🔔 ¡Suscrito!")
+    supergroup = tg.migrate(group)
+    mark = tg.mark()
+    language_bot.set_clock(DUE)
+    wait_until(lambda: digests_by_chat(tg, mark).get(supergroup) == 1, 60, "the digest")
+    [digest] = [m for m in tg.messages(supergroup, after=mark) if m.text.startswith("🗞")]
+    assert digest.text.startswith("🗞 Tu resumen diario")
+    language_bot.set_clock(START)
