@@ -6,14 +6,14 @@ The handlers ask here instead of opening sessions themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.callbacks import query_token, topic_for_key
 from bot.search.service import SearchService
 from storage import articles
 from storage.database import Database
 from storage.models import Article
-from storage.state import get_state, set_state
+from storage.state import forget_older, get_state, set_state
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +69,7 @@ async def find(db: Database, search: SearchService, text: str) -> Article | None
 
 
 _QUERY_KEY = "search_query:"
+QUERY_KEPT = timedelta(days=30)  # a results page older than this says its buttons expired
 
 
 async def remember_query(db: Database, query: str, now: datetime) -> str:
@@ -76,6 +77,7 @@ async def remember_query(db: Database, query: str, now: datetime) -> str:
     (stored, not read back from the message: the message is in the reader's language)."""
     token = query_token(query)
     async with db.write() as session:
+        await forget_older(session, _QUERY_KEY, now - QUERY_KEPT)
         await set_state(session, _QUERY_KEY + token, {"query": query}, now)
     return token
 
