@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.callbacks import query_token, topic_for_key
 from bot.search.service import SearchService
@@ -13,7 +13,7 @@ from storage import articles
 from storage.database import Database
 from storage.models import Article
 from storage.short_ids import normalise_short_id
-from storage.state import get_state, set_state
+from storage.state import forget_older, get_state, set_state
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +98,7 @@ class ArticleService:
         (stored, not read back from the message: the message is in the reader's language)."""
         token = query_token(query)
         async with self.db.write() as session:
+            await forget_older(session, _QUERY_KEY, now - QUERY_KEPT)
             await set_state(session, _QUERY_KEY + token, {"query": query}, now)
         return token
 
@@ -109,3 +110,4 @@ class ArticleService:
 
 
 _QUERY_KEY = "search_query:"
+QUERY_KEPT = timedelta(days=30)  # a results page older than this says its buttons expired

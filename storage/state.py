@@ -24,6 +24,13 @@ async def set_state(session: AsyncSession, key: str, value: dict[str, Any], now:
     await upsert_rows(session, AppState, [{"key": key, "value": value, "updated_at": now}], ["key"])
 
 
+async def forget_older(session: AsyncSession, prefix: str, before: datetime) -> None:
+    """Drop the values under `prefix` last written before `before`."""
+    await session.execute(
+        delete(AppState).where(AppState.key.startswith(prefix), AppState.updated_at < before)
+    )
+
+
 async def corpus_version(session: AsyncSession) -> str:
     """A token that changes whenever articles are added, changed or retracted."""
     state = await get_state(session, CORPUS)

@@ -269,7 +269,9 @@ def test_word_filters_require_and_exclude_words_with_typos(
     # "electoin" for election, "bnods" for bonds: forgiven as search forgives them.
     [changed] = tg.ask(reader, "+electoin +markets -bnods")
     assert "Words: +electoin, +markets, -bnods" in changed.text
-    assert "of the last day match" in changed.text  # "1 article ... matches", "2 articles ... match"
+    assert (
+        "of the last day match" in changed.text
+    )  # "1 article ... matches", "2 articles ... match"
     [preview] = tg.ask(reader, "/digest")
     assert "Voters queue early" in preview.text
     assert "Markets report" not in preview.text  # every one of them mentions bonds
