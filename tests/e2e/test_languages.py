@@ -12,8 +12,16 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.i18n import translator
+from fakeapi.chat_events import set_member
 from fakeapi.threaded import FakeTelegramThread
-from tests.e2e.harness import BotProcess, digests_by_chat, e2e_corpus, fresh_fake, wait_until
+from tests.e2e.harness import (
+    BotProcess,
+    digests_by_chat,
+    e2e_corpus,
+    fresh_fake,
+    on_fake,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -114,8 +122,10 @@ def test_a_group_keeps_its_language_when_it_becomes_a_supergroup(
     language_bot: BotProcess, tg: FakeTelegramThread
 ) -> None:
     group = tg.add_group(title="Lectores")["id"]
+    admin = next(_ids)
+    on_fake(tg, set_member, group, admin, "administrator")  # only admins change its digest
     mark = tg.mark()
-    tg.send_group_message(group, next(_ids), "/subscribe 08:00 Europe/Berlin", language_code="es")
+    tg.send_group_message(group, admin, "/subscribe 08:00 Europe/Berlin", language_code="es")
     [confirmed] = tg.wait_for_messages(group, 1, after=mark)
     assert confirmed.text.startswith("🔔 ¡Suscrito!")
     supergroup = tg.migrate(group)
