@@ -2,8 +2,10 @@
 
 The database stays the one source of truth. The index lives on local disk, one folder per
 running instance (a lock file claims it), and is brought in step with the database whenever the
-corpus version changes: the live articles' (id, content hash) pairs are compared with those the
-index holds, and only the difference is written. A folder that is missing, unreadable or from
+corpus version changes: the (id, content hash) of the articles written since the last sync
+(`updated_at`, indexed) are compared with those the index holds, and only the difference is
+written; the first sync of a process, and one every FULL_CHECK_SECONDS, compares every live
+article. A folder that is missing, unreadable or from
 another schema is rebuilt from the database; until an index is ready `ready` is False and the
 caller searches the database instead, so nobody waits for a build.
 

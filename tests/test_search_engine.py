@@ -3,6 +3,7 @@ instance, and an index deleted or damaged on disk."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 from datetime import UTC, datetime, timedelta
@@ -181,3 +182,26 @@ async def test_index_and_database_stay_in_step_over_many_reloads(
     await in_step({"quokka": [], "wombat": ["Wombat burrows mapped"]})
     first.close()
     second.close()
+
+
+@BOTH_DATABASES
+async def test_searches_alone_bring_a_reload_into_every_instance(
+    db: Database, tmp_path: Path
+) -> None:
+    """Nobody calls warm_up: the searches themselves notice the new corpus version (asked
+    beside them, a few times a second) and each instance's index catches up."""
+    seeds = await seeded(db, tmp_path)
+    instances = [SearchService(db, index_folder=tmp_path / "index") for _ in range(2)]
+    for service in instances:
+        await service.index_ready()
+    write(seeds, "c.json", "Quokka census published", "Counting the smiling marsupials.")
+    await load_seeds(db, seeds, now=NOW + timedelta(hours=1))
+    for service in instances:
+        found: list[str] = []
+        for _ in range(600):  # a liveness bound (a minute), not a speed check
+            found = [hit.title for hit in (await service.search("quokka", articles=False)).hits]
+            if found:
+                break
+            await asyncio.sleep(0.1)
+        assert found == ["Quokka census published"]
+        service.close()

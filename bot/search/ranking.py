@@ -244,7 +244,7 @@ def rank(
                 -(scores.get(candidate.article_id, 0.0) + CLOSENESS_WEIGHT * closeness
                   + detail * (HELD_WEIGHT * len(telling) / telling_words
                               + MATCHED_WEIGHT * m.matched)
-                  + (1 - detail) * IN_TITLE_WEIGHT * m.in_title / len(plan.words)
+                  + (1 - detail) * IN_TITLE_WEIGHT * m.in_title / max(1, len(plan.words))
                   - TYPO_WEIGHT * m.typos - GAP_WEIGHT * m.title_gaps),
                 -candidate.sort_at.timestamp(),
                 candidate.article_id,
