@@ -24,8 +24,10 @@ from storage.database import Database
 from storage.models import Question, Subscriber
 
 DEFAULT_MINUTE = 8 * 60
-# Typed as word filters, these clear them.
-ALL_WORDS = frozenset({"none", "no", "all", "-", "off", "clear"})
+# Typed as word filters, these clear them (with the word each translation offers: "нет", "ninguna").
+ALL_WORDS = frozenset(
+    {"none", "no", "all", "-", "off", "clear", "нет", "ninguna", "ninguno", "nada"}
+)
 MAX_WORDS = 20
 DEFAULT_SIZE = 5
 SIZES = (3, 5, 10)

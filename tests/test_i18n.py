@@ -145,3 +145,12 @@ def test_the_console_speaks_its_setting_else_the_terminals_language(
 
     settings = Settings(CONSOLE_LANGUAGE=setting, _env_file=None)
     assert console_language(settings, environ).code == ours
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_the_word_offered_for_no_filter_clears_the_filters(code: str) -> None:
+    """The words question says "(or: none)" in the reader's language: typing that word back
+    (the settings card shows it too) clears the filters instead of becoming one."""
+    from bot.subscriptions import ALL_WORDS
+
+    assert translator(code)._("none") in ALL_WORDS

@@ -11,17 +11,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.pofile import read_po
-from telegram import BotCommand, InlineKeyboardMarkup, InlineQueryResultArticle
+from telegram import BotCommand, InlineKeyboardMarkup, InlineQueryResultArticle, ReplyKeyboardMarkup
 
 from bot.admin.broadcast import BroadcastReport, BroadcastState
 from bot.admin.stats import Stats
 from bot.arguments import ArgumentProblem, Problem
+from bot.chat_admins import LinkProblem
 from bot.digests.runner import RunReport
 from bot.feeds.manage import FeedView, UrlProblem
+from bot.feeds.poller import FeedOutcome, PollReport
 from bot.i18n import LANGUAGES, LOCALES_DIR, Translator, translator
 from bot.rendering import (
     admin,
     cards,
+    chats,
     console,
     digest,
     feeds,
@@ -32,6 +35,7 @@ from bot.rendering import (
 )
 from bot.rendering.admin import ErrorPlace
 from bot.rendering.cards import Reply
+from bot.rendering.chats import KeyboardReply
 from bot.rendering.markup import MAX_MESSAGE, visible_length
 from bot.rendering.subscriptions import Ask
 from bot.timezones import EXAMPLES, Choice, ZoneMatch
@@ -44,6 +48,7 @@ NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")
 TITLE = "Zeppelin over Friedrichshafen"  # short: buttons show titles whole
 SOURCE = "Example Wire"
+CHANNEL = "Daily Zeppelin"
 QUERY = "zeppelin skies"
 # What a screen quotes from the data, the reader or the operator: never translated.
 DATA = [TITLE, SOURCE, QUERY, "Ann", "newsbot", "Airships are back.", "Second sentence here.",
@@ -53,7 +58,7 @@ DATA = [TITLE, SOURCE, QUERY, "Ann", "newsbot", "Airships are back.", "Second se
         "Retracted story", "seeds", "/srv/seeds", "https://example.com/rss.xml", "frobnicate",
         "7am", "8pm", "Berlin, Mumbai or America/New_York", "Hello everyone, we are back",
         "8hgsdc", "English", "run_bot.py feeds list", EXAMPLES, "ADMIN_IDS", "r1, r2",
-        "/tmp/console.log", "no such table"]  # fmt: skip
+        "/tmp/console.log", "no such table", "election", "football", "Daily Zeppelin"]  # fmt: skip
 # Words a translation keeps as they are (names of things, units, Telegram's own words).
 KEPT = {"utc", "rss", "atom", "iana", "telegram", "inline", "admin", "min", "url", "all",
         "putin", "envoy", "ids", "new_york", "america", "asia", "tokyo", "europe", "mumbai",
@@ -77,11 +82,20 @@ def article(number: int = 1) -> Article:
     )
 
 
-def subscriber(*, active: bool = True, topics: list[str] | None = None) -> Subscriber:
+def subscriber(
+    *,
+    active: bool = True,
+    topics: list[str] | None = None,
+    words: list[str] | None = None,
+    channel: bool = False,
+) -> Subscriber:
     return Subscriber(
-        id=1,
-        chat_id=5,
+        id=2 if channel else 1,
+        chat_id=-1005 if channel else 5,
         user_id=5,
+        kind="channel" if channel else "private",
+        title=CHANNEL if channel else None,
+        words=words or [],
         delivery_minute=7 * 60 + 30,
         timezone="Europe/Berlin",
         topics=topics or [],
@@ -178,6 +192,30 @@ def screens(tr: Translator) -> Iterator[tuple[str, object]]:
         "settings off",
         subscriptions.settings_card(tr, subscriber(active=False), "UTC", note="zepelin"),
     )
+    filtered = subscriber(topics=["syria"], words=["+election", "-football"])
+    channel = subscriber(words=["+election"], channel=True)
+    yield "subscribed words", subscriptions.subscribed(tr, filtered, NOW, was_active=False)
+    yield "settings words", subscriptions.settings_card(tr, filtered, "UTC", channels=[channel])
+    yield "settings channel", subscriptions.settings_card(tr, channel, "UTC", channels=[channel])
+    yield "settings none channels", subscriptions.settings_card(tr, None, "UTC", channels=[channel])
+    yield "words question", chats.words_question(tr)
+    yield "no words given", chats.no_words_given(tr)
+    yield "words none today", chats.words_none_today(tr, ["+election", "-football"])
+    for count in (1, 3, 5):
+        yield f"words matching {count}", chats.words_matching(tr, count, ["+election"])
+    yield (
+        "empty digest words",
+        subscriptions.empty_digest(tr, "no_articles_match_words", [], ["+election"]),
+    )
+    yield "only admins", chats.only_admins(tr)
+    yield "topic gone notice", chats.topic_gone_notice(tr)
+    yield "channel picker", chats.channel_picker(tr)
+    yield "channel linked", chats.channel_linked(tr, CHANNEL, 7 * 60 + 30, "Europe/Berlin")
+    for link_problem in LinkProblem:
+        yield f"link problem {link_problem.name}", chats.link_problem(tr, link_problem)
+    yield "channel removed", chats.channel_removed(tr, CHANNEL)
+    yield "channel back", chats.channel_back(tr, CHANNEL)
+    yield "channel usage", chats.channel_usage(tr)
     yield "zone question", subscriptions.zone_question(tr)
     yield "zone unknown", subscriptions.zone_question(tr, "zepelin", ZoneMatch(None))
     choices = (Choice("Australia/Sydney", "Sydney, Melbourne"), Choice("Europe/Berlin", ""))
@@ -206,9 +244,11 @@ def screens(tr: Translator) -> Iterator[tuple[str, object]]:
         counters={"updates": {"message": 3.0}},
         feeds=FeedCounts(3, 1, 1),
         failing_feeds=[("https://example.com/rss.xml", "timed out")],
+        kinds={"private": 3, "group": 1, "topic": 2, "channel": 1},
     )
     yield "for admins", admin.for_admins(tr)
     yield "stats", admin.stats_text(tr, stats)
+    yield "stats kinds", admin.kinds_line(tr, stats.kinds)
     yield (
         "stats stalled",
         admin.schedule_line(
@@ -255,6 +295,10 @@ def screens(tr: Translator) -> Iterator[tuple[str, object]]:
     for action in ("pause", "resume", "remove"):
         yield f"feed {action}", feeds.feed_changed(tr, action, 3, True)
     yield "feed gone", feeds.feed_changed(tr, "pause", 3, False)
+    for updated in (1, 2, 5):
+        outcome = FeedOutcome(1, "https://example.com/rss.xml", "ok", 3, ("a2b3c1",), None, updated)
+        polled = PollReport([outcome], seconds=1.5)
+        yield f"feeds polled {updated}", feeds.poll_plain(tr, polled)
     for admin_user in (True, False):
         yield (
             f"console banner {admin_user}",
@@ -276,8 +320,10 @@ def screens(tr: Translator) -> Iterator[tuple[str, object]]:
 
 def _parts(shown: object) -> tuple[list[str], list[tuple[str, str]]]:
     """The texts of a screen (markup) and its buttons (label, callback data)."""
-    keyboard = None
-    if isinstance(shown, Reply | Ask):
+    keyboard: object = None
+    if isinstance(shown, KeyboardReply):
+        texts_, keyboard = [shown.text], shown.markup
+    elif isinstance(shown, Reply | Ask):
         texts_, keyboard = (
             [shown.text],
             shown.keyboard if isinstance(shown, Reply) else shown.markup,
@@ -295,6 +341,8 @@ def _parts(shown: object) -> tuple[list[str], list[tuple[str, str]]]:
     if isinstance(keyboard, InlineKeyboardMarkup):
         for row in keyboard.inline_keyboard:
             buttons += [(b.text, str(b.callback_data or b.url or "")) for b in row]
+    elif isinstance(keyboard, ReplyKeyboardMarkup):
+        buttons += [(b.text, "") for row in keyboard.keyboard for b in row]
     return texts_, buttons
 
 

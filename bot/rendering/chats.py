@@ -17,7 +17,7 @@ from bot.chat_admins import LinkProblem
 from bot.digests.schedule import format_minute
 from bot.i18n import Translator
 from bot.rendering.cards import Reply
-from bot.rendering.markup import clean
+from bot.rendering.markup import bold, clean
 from bot.timezones import zone_label
 
 
@@ -74,11 +74,12 @@ def channel_picker(tr: Translator) -> KeyboardReply:
 
 
 def channel_linked(tr: Translator, title: str, minute: int, zone: str) -> KeyboardReply:
+    name = bold(title)  # built before the call: the extractor skips f-strings inside tr._
     return KeyboardReply(
         tr._(
             "📢 {title} is linked: its digest goes out daily at {time} ({zone}). "
             "/settings here changes it.",
-            title=f"<b>{clean(title)}</b>",
+            title=name,
             time=format_minute(minute),
             zone=clean(zone_label(zone)),
         ),
@@ -106,17 +107,19 @@ def link_problem(tr: Translator, problem: LinkProblem) -> KeyboardReply:
 
 
 def channel_removed(tr: Translator, title: str) -> str:
+    name = bold(title)
     return tr._(
         "I was removed from {title}, so its daily digest is stopped. Add me back as an admin "
         "and it resumes with the same settings.",
-        title=f"<b>{clean(title)}</b>",
+        title=name,
     )
 
 
 def channel_back(tr: Translator, title: str) -> str:
+    name = bold(title)
     return tr._(
         "I am back in {title}: its daily digest resumes with the same settings.",
-        title=f"<b>{clean(title)}</b>",
+        title=name,
     )
 
 

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from fakeapi.models import SentMessage
 from fakeapi.threaded import FakeTelegramThread
 from tests.conftest import PROJECT, SHIPPED_SEED
 
@@ -266,6 +267,16 @@ def on_fake(tg: FakeTelegramThread, act: Callable[..., T], *args: Any, **kwargs:
         return act(tg.core.backend, *args, **kwargs)
 
     return asyncio.run_coroutine_threadsafe(run(), tg.loop).result(30.0)
+
+
+def group_says(
+    tg: FakeTelegramThread, group: int, user: int, text: str, language_code: str = "en"
+) -> SentMessage:
+    """A user writes in a group; the bot's one reply."""
+    mark = tg.mark()
+    tg.send_group_message(group, user, text, language_code=language_code)
+    [reply] = tg.wait_for_messages(group, 1, after=mark, timeout=20)
+    return reply
 
 
 def subscribe_all(tg: FakeTelegramThread, chats: list[int], commands: Iterable[str]) -> None:

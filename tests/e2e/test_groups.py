@@ -28,6 +28,7 @@ from tests.e2e.harness import (
     digests_by_chat,
     e2e_corpus,
     fresh_fake,
+    group_says,
     on_fake,
     query_db,
     wait_until,
@@ -65,13 +66,6 @@ def bot(
     yield process
     tg.set_flood_limit(False)
     process.stop()
-
-
-def group_says(tg: FakeTelegramThread, group: int, user: int, text: str) -> SentMessage:
-    mark = tg.mark()
-    tg.send_group_message(group, user, text)
-    [reply] = tg.wait_for_messages(group, 1, after=mark, timeout=20)
-    return reply
 
 
 def send_digests(tg: FakeTelegramThread) -> str:

@@ -1,5 +1,6 @@
 """Conversations in Russian and Spanish against the fake Bot API, on SQLite and PostgreSQL: the
-command menu in the reader's language, search, subscribe, the digest delivered, /language."""
+command menu in the reader's language, search, subscribe, the digest delivered, /language, and a
+group's digest settings (who may change them, its word filters) in each reader's language."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.i18n import translator
+from bot.rendering.chats import only_admins, words_none_today
 from fakeapi.chat_events import set_member
 from fakeapi.threaded import FakeTelegramThread
 from tests.e2e.harness import (
@@ -19,7 +21,9 @@ from tests.e2e.harness import (
     digests_by_chat,
     e2e_corpus,
     fresh_fake,
+    group_says,
     on_fake,
+    query_db,
     wait_until,
 )
 
@@ -135,3 +139,40 @@ def test_a_group_keeps_its_language_when_it_becomes_a_supergroup(
     [digest] = [m for m in tg.messages(supergroup, after=mark) if m.text.startswith("🗞")]
     assert digest.text.startswith("🗞 Tu resumen diario")
     language_bot.set_clock(START)
+
+
+def test_a_group_member_is_refused_in_russian_and_a_spanish_card_shows_the_words(
+    language_bot: BotProcess, tg: FakeTelegramThread
+) -> None:
+    ru, es = translator("ru"), translator("es")
+    group = int(tg.add_group(title="Lectores", chat_type="supergroup")["id"])
+    member, admin = next(_ids), next(_ids)
+    on_fake(tg, set_member, group, member, "member")
+    on_fake(tg, set_member, group, admin, "administrator")
+    refused = group_says(tg, group, member, "/subscribe 8:00", "ru")
+    assert refused.text == shown(only_admins(ru)) != shown(only_admins(es))
+    assert query_db(language_bot, "SELECT count(*) FROM subscribers WHERE chat_id = ?", group) == [
+        (0,)
+    ]
+    # No article has the required word: the filter matches nothing yet, and a note says so.
+    mark = tg.mark()
+    command = "/subscribe 8:00 Europe/Berlin +zebrafinch -xyz"
+    tg.send_group_message(group, admin, command, language_code="es")
+    subscribed, note = tg.wait_for_messages(group, 2, after=mark, timeout=20)
+    assert subscribed.text.startswith("🔔 ¡Suscrito!")
+    assert shown(es._("Words: {words}", words="+zebrafinch, -xyz")) in subscribed.text
+    assert note.text == shown(words_none_today(es, ["+zebrafinch", "-xyz"]))
+
+    card = group_says(tg, group, admin, "/settings", "es")
+    assert "Palabras: +zebrafinch, -xyz" in card.text and "Estado: activado" in card.text
+    labels = [b.text for b in card.all_buttons]
+    assert es._("🔤 Words") in labels and es._("No word filters") in labels
+    # The Russian member pressing a button of the Spanish card is refused in Russian.
+    query_id = tg.press_button(
+        card.message_id, card.button(es._("Stop digest")).callback_data or "", user_id=member,
+        chat_id=group,
+    )  # fmt: skip
+    answer = tg.callback_answer(query_id)
+    assert answer.text == only_admins(ru) and answer.show_alert
+    [(active,)] = query_db(language_bot, "SELECT active FROM subscribers WHERE chat_id = ?", group)
+    assert active in (True, 1)
