@@ -25,8 +25,6 @@ DEFAULT_SIZE = 5
 SIZES = (3, 5, 10)
 # An unanswered question is forgotten after this: the text someone sends days later is theirs.
 QUESTION_LIFETIME = timedelta(hours=24)
-# The window of a first digest (as the digest runner reads it).
-FIRST_DIGEST_WINDOW = timedelta(hours=24)
 
 
 @dataclass(frozen=True, slots=True)
