@@ -44,7 +44,8 @@ class Wire:
 
 
 @pytest.fixture(scope="module")
-def wire() -> Iterator[Wire]:
+def wire(module_database: dict[str, str]) -> Iterator[Wire]:
+    """A fresh feed for each database's bot."""
     with FeedServer() as server:
         yield Wire(server)
 
@@ -87,10 +88,11 @@ def _alerts(tg: FakeTelegramThread, chat: int, after: int = 0) -> list[str]:
 
 
 def _settled(bot: BotProcess) -> None:
-    """Wait until no alert is left pending, then a few ticks (one a second) more: anything
-    sent twice would be sent by then."""
+    """Wait until no alert is left pending (for a chat that takes them), then a few ticks (one
+    a second) more: anything sent twice would be sent by then."""
     wait_until(
-        lambda: _count(bot, "SELECT count(*) FROM alert_items WHERE status = 'pending'") == 0,
+        lambda: _count(bot, "SELECT count(*) FROM alert_items i JOIN alert_chats c ON "
+                            "c.chat_id = i.chat_id WHERE i.status = 'pending' AND c.active") == 0,
         30, "the alerts to go out",
     )  # fmt: skip
     time.sleep(3)
@@ -182,6 +184,38 @@ def test_quiet_hours_hold_alerts_until_they_end_then_send_them_together(
     _settled(alert_bot)
     [alert] = _alerts(tg, chat, mark)
     assert alert.startswith("🔔 2 new stories")
+
+
+def test_a_blocked_chat_stops_its_alerts_and_a_migrated_group_gets_them_there(
+    alert_bot: BotProcess, tg: FakeTelegramThread, wire: Wire
+) -> None:
+    reader = next(_ids)
+    tg.ask(reader, "/follow glacier")
+    group = tg.add_group(title="Glacier watchers")["id"]
+    mark = tg.mark()
+    tg.send_group_message(group, next(_ids), "/follow glacier")
+    [confirmed] = tg.wait_for_messages(group, 1, after=mark)
+    assert confirmed.text.startswith("🔔 Following “glacier”")
+    tg.block(reader)
+    supergroup = tg.migrate(group)
+    mark = tg.mark()
+    wire.publish("Glacier retreats again", topic="the glacier")
+    _poll(alert_bot)
+    wait_until(lambda: _alerts(tg, supergroup, mark), 30, "the alert in the supergroup")
+    wait_until(
+        lambda: _count(alert_bot, "SELECT count(*) FROM alert_chats WHERE chat_id = ? AND NOT "
+                                  "active", reader) == 1,
+        30, "the blocked reader's alerts to stop",
+    )  # fmt: skip
+    _settled(alert_bot)
+    assert len(_alerts(tg, supergroup, mark)) == 1
+    assert _count(alert_bot, "SELECT count(*) FROM follows WHERE chat_id = ?", supergroup) == 1
+    # Back: following again starts the alerts again, the one held meanwhile first.
+    tg.unblock(reader)
+    [again] = tg.ask(reader, "/follow glacier")
+    assert again.text.startswith("You already follow “glacier”")
+    wait_until(lambda: _alerts(tg, reader, mark), 30, "the reader's alert once unblocked")
+    assert "Glacier retreats again" in _alerts(tg, reader, mark)[0]
 
 
 def test_unfollow_by_button_and_nothing_is_sent_twice_across_a_restart(
