@@ -17,7 +17,7 @@ from bot.rendering.alerts import (
     unfollowed,
     unknown_alerts_setting,
 )
-from handlers.common import Context, command_argument, edit_or_send, send, services
+from handlers.common import Context, command_argument, edit_or_send, reader, send, services
 
 CAP_WORDS = frozenset({"limit", "cap", "max"})
 QUIET_WORDS = frozenset({"quiet", "mute"})
@@ -29,40 +29,45 @@ def _chat_id(update: Update) -> int:
 
 
 async def follow_command(update: Update, context: Context) -> None:
+    tr = await reader(update, context)
     result = await services(context).following.follow(_chat_id(update), command_argument(update))
-    await send(update, follow_usage() if isinstance(result, Nothing) else followed(result))
+    await send(update, follow_usage(tr) if isinstance(result, Nothing) else followed(tr, result))
 
 
 async def unfollow_command(update: Update, context: Context) -> None:
+    tr = await reader(update, context)
     following = services(context).following
     chat_id = _chat_id(update)
     result = await following.unfollow(chat_id, command_argument(update))
     if isinstance(result, Nothing):
-        await send(update, unfollow_usage(await following.overview(chat_id)))
+        await send(update, unfollow_usage(tr, await following.overview(chat_id)))
         return
-    await send(update, unfollowed(result))
+    await send(update, unfollowed(tr, result))
 
 
 async def alerts_command(update: Update, context: Context) -> None:
     """`/alerts`, `/alerts limit 5`, `/alerts quiet 22:00-07:00`, `/alerts quiet off`."""
+    tr = await reader(update, context)
     following = services(context).following
     chat_id = _chat_id(update)
     word, _, rest = command_argument(update).partition(" ")
     if not word:
-        await send(update, alerts_card(await following.overview(chat_id)))
+        await send(update, alerts_card(tr, await following.overview(chat_id)))
         return
     if word.lower() in CAP_WORDS or word.isdigit():
         capped = await following.set_cap(chat_id, rest if not word.isdigit() else word)
-        await send(update, bad_cap() if isinstance(capped, BadCap) else alerts_card(capped))
+        await send(update, bad_cap(tr) if isinstance(capped, BadCap) else alerts_card(tr, capped))
         return
     if word.lower() in QUIET_WORDS:
         quiet = await following.set_quiet(chat_id, rest)
-        await send(update, bad_quiet() if isinstance(quiet, BadQuiet) else alerts_card(quiet))
+        shown = bad_quiet(tr) if isinstance(quiet, BadQuiet) else alerts_card(tr, quiet)
+        await send(update, shown)
         return
-    await send(update, unknown_alerts_setting(word))
+    await send(update, unknown_alerts_setting(tr, word))
 
 
 async def alerts_button(update: Update, context: Context, button: AlertButton) -> None:
+    tr = await reader(update, context)
     following = services(context).following
     chat_id = _chat_id(update)
     query = update.callback_query
@@ -75,5 +80,5 @@ async def alerts_button(update: Update, context: Context, button: AlertButton) -
         overview = quiet if not isinstance(quiet, BadQuiet) else await following.overview(chat_id)
     else:
         overview = (await following.unfollow_id(chat_id, button.value)).overview
-    await query.answer(saved())
-    await edit_or_send(update, alerts_card(overview))
+    await query.answer(saved(tr))
+    await edit_or_send(update, alerts_card(tr, overview))

@@ -29,10 +29,11 @@ from bot.delivery.durable import DurableWriter
 from bot.delivery.errors import Verdict, VerdictKind
 from bot.delivery.pacing import SendingStopped
 from bot.delivery.sending import Sender, Sent
+from bot.i18n import translator
 from bot.rendering.alerts import alert_message
 from bot.summaries.service import SummaryService
 from bot.timezones import zone_info
-from storage import alerts, articles, subscribers
+from storage import alerts, articles, languages, subscribers
 from storage.database import Database
 from storage.models import Follow
 
@@ -189,6 +190,9 @@ class AlertRunner:
                 report.held += len(waiting)
                 return
             cap = held.hourly_cap
+            # The chat's language: once per chat per run, in the claim's own session.
+            stored = await languages.language_of(session, chat_id)
+            tr = translator(stored.language if stored is not None else None)
         batch = waiting[: allowed.count]
         async with self.db.read() as session:
             found = await articles.by_ids(session, [article_id for _, article_id in batch])
@@ -199,7 +203,7 @@ class AlertRunner:
             for _, article in shown
         ]
         held_back = len(waiting) - len(batch)
-        reply, fitted = alert_message(items, held_back, allowed.next_at, cap, zone)
+        reply, fitted = alert_message(tr, items, held_back, allowed.next_at, cap, zone)
         shown = shown[:fitted]  # the rest wait for the next message, within the cap
         what = f"the alerts of chat {chat_id}"
         if not items:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.alerts.following import Term, parse_terms
 from bot.alerts.limits import allowance, is_quiet
 from bot.alerts.matching import Match, matches
+from bot.i18n import ENGLISH
 from bot.rendering.alerts import alert_message
 from bot.rendering.markup import MAX_MESSAGE, visible_length
 from storage.models import Article, Follow
@@ -74,13 +75,13 @@ def test_follow_reads_words_topics_and_lists() -> None:
 
 def test_a_batch_of_long_stories_fits_one_message_with_the_held_note() -> None:
     items = [(_article(i, "Headline " * 20, "Body"), ["A sentence. " * 60]) for i in range(8)]
-    reply, shown = alert_message(items, 4, NOW + timedelta(minutes=20), 30, BERLIN)
+    reply, shown = alert_message(ENGLISH, items, 4, NOW + timedelta(minutes=20), 30, BERLIN)
     assert (visible_length(reply.text), shown) <= (MAX_MESSAGE, 8)
     assert reply.text.startswith("🔔 <b>8 new stories on what you follow</b>")
     assert reply.text.endswith("⏳ 4 more are held back by your limit of 30 an hour: they "
                                "follow from 13:20.")  # fmt: skip
     many = [(_article(i, "Headline " * 40, "Body"), ["A sentence. " * 60]) for i in range(30)]
-    reply, shown = alert_message(many, 0, None, 30, BERLIN)
+    reply, shown = alert_message(ENGLISH, many, 0, None, 30, BERLIN)
     assert visible_length(reply.text) <= MAX_MESSAGE
     assert 0 < shown < 30 and reply.text.startswith(f"🔔 <b>{shown} new stories")
     assert len(reply.keyboard.inline_keyboard if reply.keyboard else []) == shown
