@@ -15,6 +15,7 @@ from telegram import BotCommand, InlineKeyboardMarkup, InlineQueryResultArticle,
 
 from bot.admin.broadcast import BroadcastReport, BroadcastState
 from bot.admin.stats import Stats
+from bot.alerts.following import MAX_FOLLOWS, Followed, Overview, Term, Unfollowed
 from bot.arguments import ArgumentProblem, Problem
 from bot.chat_admins import LinkProblem
 from bot.digests.runner import RunReport
@@ -23,6 +24,7 @@ from bot.feeds.poller import FeedOutcome, PollReport
 from bot.i18n import LANGUAGES, LOCALES_DIR, Translator, translator
 from bot.rendering import (
     admin,
+    alerts,
     cards,
     chats,
     console,
@@ -41,7 +43,7 @@ from bot.rendering.subscriptions import Ask
 from bot.timezones import EXAMPLES, Choice, ZoneMatch
 from handlers import COMMANDS
 from storage.feeds import FeedCounts
-from storage.models import Article, Subscriber
+from storage.models import Article, Follow, Subscriber
 from storage.seeds.loader import LoadReport
 
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
@@ -62,7 +64,8 @@ DATA = [TITLE, SOURCE, QUERY, "Ann", "newsbot", "Airships are back.", "Second se
 # Words a translation keeps as they are (names of things, units, Telegram's own words).
 KEPT = {"utc", "rss", "atom", "iana", "telegram", "inline", "admin", "min", "url", "all",
         "putin", "envoy", "ids", "new_york", "america", "asia", "tokyo", "europe", "mumbai",
-        "chat", "bot", "has", "local", "token", "http", "https", "web", "p50", "p95"}  # fmt: skip
+        "chat", "bot", "message", "has", "local", "token", "http", "https", "web", "p50",
+        "p95"}  # fmt: skip
 
 
 def article(number: int = 1) -> Article:
@@ -122,6 +125,56 @@ def feed(number: int, *, paused: bool = False, failing: bool = False) -> FeedVie
         failures=2 if failing else 0,
         next_attempt_at=NOW + timedelta(minutes=15),
     )
+
+
+def follow(number: int, kind: str = "word", term: str = "election") -> Follow:
+    return Follow(id=number, chat_id=5, kind=kind, term=term, created_at=NOW)
+
+
+def overview(
+    follows: list[Follow], *, quiet: tuple[int, int] | None = None, active: bool = True
+) -> Overview:
+    return Overview(follows, cap=10, quiet=quiet, zone="Europe/Berlin", active=active)
+
+
+def alert_screens(tr: Translator) -> Iterator[tuple[str, object]]:
+    """Alerts: the message with several stories and a held-back note, /follow, /unfollow and
+    the /alerts card with its buttons."""
+    items = [(article(n), ["Airships are back."]) for n in range(1, 4)]
+    for held in (1, 3, 5):
+        reply, _ = alerts.alert_message(tr, items, held, NOW + timedelta(minutes=20), 10, BERLIN)
+        yield f"alert held {held}", reply
+    one_alert, _ = alerts.alert_message(tr, items[:1], 0, None, 10, BERLIN)
+    yield "alert one", one_alert
+    word, topic = Term("word", "election"), Term("topic", "world")
+    follows = [follow(1), follow(2, "topic", "world"), follow(3, term="football")]
+    yield "follow usage", alerts.follow_usage(tr)
+    yield "followed", alerts.followed(
+        tr, Followed(added=[word, topic], already=[Term("word", "football")],
+                     unknown_topics=["zepelin"], known_topics=["world", "markets"]),
+    )  # fmt: skip
+    yield "followed over limit", alerts.followed(tr, Followed(over_limit=[word]))
+    yield (
+        "followed unknown none",
+        alerts.followed(tr, Followed(unknown_topics=["zepelin"], known_topics=[])),
+    )
+    yield "unfollow usage none", alerts.unfollow_usage(tr, overview([]))
+    yield "unfollow usage", alerts.unfollow_usage(tr, overview(follows))
+    for left in (0, 1, 3, 5):
+        yield (
+            f"unfollowed {left}",
+            alerts.unfollowed(
+                tr, Unfollowed([follow(9, "topic", "world")], [word], overview(follows[:1] * left))
+            ),
+        )
+    yield "alerts card", alerts.alerts_card(tr, overview(follows, quiet=(22 * 60, 7 * 60)))
+    yield "alerts card one", alerts.alerts_card(tr, overview(follows[:1]))
+    yield "alerts card none", alerts.alerts_card(tr, overview([], active=False))
+    yield "alerts card full", alerts.alerts_card(tr, overview([follow(1)] * MAX_FOLLOWS))
+    yield "bad cap", alerts.bad_cap(tr)
+    yield "bad quiet", alerts.bad_quiet(tr)
+    yield "alerts saved", alerts.saved(tr)
+    yield "unknown alerts setting", alerts.unknown_alerts_setting(tr, "zepelin")
 
 
 def screens(tr: Translator) -> Iterator[tuple[str, object]]:
@@ -316,6 +369,7 @@ def screens(tr: Translator) -> Iterator[tuple[str, object]]:
     yield "console inline hint", console.inline_hint(tr, True)
     yield "console inline none", console.inline_hint(tr, False)
     yield "console error", console.console_error(tr, "no such table")
+    yield from alert_screens(tr)
 
 
 def _parts(shown: object) -> tuple[list[str], list[tuple[str, str]]]:
