@@ -80,10 +80,14 @@ def _poll(bot: BotProcess) -> None:
     assert polled.returncode == 0, polled.stderr
 
 
-def _alerts(tg: FakeTelegramThread, chat: int, after: int = 0) -> list[str]:
+def _alerts(
+    tg: FakeTelegramThread, chat: int, after: int = 0, *, any_language: bool = False
+) -> list[str]:
+    """The alert messages (whose heading names the new stories) sent to the chat."""
     return [
         m.text for m in tg.messages(chat, after=after)
-        if m.text.startswith("🔔") and "on what you follow" in m.text.split("\n")[0]
+        if m.text.startswith("🔔")
+        and (any_language or "on what you follow" in m.text.split("\n")[0])
     ]  # fmt: skip
 
 
@@ -158,6 +162,34 @@ def test_the_hourly_cap_holds_the_rest_back_and_sends_it_in_the_next_hour(
     assert "⏳" not in second
     titles = [t for t in ("one", "two", "three") if f"Quarry plan {t}" in first + second]
     assert len(titles) == 3
+
+
+def test_each_chat_gets_its_alerts_and_answers_in_its_own_language(
+    alert_bot: BotProcess, tg: FakeTelegramThread, wire: Wire
+) -> None:
+    ru, es = next(_ids), next(_ids)
+    [followed] = tg.ask(ru, "/follow lighthouse", language_code="ru")
+    assert followed.text.startswith("🔔 Теперь вы следите за: «lighthouse»")
+    [card] = tg.ask(ru, "/alerts limit 2", language_code="ru")
+    assert "Вы следите за 1 словом или темой" in card.text
+    assert "Не больше 2 статей в час" in card.text
+    [followed] = tg.ask(es, "/follow lighthouse", language_code="es")
+    assert followed.text.startswith("🔔 Ahora sigues «lighthouse»")
+    [card] = tg.ask(es, "/alerts limit 2", language_code="es-MX")
+    assert "Como máximo 2 noticias por hora" in card.text
+    mark = tg.mark()
+    wire.publish("Lighthouse relit", "Lighthouse keeper returns", "Lighthouse museum opens",
+                 topic="the lighthouse")  # fmt: skip
+    _poll(alert_bot)
+    sent = {}
+    for chat in (ru, es):
+        wait_until(lambda c=chat: _alerts(tg, c, mark, any_language=True), 30, "the alert")
+        [sent[chat]] = _alerts(tg, chat, mark, any_language=True)
+    assert sent[ru].startswith("🔔 2 новые статьи о том, за чем вы следите")
+    assert "⏳ Ещё 1 статья ждёт из-за вашего лимита (2 в час) и придёт в" in sent[ru]
+    assert sent[es].startswith("🔔 2 noticias nuevas sobre lo que sigues")
+    assert "⏳ 1 noticia más espera por tu límite de 2 por hora: llegará a las" in sent[es]
+    assert "more is held back" not in sent[ru] + sent[es]
 
 
 def test_quiet_hours_hold_alerts_until_they_end_then_send_them_together(
