@@ -21,6 +21,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.rendering.seed_reasons import english
 from storage.database import Database
 from storage.schema import upgrade_schema
 from storage.seeds.loader import load_seeds
@@ -65,7 +66,7 @@ def bench_texts(size: int) -> None:
         started = time.perf_counter()
         result = parse_seed(data, now=NOW)
         seconds = time.perf_counter() - started
-        outcome = f"rejected: {result.reason}" if isinstance(result, Rejection) else "parsed"
+        outcome = f"rejected: {english(result)}" if isinstance(result, Rejection) else "parsed"
         outcome = outcome if len(outcome) < 100 else outcome[:99] + "…"
         print(f"| {name} | {seconds:.3f} | {outcome} |")
 

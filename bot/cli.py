@@ -36,6 +36,7 @@ from bot.i18n import ENGLISH
 from bot.logging_setup import setup_logging
 from bot.rendering.admin import stats_text
 from bot.rendering.reports import load_report, parse_check
+from bot.rendering.seed_reasons import english
 from bot.search.service import SearchService
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store import DatabaseUnavailable, missing_sqlite_file, open_database, sync_seeds
@@ -185,8 +186,8 @@ def check_seeds(files: Sequence[Path]) -> int:
     bad = 0
     now = datetime.now(UTC)
     for name, read in _checked_files(files):
-        if isinstance(read, str):
-            print(f"{shown(name)}: REJECTED: {read}")
+        if isinstance(read, Rejection):
+            print(f"{shown(name)}: REJECTED: {english(read)}")
             bad += 1
             continue
         result = parse_seed(read.data, name=Path(name).name, now=now)
@@ -195,7 +196,7 @@ def check_seeds(files: Sequence[Path]) -> int:
     return 1 if bad else 0
 
 
-def _checked_files(paths: Sequence[Path]) -> Iterator[tuple[str, SeedBytes | str]]:
+def _checked_files(paths: Sequence[Path]) -> Iterator[tuple[str, SeedBytes | Rejection]]:
     """(name, bytes or the reason there are none) of each file, a folder's files in order.
 
     A folder is read as a load reads it: nothing outside it, no FIFO opened (it would block).

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.rendering.seed_reasons import english
 from bot.settings import Settings
 from storage.database import Database
 from storage.schema import upgrade_schema
@@ -55,7 +56,7 @@ async def sync_seeds(
     counts = ", ".join(f"{name} {number}" for name, number in report.counts().items())
     log.info("seeds from %s: %s (%.2f s)", report.folder, counts, report.seconds)
     for path, reason in report.rejected:
-        log.warning("seed rejected: %s: %s", path, reason)
+        log.warning("seed rejected: %s: %s", path, english(reason))
     record = {"at": now.isoformat(), "by": by, "counts": report.counts(),
               "seconds": round(report.seconds, 2)}  # fmt: skip
     async with db.write() as session:

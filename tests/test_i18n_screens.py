@@ -45,6 +45,8 @@ from handlers import COMMANDS
 from storage.feeds import FeedCounts
 from storage.models import Article, Follow, Subscriber
 from storage.seeds.loader import LoadReport
+from storage.seeds.records import RejectionKind, SeedReason
+from tests.test_seed_reasons import sample
 
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -53,7 +55,8 @@ SOURCE = "Example Wire"
 CHANNEL = "Daily Zeppelin"
 QUERY = "zeppelin skies"
 # What a screen quotes from the data, the reader or the operator: never translated.
-DATA = [TITLE, SOURCE, QUERY, "Ann", "newsbot", "Airships are back.", "Second sentence here.",
+DATA = ["«body»", "«topics»",  # JSON field names in a reason
+        TITLE, SOURCE, QUERY, "Ann", "newsbot", "Airships are back.", "Second sentence here.",
         "syria", "elections", "world", "markets", "zepelin", "Berlin", "Sydney, Melbourne",
         "Australia/Sydney", "Europe/Berlin", "Example feed", "ConnectionError", "timed out",
         "a button", "BadRequest", "chat not found", "bad.txt", "no title", "dup.txt",
@@ -65,7 +68,8 @@ DATA = [TITLE, SOURCE, QUERY, "Ann", "newsbot", "Airships are back.", "Second se
 KEPT = {"utc", "rss", "atom", "iana", "telegram", "inline", "admin", "min", "url", "all",
         "putin", "envoy", "ids", "new_york", "america", "asia", "tokyo", "europe", "mumbai",
         "chat", "bot", "message", "has", "local", "token", "http", "https", "web", "p50",
-        "p95"}  # fmt: skip
+        "p95", "json", "utf", "socket", "bytes", "control",  # the last two are Spanish too
+        "published_at"}  # fmt: skip
 
 
 def article(number: int = 1) -> Article:
@@ -321,6 +325,16 @@ def screens(tr: Translator) -> Iterator[tuple[str, object]]:
         retracted=[("a2b3c5", "Retracted story")], rejected=[("bad.txt", "no title")],
     )  # fmt: skip
     yield "reload report", reports.load_report(tr, report, html=True, limit=10)
+    for kind in RejectionKind:  # every reason a file is rejected for, the kept note with one
+        rejected: list[tuple[str, SeedReason]] = [
+            ("bad.txt", sample(kind, kept=kind is RejectionKind.EMPTY))
+        ]
+        yield (
+            f"reload report: {kind.value}",
+            reports.load_report(
+                tr, LoadReport("/srv/seeds", files=1, rejected=rejected), html=True
+            ),
+        )
     yield "sending digests", admin.sending_digests(tr)
     yield "digests sent", admin.digests_sent(tr, RunReport(sent=3, seconds=1.25))
     yield "broadcast usage", admin.broadcast_usage(tr)

@@ -9,6 +9,7 @@ from bot.i18n import ENGLISH
 from bot.rendering.markup import MAX_MESSAGE, visible_length
 from bot.rendering.reports import load_report
 from storage.seeds.loader import LoadReport
+from storage.seeds.records import SeedReason
 
 # One line each, as the loader makes them (names come with control characters escaped).
 LINE = st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"))
@@ -25,7 +26,7 @@ NAME = st.text(LINE, min_size=1, max_size=300) | st.just("<&>" * 100)
 )
 def test_the_telegram_report_always_fits_one_message(
     folder: str,
-    rejected: list[tuple[str, str]],
+    rejected: list[tuple[str, SeedReason]],
     duplicates: list[tuple[str, str]],
     retracted: list[tuple[str, str]],
 ) -> None:

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.rendering.seed_reasons import english
 from storage.seeds.dates import ZONE_HOURS
 from storage.seeds.decoding import MAX_BYTES
 from storage.seeds.parsing import parse_seed
@@ -35,7 +36,7 @@ def parsed(data: bytes | str, now: datetime = NOW) -> ParsedArticle:
 def rejected(data: bytes | str) -> str:
     result = parse_seed(data.encode() if isinstance(data, str) else data, now=NOW)
     assert isinstance(result, Rejection), result
-    return result.reason
+    return english(result)
 
 
 def wire(lead: str, *, date: str | None = "Dec 14, 8:20 AM EST", footer: str = "") -> str:
@@ -508,9 +509,9 @@ def test_title_of_300_characters_is_kept() -> None:
 def assert_well_formed(result: ParsedArticle | Rejection) -> None:
     """Whatever the input, the result is a clean record or a one-line reason."""
     if isinstance(result, Rejection):
-        assert result.reason
-        assert "\n" not in result.reason
-        assert len(result.reason) < 200
+        assert english(result)
+        assert "\n" not in english(result)
+        assert len(english(result)) < 200
         return
     texts = [result.title, *result.paragraphs, *result.topics]
     texts += [t for t in (result.source, result.dateline, result.section, result.url) if t]

@@ -6,6 +6,7 @@ import textwrap
 
 from bot.i18n import Translator
 from bot.rendering.markup import MAX_MESSAGE, clean, counted, visible_length
+from bot.rendering.seed_reasons import english, seed_reason
 from storage.seeds.loader import LoadReport
 from storage.seeds.records import ParsedArticle, Rejection
 
@@ -56,7 +57,10 @@ def load_report(
     sections = [
         (
             tr._("Rejected"),
-            [f"{cut(path, _MAX_NAME)}: {reason}" for path, reason in report.rejected],
+            [
+                f"{cut(path, _MAX_NAME)}: {seed_reason(tr, reason)}"
+                for path, reason in report.rejected
+            ],
         ),
         (
             tr._("Duplicates"),
@@ -117,7 +121,7 @@ def _length(text: str, html: bool) -> int:
 def parse_check(name: str, parsed: ParsedArticle | Rejection) -> str:
     """What the parser takes from one file, for whoever writes seeds (`seeds check`)."""
     if isinstance(parsed, Rejection):
-        return f"{name}: REJECTED: {parsed.reason}"
+        return f"{name}: REJECTED: {english(parsed)}"
     published = parsed.published_at.strftime("%Y-%m-%d %H:%M UTC") if parsed.published_at else "-"
     fields = [
         ("title", parsed.title),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-from storage.seeds.records import Rejection
+from storage.seeds.records import Rejection, RejectionKind, rejection
 
 MAX_BYTES = 5 * 1024 * 1024
 _MB = 1024 * 1024
@@ -30,22 +30,22 @@ def decode_seed(data: bytes) -> str | Rejection:
     if len(data) > MAX_BYTES:
         # Round up so a file just over the limit never reads as "5.0 MB, limit 5 MB".
         size = math.ceil(len(data) * 10 / _MB) / 10
-        return Rejection(f"file too large ({size:.1f} MB, limit {MAX_BYTES // _MB} MB)")
+        return rejection(RejectionKind.TOO_LARGE, size=size, limit=MAX_BYTES // _MB)
     if not data:
-        return Rejection("empty file")
+        return rejection(RejectionKind.EMPTY)
     if data.startswith(_UTF16_BOMS):
-        return Rejection("unsupported encoding (UTF-16); save the file as UTF-8")
+        return rejection(RejectionKind.UTF16)
     if b"\x00" in data:
-        return Rejection("binary content (NUL bytes)")
+        return rejection(RejectionKind.NUL_BYTES)
 
     text = _decode(data)
     controls = len(_CONTROL.findall(text))
     if controls > MAX_CONTROL_SHARE * len(text):
         share = round(100 * controls / len(text))
-        return Rejection(f"binary content ({share}% control characters)")
+        return rejection(RejectionKind.CONTROLS, share=share)
     text = clean_text(text)
     if not text.strip():
-        return Rejection("blank file (only whitespace)")
+        return rejection(RejectionKind.BLANK)
     return text
 
 

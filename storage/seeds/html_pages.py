@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import trafilatura
 
-from storage.seeds.records import ParsedArticle, Rejection
+from storage.seeds.records import ParsedArticle, Rejection, RejectionKind, rejection
 
 MIN_WORDS = 40  # less is a login wall, a cookie notice or an index page, not a story
 MAX_PARAGRAPHS = 400
@@ -49,14 +49,14 @@ def parse_html_page(html: str) -> ParsedArticle | Rejection:
             favor_precision=True, deduplicate=True,
         )  # fmt: skip
     except Exception as exc:
-        return Rejection(f"web page could not be read ({exc.__class__.__name__})")
+        return rejection(RejectionKind.PAGE_UNREADABLE, detail=exc.__class__.__name__)
     text = getattr(document, "text", None) or ""
     paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
     title = " ".join(str(getattr(document, "title", None) or "").split())[:MAX_TITLE_CHARS]
     if paragraphs and title and paragraphs[0].casefold() == title.casefold():
         paragraphs = paragraphs[1:]  # the page repeats its headline as the first line
     if sum(len(p.split()) for p in paragraphs) < MIN_WORDS:
-        return Rejection("web page with no story in it (too little text: a login page?)")
+        return rejection(RejectionKind.PAGE_NO_STORY)
     if not title:
         title = paragraphs[0][:MAX_TITLE_CHARS]
         paragraphs = paragraphs[1:] or paragraphs

@@ -26,8 +26,8 @@ from storage.models import Article, FeedItem, SeedFile
 from storage.seeds.lock import seed_load_lock
 from storage.seeds.names import shown
 from storage.seeds.parsing import parse_seed
-from storage.seeds.records import ParsedArticle, Rejection
-from storage.seeds.scanning import OUTSIDE, SeedBytes, SeedStat, read_seed, scan_folder
+from storage.seeds.records import ParsedArticle, Rejection, RejectionKind, SeedReason, rejection
+from storage.seeds.scanning import SeedBytes, SeedStat, read_seed, scan_folder
 from storage.short_ids import short_id_candidates, text_short_id
 from storage.state import bump_corpus_version
 from storage.upsert import upsert_rows
@@ -51,7 +51,7 @@ class LoadReport:
     unchanged: int = 0
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, article short id)
     retracted: list[tuple[str, str]] = field(default_factory=list)  # (short id, title)
-    rejected: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    rejected: list[tuple[str, SeedReason]] = field(default_factory=list)  # (file, reason)
     seconds: float = 0.0
 
     @property
@@ -94,7 +94,7 @@ class _Parsed:
 class _Bad:
     stat: SeedStat
     file_hash: str
-    reason: str
+    reason: Rejection
 
 
 def content_hash(article: ParsedArticle) -> str:
@@ -133,7 +133,7 @@ def _read_and_parse(
     out: list[_Parsed | _Bad | SeedStat] = []
     for stat in stats:
         read = read_seed(stat, root)
-        if isinstance(read, str):
+        if isinstance(read, Rejection):
             out.append(_Bad(stat, "", read))
             continue
         previous = known.get(stat.path)
@@ -148,9 +148,10 @@ def _parse(stat: SeedStat, read: SeedBytes, root: Path, now: datetime) -> _Parse
     try:
         parsed = parse_seed(read.data, name=Path(stat.path).name, now=now)
     except Exception as exc:  # a parser bug must cost one file, not the whole load
-        return _Bad(stat, read.file_hash, f"parser error: {exc.__class__.__name__}")
+        failed = rejection(RejectionKind.PARSER_ERROR, detail=exc.__class__.__name__)
+        return _Bad(stat, read.file_hash, failed)
     if isinstance(parsed, Rejection):
-        return _Bad(stat, read.file_hash, parsed.reason)
+        return _Bad(stat, read.file_hash, parsed)
     parsed = _with_folder_section(parsed, stat.path, root)
     return _Parsed(stat, read.file_hash, parsed, content_hash(parsed))
 
@@ -233,7 +234,8 @@ class SeedLoader:
 
     def _count_unchanged(self, path: str, previous: _Known) -> None:
         if previous.status == "rejected":
-            self.report.rejected.append((_shown(path, self.root), previous.reason or "rejected"))
+            stored = Rejection.decode(previous.reason) if previous.reason else "rejected"
+            self.report.rejected.append((_shown(path, self.root), stored))
         else:
             self.report.unchanged += 1
 
@@ -304,13 +306,13 @@ class SeedLoader:
     def _bad_file_row(self, bad: _Bad, previous: _Known | None) -> dict[str, Any]:
         rel = _shown(bad.stat.path, self.root)
         kept = previous.article_id if previous else None
-        if bad.reason == OUTSIDE:
+        if bad.reason.kind is RejectionKind.OUTSIDE:
             # Never keep what a link out may have let in before (a copy of .env, say): the
             # article goes, and is retracted with the others no file holds.
             kept = None
-        reason = bad.reason + (" (the previous version stays)" if kept is not None else "")
+        reason = dataclasses.replace(bad.reason, kept=kept is not None)
         self.report.rejected.append((rel, reason))
-        return self._file_row(bad.stat, bad.file_hash, "rejected", reason, kept)
+        return self._file_row(bad.stat, bad.file_hash, "rejected", reason.encode(), kept)
 
     def _file_row(
         self,

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from storage.seeds.dates import parse_date_line, parse_iso, resolve
 from storage.seeds.decoding import clean_text, decode_seed
 from storage.seeds.html_pages import looks_like_html, parse_html_page
-from storage.seeds.records import ParsedArticle, Rejection
+from storage.seeds.records import ParsedArticle, Rejection, RejectionKind, rejection
 
 MAX_TITLE_CHARS = 300
 
@@ -66,7 +66,11 @@ _HAS_TEXT = re.compile(r"[^\W_]")  # a letter or digit
 
 
 class _Rejected(Exception):
-    """Internal: carries a rejection reason out of nested helpers."""
+    """Internal: carries a rejection out of nested helpers."""
+
+    def __init__(self, kind: RejectionKind, /, **values: str | int) -> None:
+        super().__init__(kind.value)
+        self.rejection = rejection(kind, **values)
 
 
 def parse_seed(
@@ -91,7 +95,7 @@ def parse_seed(
             return _parse_json(text)
         return _parse_text(text, now)
     except _Rejected as rejected:
-        return Rejection(str(rejected))
+        return rejected.rejection
 
 
 # --- text layouts (wire and plain) ---------------------------------------------------------
@@ -107,19 +111,23 @@ def _parse_text(text: str, now: datetime) -> ParsedArticle:
     lines = [line.strip() for line in text.split("\n")]
     filled = [i for i, line in enumerate(lines) if line]
     if not filled:
-        raise _Rejected("blank file (only whitespace)")
+        raise _Rejected(RejectionKind.BLANK)
     date_line = lines[filled[0]]
     try:
         date = parse_date_line(date_line)
     except ValueError as error:
-        raise _Rejected(f"bad date line {_quoted(date_line)}: {error}") from error
+        raise _Rejected(
+            RejectionKind.BAD_DATE_LINE, line=_quoted(date_line), detail=str(error)
+        ) from error
     if date is not None:
         filled = filled[1:]
         if not filled:
-            raise _Rejected("no title after the date line")
+            raise _Rejected(RejectionKind.NO_TITLE_AFTER_DATE)
     title = lines[filled[0]]
     if lead := _lead_in(title):
-        raise _Rejected(f"no title before the {lead.dateline} ({lead.agency}) lead-in")
+        raise _Rejected(
+            RejectionKind.NO_TITLE_BEFORE_LEAD, dateline=lead.dateline, agency=lead.agency
+        )
     body, copyright = _split_copyright(lines[filled[0] + 1 :])
 
     source = copyright.holder if copyright else None
@@ -138,7 +146,9 @@ def _parse_text(text: str, now: datetime) -> ParsedArticle:
         try:
             published_at = resolve(date, year=copyright.year if copyright else None, now=now)
         except ValueError as error:
-            raise _Rejected(f"bad date line {_quoted(date_line)}: {error}") from error
+            raise _Rejected(
+                RejectionKind.BAD_DATE_LINE, line=_quoted(date_line), detail=str(error)
+            ) from error
 
     paragraphs = _paragraphs(body)
     if found is not None:
@@ -274,40 +284,40 @@ def _parse_json(text: str) -> ParsedArticle:
         document: Any = json.loads(text, strict=False)
     except json.JSONDecodeError as error:
         raise _Rejected(
-            f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
+            RejectionKind.JSON_SYNTAX, line=error.lineno, column=error.colno, detail=error.msg
         ) from error
     except RecursionError as error:
-        raise _Rejected("invalid JSON: nested too deeply") from error
+        raise _Rejected(RejectionKind.JSON_TOO_DEEP) from error
     except ValueError as error:  # e.g. an integer over the interpreter's 4300-digit limit
-        raise _Rejected(f"invalid JSON: {str(error).split(':')[0]}") from error
+        raise _Rejected(RejectionKind.JSON_INVALID, detail=str(error).split(":")[0]) from error
     if not isinstance(document, dict):
-        raise _Rejected("JSON is not an object")
+        raise _Rejected(RejectionKind.JSON_NOT_OBJECT)
 
     title = _json_str(document, "title")
     if title is None:
-        raise _Rejected("JSON article has no title")
+        raise _Rejected(RejectionKind.JSON_NO_TITLE)
     body = document.get("body")
     if isinstance(body, str):
         paragraphs = _paragraphs(clean_text(body).split("\n"))
     elif isinstance(body, list) and all(isinstance(item, str) for item in body):
         paragraphs = _with_text(clean_text(item) for item in body)
     elif body is None:
-        raise _Rejected("JSON article has no body")
+        raise _Rejected(RejectionKind.JSON_NO_BODY)
     else:
-        raise _Rejected("JSON field 'body' must be a string or a list of strings")
+        raise _Rejected(RejectionKind.JSON_BODY_TYPE)
 
     published_at = None
     if (published := _json_str(document, "published_at")) is not None:
         try:
             published_at = parse_iso(published)
         except ValueError as error:
-            raise _Rejected(f"invalid published_at {published[:40]!r}") from error
+            raise _Rejected(RejectionKind.BAD_PUBLISHED_AT, value=repr(published[:40])) from error
 
     topics = document.get("topics")
     if topics is not None and not (
         isinstance(topics, list) and all(isinstance(topic, str) for topic in topics)
     ):
-        raise _Rejected("JSON field 'topics' must be a list of strings")
+        raise _Rejected(RejectionKind.JSON_TOPICS_TYPE)
     return ParsedArticle(
         title=_checked_title(title),
         paragraphs=_checked_body(paragraphs),
@@ -324,7 +334,7 @@ def _json_str(document: dict[str, Any], key: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise _Rejected(f"JSON field {key!r} must be a string")
+        raise _Rejected(RejectionKind.JSON_FIELD_TYPE, field=repr(key))
     return clean_text(value).strip() or None
 
 
@@ -340,15 +350,15 @@ def _quoted(line: str, limit: int = 60) -> str:
 def _checked_title(title: str) -> str:
     title = _collapse(title)
     if not _HAS_TEXT.search(title):
-        raise _Rejected("no title (the title line has no letters or digits)")
+        raise _Rejected(RejectionKind.TITLE_NO_TEXT)
     if len(title) > MAX_TITLE_CHARS:
-        raise _Rejected(f"title too long ({len(title)} characters, limit {MAX_TITLE_CHARS})")
+        raise _Rejected(RejectionKind.TITLE_TOO_LONG, length=len(title), limit=MAX_TITLE_CHARS)
     return title
 
 
 def _checked_body(paragraphs: tuple[str, ...]) -> tuple[str, ...]:
     if not paragraphs:
-        raise _Rejected("no body text after the title")
+        raise _Rejected(RejectionKind.NO_BODY)
     return paragraphs
 
 

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storage.seeds.names import is_utf8, shown
+from storage.seeds.records import Rejection, RejectionKind, rejection
 
 MAX_SEED_BYTES = 5 * 1024 * 1024
-OUTSIDE = "link leads outside the seed folder: not read"
+OUTSIDE = rejection(RejectionKind.OUTSIDE)
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -27,7 +28,7 @@ class SeedStat:
     path: str  # where the entry sits in the folder (links not resolved): the key the loader stores
     size: int
     mtime_ns: int
-    problem: str | None = None  # why the entry cannot be a seed, known without reading it
+    problem: Rejection | None = None  # why the entry cannot be a seed, known without reading it
     folder: bool = False  # a folder that could not be read: the files it held are kept
 
 
@@ -37,14 +38,14 @@ class SeedBytes:
     file_hash: str
 
 
-def _kind(mode: int) -> str:
+def _not_regular(mode: int) -> Rejection:
     if stat_module.S_ISFIFO(mode):
-        return "a FIFO"
+        return rejection(RejectionKind.FIFO)
     if stat_module.S_ISSOCK(mode):
-        return "a socket"
+        return rejection(RejectionKind.SOCKET)
     if stat_module.S_ISCHR(mode) or stat_module.S_ISBLK(mode):
-        return "a device"
-    return "not a file"
+        return rejection(RejectionKind.DEVICE)
+    return rejection(RejectionKind.NOT_A_FILE)
 
 
 def inside(real: str, root: str) -> bool:
@@ -67,7 +68,8 @@ def scan_folder(root: Path) -> list[SeedStat]:
             with os.scandir(folder) as listing:
                 entries = list(listing)
         except OSError as exc:
-            found.append(SeedStat(folder, 0, 0, f"cannot read folder: {_why(exc)}", folder=True))
+            problem = rejection(RejectionKind.CANNOT_READ_FOLDER, detail=_why(exc))
+            found.append(SeedStat(folder, 0, 0, problem, folder=True))
             continue
         for entry in entries:
             if entry.name.startswith("."):
@@ -86,11 +88,11 @@ def _entry(entry: os.DirEntry[str], top: str) -> SeedStat | None:
     path = entry.path
     if not is_utf8(path):
         # Such a name cannot be stored or shown as it is: its escaped form stands for it.
-        return SeedStat(shown(path), 0, 0, "file name is not valid UTF-8; rename it")
+        return SeedStat(shown(path), 0, 0, rejection(RejectionKind.BAD_NAME))
     try:
         own = entry.stat(follow_symlinks=False)
     except OSError as exc:
-        return SeedStat(path, 0, 0, f"cannot read file: {_why(exc)}")
+        return SeedStat(path, 0, 0, rejection(RejectionKind.CANNOT_READ, detail=_why(exc)))
     if stat_module.S_ISDIR(own.st_mode):
         return None
     target = own
@@ -104,14 +106,12 @@ def _entry(entry: os.DirEntry[str], top: str) -> SeedStat | None:
             return SeedStat(path, 0, own.st_mtime_ns, OUTSIDE)
         if stat_module.S_ISDIR(target.st_mode):
             holds_it = inside(os.path.dirname(path), real)
-            reason = (
-                "link loop: it points to a folder that holds it"
-                if holds_it
-                else "link to a folder in the seed folder: its files load from there"
+            reason = rejection(
+                RejectionKind.LINK_LOOP_FOLDER if holds_it else RejectionKind.LINK_TO_FOLDER
             )
             return SeedStat(path, 0, own.st_mtime_ns, reason)
     if not stat_module.S_ISREG(target.st_mode):
-        return SeedStat(path, 0, own.st_mtime_ns, f"not a regular file ({_kind(target.st_mode)})")
+        return SeedStat(path, 0, own.st_mtime_ns, _not_regular(target.st_mode))
     return SeedStat(path, target.st_size, target.st_mtime_ns)
 
 
@@ -123,25 +123,25 @@ def stat_file(path: str) -> SeedStat:
     except OSError as exc:
         if os.path.islink(path):
             return SeedStat(path, 0, 0, _bad_link(path, exc))
-        return SeedStat(path, 0, 0, f"cannot read file: {_why(exc)}")
+        return SeedStat(path, 0, 0, rejection(RejectionKind.CANNOT_READ, detail=_why(exc)))
     if not stat_module.S_ISREG(target.st_mode):
-        return SeedStat(path, 0, 0, f"not a regular file ({_kind(target.st_mode)})")
+        return SeedStat(path, 0, 0, _not_regular(target.st_mode))
     return SeedStat(path, target.st_size, target.st_mtime_ns)
 
 
-def _bad_link(path: str, exc: OSError) -> str:
+def _bad_link(path: str, exc: OSError) -> Rejection:
     if exc.errno == errno.ELOOP:
-        return "link loop: the link leads back to itself"
+        return rejection(RejectionKind.LINK_LOOP)
     if isinstance(exc, FileNotFoundError):
         try:
             points_to = shown(os.readlink(path))
         except OSError:
             points_to = "?"
-        return f"broken link: it points to {points_to}, which does not exist"
-    return f"cannot follow link: {_why(exc)}"
+        return rejection(RejectionKind.BROKEN_LINK, target=points_to)
+    return rejection(RejectionKind.CANNOT_FOLLOW, detail=_why(exc))
 
 
-def read_seed(stat: SeedStat, root: Path | str) -> SeedBytes | str:
+def read_seed(stat: SeedStat, root: Path | str) -> SeedBytes | Rejection:
     """The file's bytes and their hash, or the reason it cannot be read.
 
     Checked again at the moment of reading (the folder may have changed since the scan): the
@@ -150,34 +150,35 @@ def read_seed(stat: SeedStat, root: Path | str) -> SeedBytes | str:
     if stat.problem is not None:
         return stat.problem
     if stat.size > MAX_SEED_BYTES:
-        return f"file too large ({stat.size / 1024 / 1024:.1f} MB, limit 5 MB)"
+        size = round(stat.size / 1024 / 1024, 1)
+        return rejection(RejectionKind.TOO_LARGE, size=size, limit=MAX_SEED_BYTES // 1024 // 1024)
     top = os.path.realpath(root)
     if not inside(os.path.realpath(stat.path), top):
         return OUTSIDE
     try:
         fd = os.open(stat.path, _OPEN_FLAGS)
     except PermissionError:
-        return "cannot read file: permission denied"
+        return rejection(RejectionKind.PERMISSION_DENIED)
     except FileNotFoundError:
         if os.path.islink(stat.path):
-            return f"broken link: it points to {shown(os.readlink(stat.path))}, which is gone"
-        return "cannot read file: it is gone"
+            return rejection(RejectionKind.LINK_GONE, target=shown(os.readlink(stat.path)))
+        return rejection(RejectionKind.GONE)
     except OSError as exc:
-        return f"cannot read file: {_why(exc)}"
+        return rejection(RejectionKind.CANNOT_READ, detail=_why(exc))
     try:
         opened = os.fstat(fd)
         if not stat_module.S_ISREG(opened.st_mode):
-            return f"not a regular file ({_kind(opened.st_mode)})"
+            return _not_regular(opened.st_mode)
         real = _opened_path(fd)
         if real is not None and not inside(real, top):
             return OUTSIDE  # swapped for a link between the check and the open
         data = _read_all(fd)
     except OSError as exc:
-        return f"cannot read file: {_why(exc)}"
+        return rejection(RejectionKind.CANNOT_READ, detail=_why(exc))
     finally:
         os.close(fd)
     if len(data) > MAX_SEED_BYTES:
-        return "file too large (over 5 MB)"
+        return rejection(RejectionKind.OVER_LIMIT, limit=MAX_SEED_BYTES // 1024 // 1024)
     return SeedBytes(data, hashlib.sha256(data).hexdigest())
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.rendering.seed_reasons import english
 from storage.database import Database
 from storage.seeds.loader import load_seeds
 from storage.seeds.parsing import parse_seed
@@ -44,7 +45,7 @@ def test_a_saved_page_gives_its_story_title_date_site_and_address() -> None:
 def test_a_login_wall_or_empty_page_is_rejected_with_a_reason() -> None:
     for data in (LOGIN_WALL, b"<html><body></body></html>"):
         parsed = parse_seed(data, name="wall.html", now=NOW)
-        assert isinstance(parsed, Rejection) and "no story" in parsed.reason
+        assert isinstance(parsed, Rejection) and "no story" in english(parsed)
 
 
 async def test_html_files_load_beside_the_text_layouts(db: Database, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.rendering.seed_reasons import english
 from storage import articles
 from storage.database import Database
 from storage.seeds.loader import load_seeds
@@ -90,8 +91,10 @@ async def _load(entries: list[tuple[list[str], str, int]], empty: Path) -> None:
         counts = report.counts()
         accounted = sum(counts[k] for k in ("added", "unchanged", "duplicates", "rejected"))
         assert accounted == counts["files"] - counts["updated"]
-        for name, reason in report.rejected + report.duplicates:
-            assert "\n" not in name and reason.strip()
+        for name, reason in report.rejected:
+            assert "\n" not in name and english(reason).strip()
+        for name, sid in report.duplicates:
+            assert "\n" not in name and sid.strip()
     finally:
         shutil.rmtree(work)
 

@@ -13,10 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.rendering.seed_reasons import english
 from storage import articles
 from storage.database import Database
 from storage.schema import upgrade_schema
 from storage.seeds.loader import load_seeds
+from storage.seeds.records import SeedReason
 
 NOW = datetime(2026, 11, 27, tzinfo=UTC)
 SEEDISH = st.lists(
@@ -42,7 +44,7 @@ def _empty_database() -> Path:
     return path
 
 
-async def _load(data: bytes, empty: Path) -> tuple[list[str], list[tuple[str, str]], int]:
+async def _load(data: bytes, empty: Path) -> tuple[list[str], list[tuple[str, SeedReason]], int]:
     folder = Path(tempfile.mkdtemp())
     try:
         (folder / "seeds").mkdir()
@@ -67,7 +69,8 @@ async def _load(data: bytes, empty: Path) -> tuple[list[str], list[tuple[str, st
 def test_any_bytes_are_stored_whole_or_rejected_with_a_reason(data: bytes) -> None:
     added, rejected, stored = asyncio.run(_load(data, _empty_database()))
     if rejected:
-        [(name, reason)] = rejected
+        [(name, rejection)] = rejected
+        reason = english(rejection)
         assert name == "file.txt" and reason.strip() and "\n" not in reason
         assert stored == 0 and not added
     else:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.rendering.seed_reasons import english
 from storage.database import Database
 from storage.models import Article
 from storage.seeds.loader import load_seeds
@@ -32,7 +33,7 @@ async def test_hostile_folder_is_reported_and_the_rest_loads(db: Database, tmp_p
     expected = hostile_folder(seeds, tmp_path / "outside", fifo=False)
     report = await load_seeds(db, seeds, now=NOW)
     assert sorted(report.added) == ["good.txt", "sub/also-good.txt"]
-    reasons = dict(report.rejected)
+    reasons = {name: english(reason) for name, reason in report.rejected}
     assert set(reasons) == set(expected)
     for name, words in expected.items():
         assert words in reasons[name], (name, reasons[name])
@@ -59,7 +60,7 @@ async def test_a_link_out_is_never_kept_even_if_an_old_load_let_it_in(
     path.symlink_to(secret)
     report = await load_seeds(db, seeds, now=NOW)
     [(name, reason)] = report.rejected
-    assert name == "story.txt" and "outside the seed folder" in reason
+    assert name == "story.txt" and "outside the seed folder" in english(reason)
     assert [title for _, title in report.retracted] == ["Leaked"]
     texts = await stored_text(db)
     assert len(texts) == 1 and texts[0].startswith("Port strike ends")

@@ -9,12 +9,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from bot.rendering.seed_reasons import english
 from storage import articles
 from storage.database import Database
-from storage.models import Article
+from storage.models import Article, SeedFile
 from storage.seeds.loader import SeedFolderError, load_seeds
+from storage.seeds.records import Rejection, RejectionKind
 from storage.short_ids import ALPHABET, LENGTH
 from tests.conftest import BOTH_DATABASES
 
@@ -159,7 +161,7 @@ async def test_bad_files_are_reported_and_the_good_ones_load(db: Database, tmp_p
     write_article(folder, "sub/good2.txt", "Another good story", "With its own body.")
     (folder / "gone.txt").symlink_to(folder / "deleted-long-ago.txt")
     report = await load_seeds(db, folder, now=NOW)
-    reasons = dict(report.rejected)
+    reasons = {name: english(reason) for name, reason in report.rejected}
     assert sorted(report.added) == ["good1.txt", "sub/good2.txt"]
     assert set(reasons) == {
         "empty.txt", "binary.bin", "huge.txt", "title-only.txt", "broken.json", "gone.txt",
@@ -178,6 +180,8 @@ async def test_bad_files_are_reported_and_the_good_ones_load(db: Database, tmp_p
     # A bad file is reported again on the next load, not forgotten.
     again = await load_seeds(db, folder, now=NOW)
     assert set(dict(again.rejected)) == set(reasons)
+    # ...with the same typed reason, read back from the files table.
+    assert dict(again.rejected) == dict(report.rejected)
 
 
 async def test_file_that_turns_bad_keeps_its_article(db: Database, tmp_path: Path) -> None:
@@ -188,9 +192,25 @@ async def test_file_that_turns_bad_keeps_its_article(db: Database, tmp_path: Pat
     touch_later(path)
     report = await load_seeds(db, folder, now=NOW)
     [(name, reason)] = report.rejected
-    assert name == "a.txt" and "previous version stays" in reason
+    assert name == "a.txt" and "previous version stays" in english(reason)
     assert not report.retracted
     assert await live_titles(db) == ["Kept story"]
+    again = await load_seeds(db, folder, now=NOW)
+    assert again.rejected == report.rejected  # the stored reason keeps "the previous version"
+
+
+async def test_a_reason_stored_as_text_before_reasons_were_typed_is_shown_as_it_is(
+    db: Database, tmp_path: Path
+) -> None:
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    [(_, reason)] = (await load_seeds(db, folder, now=NOW)).rejected
+    assert reason == Rejection(RejectionKind.EMPTY)
+    async with db.write() as session:
+        await session.execute(update(SeedFile).values(reason="empty file"))
+    [(name, reason)] = (await load_seeds(db, folder, now=NOW)).rejected
+    assert (name, reason) == ("empty.txt", "empty file")
 
 
 async def test_missing_folder_changes_nothing(db: Database, seeds_dir: Path) -> None:
