@@ -3,6 +3,7 @@ addresses and what people typed aside) and nothing beyond Telegram's limits."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from bot.alerts.following import MAX_FOLLOWS, Followed, Overview, Term, Unfollow
 from bot.arguments import ArgumentProblem, Problem
 from bot.chat_admins import LinkProblem
 from bot.digests.runner import RunReport
+from bot.feeds.errors import FeedErrorKind
 from bot.feeds.manage import FeedView, UrlProblem
 from bot.feeds.poller import FeedOutcome, PollReport
 from bot.i18n import LANGUAGES, LOCALES_DIR, Translator, translator
@@ -46,6 +48,7 @@ from storage.feeds import FeedCounts
 from storage.models import Article, Follow, Subscriber
 from storage.seeds.loader import LoadReport
 from storage.seeds.records import RejectionKind, SeedReason
+from tests.feeds.test_feed_errors import sample as feed_sample
 from tests.test_seed_reasons import sample
 
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
@@ -123,7 +126,7 @@ def feed(number: int, *, paused: bool = False, failing: bool = False) -> FeedVie
         paused=paused,
         last_fetch_at=NOW - timedelta(minutes=number * 50),
         last_status="error" if failing else "ok",
-        last_error="ConnectionError: timed out" if failing else None,
+        last_error=feed_sample(FeedErrorKind.NETWORK) if failing else None,
         items_seen=12,
         articles_added=3,
         failures=2 if failing else 0,
@@ -300,7 +303,7 @@ def screens(tr: Translator) -> Iterator[tuple[str, object]]:
         latency={"/search": (12, 3.5, 9.0)},
         counters={"updates": {"message": 3.0}},
         feeds=FeedCounts(3, 1, 1),
-        failing_feeds=[("https://example.com/rss.xml", "timed out")],
+        failing_feeds=[("https://example.com/rss.xml", feed_sample(FeedErrorKind.TIMEOUT))],
         kinds={"private": 3, "group": 1, "topic": 2, "channel": 1},
     )
     yield "for admins", admin.for_admins(tr)
@@ -352,6 +355,10 @@ def screens(tr: Translator) -> Iterator[tuple[str, object]]:
     listed = [feed(1), feed(2, paused=True), feed(3, failing=True)]
     yield "feeds", feeds.feeds_reply(tr, listed, NOW)
     yield "feeds many", feeds.feeds_reply(tr, [feed(n) for n in range(1, 40)], NOW)
+    for failure in FeedErrorKind:  # every way a feed fails, the kept items with one
+        kept = 2 if failure is FeedErrorKind.MALFORMED else None
+        failing = dataclasses.replace(feed(3, failing=True), last_error=feed_sample(failure, kept))
+        yield f"feed failing: {failure.value}", feeds.feeds_reply(tr, [failing], NOW)
     yield "no feeds", feeds.feeds_reply(tr, [], NOW)
     yield "feeds usage", feeds.feeds_usage(tr)
     for url_problem in UrlProblem:

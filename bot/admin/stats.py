@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from bot.feeds.errors import FeedError, FeedReason
 from storage import articles, deliveries, subscribers
 from storage import feeds as feed_store
 from storage.database import Database
@@ -27,7 +28,7 @@ class Stats:
     # This process's counters since it started (bot/metrics.py's, as /metrics shows them).
     counters: dict[str, dict[str, float]] = field(default_factory=dict)
     feeds: FeedCounts | None = None
-    failing_feeds: list[tuple[str, str]] = field(default_factory=list)  # (url, last error)
+    failing_feeds: list[tuple[str, FeedReason]] = field(default_factory=list)  # (url, error)
     # Active subscriptions by kind: private, group, topic, channel.
     kinds: dict[str, int] = field(default_factory=dict)
 
@@ -50,7 +51,7 @@ async def gather(db: Database, now: datetime, tick_seconds: float) -> Stats:
             alive_window=alive_window(tick_seconds),
             feeds=await feed_store.feed_counts(session),
             failing_feeds=[
-                (feed.url, feed.last_error or "error")
+                (feed.url, FeedError.decode(feed.last_error or "error"))
                 for feed in await feed_store.failing_feeds(session, limit=3)
             ],
         )

@@ -16,6 +16,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from bot.feeds.errors import FeedError, FeedErrorKind, feed_error
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 5
 TIMEOUT_SECONDS = 20.0  # the whole exchange: connect, headers, body
@@ -39,7 +41,7 @@ class Fetched:
     etag: str | None = None
     last_modified: str | None = None
     moved_to: str | None = None  # the new address when every redirect was permanent
-    error: str | None = None
+    error: FeedError | None = None
 
     @property
     def not_modified(self) -> bool:
@@ -100,7 +102,7 @@ class Fetcher:
             async with asyncio.timeout(self.timeout):
                 return await self._fetch(url, etag, last_modified, accept)
         except TimeoutError:
-            return Fetched(url, error=f"no answer within {self.timeout:g} s")
+            return Fetched(url, error=feed_error(FeedErrorKind.TIMEOUT, seconds=self.timeout))
 
     async def _fetch(
         self, url: str, etag: str | None, last_modified: str | None, accept: str
@@ -120,18 +122,24 @@ class Fetcher:
                         permanent = permanent and response.status_code in PERMANENT
                         target = urljoin(current, response.headers["location"].strip())
                         if urlsplit(target).scheme not in ("http", "https"):
-                            return Fetched(current, error="redirected to a non-web address")
+                            return Fetched(
+                                current, error=feed_error(FeedErrorKind.NOT_WEB_REDIRECT)
+                            )
                         current = target
                         continue
                     moved = current if permanent and current != url else None
                     return await self._read(response, current, moved)
             except httpx.InvalidURL:
-                return Fetched(current, error="not a valid web address")
+                return Fetched(current, error=feed_error(FeedErrorKind.BAD_ADDRESS))
             except httpx.TimeoutException:
-                return Fetched(current, error=f"no answer within {self.timeout:g} s")
+                return Fetched(
+                    current, error=feed_error(FeedErrorKind.TIMEOUT, seconds=self.timeout)
+                )
             except httpx.HTTPError as exc:
                 return Fetched(current, error=_network_error(exc))
-        return Fetched(current, error=f"more than {MAX_REDIRECTS} redirects")
+        return Fetched(
+            current, error=feed_error(FeedErrorKind.TOO_MANY_REDIRECTS, limit=MAX_REDIRECTS)
+        )
 
     async def _read(self, response: httpx.Response, url: str, moved: str | None) -> Fetched:
         status = response.status_code
@@ -142,9 +150,19 @@ class Fetcher:
         if status == 304:
             return Fetched(url, status=304, moved_to=moved, **validators)
         if status >= 400:
-            return Fetched(url, status=status, moved_to=moved, error=f"HTTP {status}")
+            return Fetched(
+                url,
+                status=status,
+                moved_to=moved,
+                error=feed_error(FeedErrorKind.HTTP_STATUS, status=status),
+            )
         if status != 200:
-            return Fetched(url, status=status, moved_to=moved, error=f"unexpected HTTP {status}")
+            return Fetched(
+                url,
+                status=status,
+                moved_to=moved,
+                error=feed_error(FeedErrorKind.UNEXPECTED_STATUS, status=status),
+            )
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             return Fetched(url, status=status, moved_to=moved, error=_too_big(self.max_bytes))
@@ -165,19 +183,19 @@ class Fetcher:
         )
 
 
-def _too_big(limit: int) -> str:
-    return f"larger than {limit / 1024 / 1024:g} MB: not read"
+def _too_big(limit: int) -> FeedError:
+    return feed_error(FeedErrorKind.TOO_LARGE, limit=round(limit / 1024 / 1024, 2))
 
 
-def _network_error(exc: httpx.HTTPError) -> str:
+def _network_error(exc: httpx.HTTPError) -> FeedError:
     """One line naming the kind of failure (the exception's text can be long or empty)."""
     kinds = {
-        httpx.ConnectError: "cannot connect",
-        httpx.RemoteProtocolError: "the server broke the exchange",
-        httpx.DecodingError: "the body could not be decoded",
-        httpx.TooManyRedirects: "too many redirects",
+        httpx.ConnectError: FeedErrorKind.CANNOT_CONNECT,
+        httpx.RemoteProtocolError: FeedErrorKind.BROKEN_EXCHANGE,
+        httpx.DecodingError: FeedErrorKind.UNDECODABLE,
+        httpx.TooManyRedirects: FeedErrorKind.TOO_MANY_REDIRECTS,
     }
-    for kind, text in kinds.items():
-        if isinstance(exc, kind):
-            return text
-    return f"network error ({exc.__class__.__name__})"
+    for cls, kind in kinds.items():
+        if isinstance(exc, cls):
+            return feed_error(kind)
+    return feed_error(FeedErrorKind.NETWORK, detail=exc.__class__.__name__)

@@ -8,6 +8,7 @@ from enum import Enum
 from urllib.parse import urlsplit
 
 from bot.clock import Clock
+from bot.feeds.errors import FeedError, FeedReason
 from bot.feeds.opml import Outline
 from storage import feeds as store
 from storage.database import Database
@@ -24,7 +25,7 @@ class FeedView:
     paused: bool
     last_fetch_at: datetime | None
     last_status: str | None
-    last_error: str | None
+    last_error: FeedReason | None
     items_seen: int
     articles_added: int
     failures: int
@@ -39,7 +40,7 @@ class FeedView:
             paused=feed.paused,
             last_fetch_at=feed.last_fetch_at,
             last_status=feed.last_status,
-            last_error=feed.last_error,
+            last_error=FeedError.decode(feed.last_error) if feed.last_error else None,
             items_seen=feed.items_seen,
             articles_added=feed.articles_added,
             failures=feed.consecutive_failures,

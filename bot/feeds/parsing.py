@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser  # type: ignore[import-untyped]
 
+from bot.feeds.errors import FeedError, FeedErrorKind, feed_error
 from storage.feeds import IncomingItem
 from storage.seeds.records import ParsedArticle
 
@@ -45,7 +46,7 @@ class FeedItemParsed:
 class ParsedFeed:
     title: str | None
     items: list[FeedItemParsed] = field(default_factory=list)
-    error: str | None = None  # what was wrong with the feed (its items may still be here)
+    error: FeedError | None = None  # what was wrong with the feed (its items may still be here)
     skipped: int = 0  # items with neither title nor text
 
 
@@ -157,13 +158,15 @@ def parse_feed(
     try:
         parsed = feedparser.parse(data, response_headers=headers, sanitize_html=False)
     except Exception as exc:  # feedparser catches nearly everything itself; never let one out
-        return ParsedFeed(None, error=f"unreadable feed: {exc.__class__.__name__}")
-    error = None
+        return ParsedFeed(
+            None, error=feed_error(FeedErrorKind.UNREADABLE, detail=exc.__class__.__name__)
+        )
+    error: FeedError | None = None
     reason = parsed.get("bozo_exception")
     # A missing content type or an encoding feedparser had to correct is read fine: no error.
     if parsed.get("bozo") and not isinstance(reason, _READ_FINE):
-        message = _SPACE.sub(" ", str(reason))[:200] if reason else "malformed"
-        error = f"malformed feed: {message}"
+        message = _SPACE.sub(" ", str(reason))[:200] if reason else ""
+        error = feed_error(FeedErrorKind.MALFORMED, detail=message)
     info = parsed.get("feed", {})
     feed_title = plain_title(info.get("title", "") or "") or None
     source = feed_title or urlsplit(url).hostname
@@ -172,7 +175,7 @@ def parse_feed(
     result = ParsedFeed(feed_title, error=error)
     entries = parsed.get("entries", [])[:MAX_ITEMS]
     if not entries and parsed.get("version", "") == "":
-        result.error = error or "not an RSS or Atom feed"
+        result.error = error or feed_error(FeedErrorKind.NOT_A_FEED)
         return result
     for entry in entries:
         item = _item(entry, base=base, source=source, fetched_at=fetched_at)

@@ -19,10 +19,12 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from bot.clock import Clock
+from bot.feeds.errors import FeedError, FeedErrorKind, feed_error
 from bot.feeds.fetching import Fetched, Fetcher
 from bot.feeds.pages import page_paragraphs
 from bot.feeds.parsing import FeedItemParsed, parse_feed
 from bot.outages import OutageLog
+from bot.rendering.feed_errors import english_error
 from storage import feeds as store
 from storage.database import Database
 from storage.feeds import IncomingItem
@@ -46,7 +48,7 @@ class FeedOutcome:
     status: str  # ok | unchanged | error | busy (another instance holds it)
     new_items: int = 0
     added: tuple[str, ...] = ()
-    error: str | None = None
+    error: FeedError | None = None
     updated: int = 0  # articles whose item came again with another text
 
 
@@ -157,7 +159,12 @@ class FeedPoller:
                 return await self.poll_one(feed_id)
             except Exception as exc:  # one feed's trouble (a database hiccup) spares the rest
                 log.exception("polling feed %s failed; it is tried again on the next poll", feed_id)
-                return FeedOutcome(feed_id, "", "error", error=exc.__class__.__name__)
+                return FeedOutcome(
+                    feed_id,
+                    "",
+                    "error",
+                    error=feed_error(FeedErrorKind.INTERNAL, detail=exc.__class__.__name__),
+                )
 
     async def poll_one(self, feed_id: int) -> FeedOutcome | None:
         now = self.clock.now()
@@ -222,11 +229,11 @@ class FeedPoller:
             edits.unrecorded,
         )
         error = parsed.error
-        if error is not None:
-            error = f"{error} ({len(parsed.items)} items kept)"
+        if error is not None:  # the items read are kept: the error says how many
+            error = dataclasses.replace(error, values={**error.values, "kept": len(parsed.items)})
         values |= {
             "last_status": "ok",
-            "last_error": error,
+            "last_error": error.encode() if error is not None else None,
             "etag": fetched.etag,
             "last_modified": fetched.last_modified,
         }
@@ -270,17 +277,25 @@ class FeedPoller:
         return paragraphs or None
 
     async def _failed(
-        self, feed_id: int, url: str, fetched: Fetched, failures: int, error: str, now: datetime
+        self,
+        feed_id: int,
+        url: str,
+        fetched: Fetched,
+        failures: int,
+        error: FeedError,
+        now: datetime,
     ) -> FeedOutcome:
         values = {
             "last_fetch_at": now,
             "last_status": "error",
-            "last_error": error,
+            "last_error": error.encode(),
             "consecutive_failures": failures,
             "next_attempt_at": now + backoff(self.interval, failures),
         }
         await self._finish(feed_id, url, dataclasses.replace(fetched, moved_to=None), values)
-        log.warning("feed %s: %s (failure %d running)", logged_url(url), error, failures)
+        log.warning(
+            "feed %s: %s (failure %d running)", logged_url(url), english_error(error), failures
+        )
         return FeedOutcome(feed_id, url, "error", error=error)
 
     async def _finish(

@@ -14,6 +14,7 @@ from bot.callbacks import BroadcastDecision
 from bot.digests.runner import RunReport
 from bot.i18n import Translator
 from bot.rendering.cards import Reply, clip
+from bot.rendering.feed_errors import feed_error_text
 from bot.rendering.markup import clean
 from bot.rendering.reports import count_names
 
@@ -150,7 +151,8 @@ def feeds_line(tr: Translator, stats: Stats) -> str:
     )
     if stats.failing_feeds:
         named = "; ".join(
-            f"{clip(url, 60)}: {clip(error, 60)}" for url, error in stats.failing_feeds
+            f"{clip(url, 60)}: {clip(feed_error_text(tr, error), 60)}"
+            for url, error in stats.failing_feeds
         )
         line = "⚠️ " + line + f": {named}"
     return line

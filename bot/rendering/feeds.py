@@ -8,10 +8,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
 from bot.callbacks import FeedButton
+from bot.feeds.errors import FeedReason
 from bot.feeds.manage import MAX_URL_CHARS, FeedView, UrlProblem
 from bot.feeds.poller import PollReport, logged_url
 from bot.i18n import Translator
 from bot.rendering.cards import Reply
+from bot.rendering.feed_errors import feed_error_text
 from bot.rendering.markup import clean, clip, visible_length
 
 MAX_LISTED = 25  # feeds listed in one message (with their buttons), far under 4096 characters
@@ -53,11 +55,11 @@ def feed_state(tr: Translator, feed: FeedView, now: datetime) -> str:
                 "failing ({count} times running, next try in {retry} min): {error}",
                 feed.failures,
                 retry=retry,
-                error=clip(feed.last_error or "error", ERROR_CHARS),
+                error=clip(_error(tr, feed.last_error), ERROR_CHARS),
             )
         )
     elif feed.last_error:
-        parts.append(clip(feed.last_error, ERROR_CHARS))
+        parts.append(clip(_error(tr, feed.last_error), ERROR_CHARS))
     return ", ".join(parts)
 
 
@@ -147,7 +149,9 @@ def poll_plain(tr: Translator, report: PollReport) -> str:
         )
     for outcome in report.outcomes:
         if outcome.error:
-            lines.append(f"  #{outcome.feed_id} {outcome.url}: {outcome.error}")
+            lines.append(
+                f"  #{outcome.feed_id} {outcome.url}: {feed_error_text(tr, outcome.error)}"
+            )
     return "\n".join(lines)
 
 
@@ -208,3 +212,7 @@ def feed_changed(tr: Translator, action: str, feed_id: int, done: bool) -> str:
     if action == "pause":
         return tr._("Feed #{id} paused.", id=feed_id)
     return tr._("Feed #{id} resumed; fetching it now.", id=feed_id)
+
+
+def _error(tr: Translator, error: FeedReason | None) -> str:
+    return feed_error_text(tr, error) if error is not None else tr._("error")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+
+from storage.coded import decode, encode
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,20 +85,15 @@ class Rejection:
 
     def encode(self) -> str:
         """`code {json values}`: what the files table keeps, read back by `decode`."""
-        values = {**self.values, **({"kept": 1} if self.kept else {})}
-        return f"{self.kind.value} {json.dumps(values, ensure_ascii=False, sort_keys=True)}"
+        return encode(self.kind.value, {**self.values, **({"kept": 1} if self.kept else {})})
 
     @staticmethod
     def decode(stored: str) -> Rejection | str:
         """A stored reason back; free text stored before reasons were typed comes back as is."""
-        code, _, rest = stored.partition(" ")
-        try:
-            kind = RejectionKind(code)
-            values = json.loads(rest)
-        except ValueError:
+        found = decode(stored, {kind.value: kind for kind in RejectionKind})
+        if found is None:
             return stored
-        if not isinstance(values, dict):
-            return stored
+        kind, values = found
         kept = bool(values.pop("kept", 0))
         return Rejection(kind, values, kept)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.feeds.parsing import html_paragraphs, parse_feed
+from bot.rendering.feed_errors import english_error
 from tests.feeds.documents import Story, atom, long_body, rss1, rss2
 
 FEED = "http://news.example/feeds/world.xml"
@@ -108,7 +109,7 @@ def test_malformed_xml_keeps_what_parsed_and_reports_the_error() -> None:
     )
     broken = good.replace(b"</channel></rss>", b"<item><title>Cut off & <b>broken")
     parsed = parse_feed(broken, url=FEED, fetched_at=NOW)
-    assert parsed.error is not None and parsed.error.startswith("malformed feed")
+    assert parsed.error is not None and english_error(parsed.error).startswith("malformed feed")
     assert [e.item.article.title for e in parsed.items][:3] == ["Story 0", "Story 1", "Story 2"]
 
 

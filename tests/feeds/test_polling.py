@@ -11,12 +11,14 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.admin.stats import gather
+from bot.feeds.errors import FeedError
 from bot.feeds.fetching import Fetcher, HostPacer
 from bot.feeds.manage import FeedManager
 from bot.feeds.poller import FeedPoller, backoff
 from bot.i18n import ENGLISH
 from bot.metrics import Metrics
 from bot.rendering.admin import stats_text
+from bot.rendering.feed_errors import english_error
 from bot.search.service import SearchService
 from storage import articles
 from storage import feeds as store
@@ -216,7 +218,10 @@ async def test_a_failing_feed_backs_off_reports_and_recovers(
         report = await poller.poll()
         assert report.count("error") == 1
         feed = await feed_row(db, feed_id)
-        assert feed.consecutive_failures == failures and feed.last_error == "HTTP 500"
+        assert (
+            feed.consecutive_failures == failures
+            and english_error(FeedError.decode(feed.last_error or "")) == "HTTP 500"
+        )
         waits.append(feed.next_attempt_at - clock.now())
         clock.moment = feed.next_attempt_at
     assert waits == [backoff(timedelta(minutes=15), n) for n in (1, 2, 3)]
@@ -241,7 +246,11 @@ async def test_malformed_feed_keeps_its_items_and_shows_the_error(
     await poller.poll()
     assert len(await live_articles(db)) == 2
     feed = await feed_row(db, feed_id)
-    assert feed.last_status == "ok" and feed.last_error and "malformed" in feed.last_error
+    assert (
+        feed.last_status == "ok"
+        and feed.last_error
+        and "malformed" in english_error(FeedError.decode(feed.last_error))
+    )
     garbage = await add(db, clock, server.route("/junk", Route(b"<html>no feed</html>")))
     await poller.poll()
     junk = await feed_row(db, garbage)
@@ -350,7 +359,10 @@ async def test_a_hanging_or_oversized_feed_fails_alone_and_the_others_are_stored
     finally:
         await poller.stop()
     assert report.count("error") == 2 and len(report.added) == 2
-    errors = [(await feed_row(db, feed_id)).last_error or "" for feed_id in ids]
+    errors = [
+        english_error(FeedError.decode((await feed_row(db, feed_id)).last_error or ""))
+        for feed_id in ids
+    ]
     assert "no answer" in errors[0] and "MB" in errors[1] and errors[2] == ""
     for feed_id in ids:
         assert (await feed_row(db, feed_id)).claimed_by is None
