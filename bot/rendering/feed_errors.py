@@ -2,36 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from bot.commands import N_
 from bot.feeds.errors import FeedErrorKind, FeedReason
 from bot.i18n import ENGLISH, Translator
 
 K = FeedErrorKind
-_Words = Callable[[Translator, dict[str, object]], str]
 
-# One whole sentence per kind; technical details (an exception's name, the XML parser's
-# message) stay as they were given.
-_SENTENCES: dict[FeedErrorKind, _Words] = {
-    K.TIMEOUT: lambda tr, v: tr._(
-        "no answer within {seconds} s", seconds=tr.number(float(str(v["seconds"])))),
-    K.NOT_WEB_REDIRECT: lambda tr, v: tr._("redirected to a non-web address"),
-    K.BAD_ADDRESS: lambda tr, v: tr._("not a valid web address"),
-    K.TOO_MANY_REDIRECTS: lambda tr, v: tr._("too many redirects"),
-    K.HTTP_STATUS: lambda tr, v: tr._("HTTP {status}", **v),
-    K.UNEXPECTED_STATUS: lambda tr, v: tr._("unexpected answer: HTTP {status}", **v),
-    K.TOO_LARGE: lambda tr, v: tr._(
-        "larger than {limit} MB: not read", limit=tr.number(float(str(v["limit"])))),
-    K.CANNOT_CONNECT: lambda tr, v: tr._("cannot connect"),
-    K.BROKEN_EXCHANGE: lambda tr, v: tr._("the server broke the exchange"),
-    K.UNDECODABLE: lambda tr, v: tr._("the body could not be decoded"),
-    K.NETWORK: lambda tr, v: tr._("network error ({detail})", **v),
-    K.UNREADABLE: lambda tr, v: tr._("unreadable feed: {detail}", **v),
-    K.MALFORMED: lambda tr, v: (
-        tr._("malformed feed: {detail}", **v) if v.get("detail") else tr._("malformed feed")),
-    K.NOT_A_FEED: lambda tr, v: tr._("not an RSS or Atom feed"),
-    K.INTERNAL: lambda tr, v: tr._("the poll failed: {detail}", **v),
-}  # fmt: skip
+# One whole sentence per kind, filled with the error's values; technical details (an
+# exception's name, the XML parser's message) stay as they were given.
+_TEXTS: dict[FeedErrorKind, str] = {
+    K.TIMEOUT: N_("no answer within {seconds} s"),
+    K.NOT_WEB_REDIRECT: N_("redirected to a non-web address"),
+    K.BAD_ADDRESS: N_("not a valid web address"),
+    K.TOO_MANY_REDIRECTS: N_("too many redirects"),
+    K.HTTP_STATUS: N_("HTTP {status}"),
+    K.UNEXPECTED_STATUS: N_("unexpected answer: HTTP {status}"),
+    K.TOO_LARGE: N_("larger than {limit} MB: not read"),
+    K.CANNOT_CONNECT: N_("cannot connect"),
+    K.BROKEN_EXCHANGE: N_("the server broke the exchange"),
+    K.UNDECODABLE: N_("the body could not be decoded"),
+    K.NETWORK: N_("network error ({detail})"),
+    K.UNREADABLE: N_("unreadable feed: {detail}"),
+    K.MALFORMED: N_("malformed feed: {detail}"),
+    K.NOT_A_FEED: N_("not an RSS or Atom feed"),
+    K.INTERNAL: N_("the poll failed: {detail}"),
+}
+_NUMBERS = ("seconds", "limit")  # shown with the language's decimal separator
 
 
 def feed_error_text(tr: Translator, error: FeedReason) -> str:
@@ -40,12 +36,17 @@ def feed_error_text(tr: Translator, error: FeedReason) -> str:
         return error
     values: dict[str, object] = dict(error.values)
     kept = values.pop("kept", None)
-    text = _SENTENCES[error.kind](tr, values)
+    for key in _NUMBERS:
+        if key in values:
+            values[key] = tr.number(float(str(values[key])))
+    message = _TEXTS[error.kind]
+    if error.kind is K.MALFORMED and not values.get("detail"):
+        message = N_("malformed feed")
+    text = tr._(message, **values)
     if kept is None:
         return text
-    count = int(str(kept))
     return tr.ngettext(
-        "{error} ({count} item kept)", "{error} ({count} items kept)", count, error=text
+        "{error} ({count} item kept)", "{error} ({count} items kept)", int(str(kept)), error=text
     )
 
 
