@@ -2,75 +2,68 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from bot.commands import N_
 from bot.i18n import ENGLISH, Translator
 from storage.seeds.records import Rejection, RejectionKind, SeedReason
 
 K = RejectionKind
-_Words = Callable[[Translator, dict[str, object]], str]
 
-# One whole sentence per kind; technical details (an OS error, a JSON message) stay as given.
-_SENTENCES: dict[RejectionKind, _Words] = {
-    K.TOO_LARGE: lambda tr, v: tr._(
-        "file too large ({size} MB, limit {limit} MB)", size=tr.decimal(float(str(v["size"]))),
-        limit=v["limit"]),
-    K.OVER_LIMIT: lambda tr, v: tr._("file too large (over {limit} MB)", **v),
-    K.EMPTY: lambda tr, v: tr._("empty file"),
-    K.UTF16: lambda tr, v: tr._("unsupported encoding (UTF-16); save the file as UTF-8"),
-    K.NUL_BYTES: lambda tr, v: tr._("binary content (NUL bytes)"),
-    K.CONTROLS: lambda tr, v: tr._("binary content ({share}% control characters)", **v),
-    K.BLANK: lambda tr, v: tr._("blank file (only whitespace)"),
-    K.BAD_DATE_LINE: lambda tr, v: tr._("bad date line {line}: {detail}", **v),
-    K.NO_TITLE_AFTER_DATE: lambda tr, v: tr._("no title after the date line"),
-    K.NO_TITLE_BEFORE_LEAD: lambda tr, v: tr._(
-        "no title before the {dateline} ({agency}) lead-in", **v),
-    K.JSON_SYNTAX: lambda tr, v: tr._(
-        "invalid JSON at line {line} column {column}: {detail}", **v),
-    K.JSON_TOO_DEEP: lambda tr, v: tr._("invalid JSON: nested too deeply"),
-    K.JSON_INVALID: lambda tr, v: tr._("invalid JSON: {detail}", **v),
-    K.JSON_NOT_OBJECT: lambda tr, v: tr._("JSON is not an object"),
-    K.JSON_NO_TITLE: lambda tr, v: tr._("JSON article has no title"),
-    K.JSON_NO_BODY: lambda tr, v: tr._("JSON article has no body"),
-    K.JSON_BODY_TYPE: lambda tr, v: tr._(
-        "JSON field 'body' must be a string or a list of strings"),
-    K.JSON_TOPICS_TYPE: lambda tr, v: tr._("JSON field 'topics' must be a list of strings"),
-    K.JSON_FIELD_TYPE: lambda tr, v: tr._("JSON field {field} must be a string", **v),
-    K.BAD_PUBLISHED_AT: lambda tr, v: tr._("invalid published_at {value}", **v),
-    K.TITLE_NO_TEXT: lambda tr, v: tr._("no title (the title line has no letters or digits)"),
-    K.TITLE_TOO_LONG: lambda tr, v: tr._(
-        "title too long ({length} characters, limit {limit})", **v),
-    K.NO_BODY: lambda tr, v: tr._("no body text after the title"),
-    K.PAGE_UNREADABLE: lambda tr, v: tr._("web page could not be read ({detail})", **v),
-    K.PAGE_NO_STORY: lambda tr, v: tr._(
-        "web page with no story in it (too little text: a login page?)"),
-    K.PARSER_ERROR: lambda tr, v: tr._("parser error: {detail}", **v),
-    K.OUTSIDE: lambda tr, v: tr._("link leads outside the seed folder: not read"),
-    K.LINK_LOOP_FOLDER: lambda tr, v: tr._("link loop: it points to a folder that holds it"),
-    K.LINK_TO_FOLDER: lambda tr, v: tr._(
-        "link to a folder in the seed folder: its files load from there"),
-    K.LINK_LOOP: lambda tr, v: tr._("link loop: the link leads back to itself"),
-    K.BROKEN_LINK: lambda tr, v: tr._(
-        "broken link: it points to {target}, which does not exist", **v),
-    K.LINK_GONE: lambda tr, v: tr._("broken link: it points to {target}, which is gone", **v),
-    K.CANNOT_FOLLOW: lambda tr, v: tr._("cannot follow link: {detail}", **v),
-    K.FIFO: lambda tr, v: tr._("not a regular file (a FIFO)"),
-    K.SOCKET: lambda tr, v: tr._("not a regular file (a socket)"),
-    K.DEVICE: lambda tr, v: tr._("not a regular file (a device)"),
-    K.NOT_A_FILE: lambda tr, v: tr._("not a regular file (not a file)"),
-    K.PERMISSION_DENIED: lambda tr, v: tr._("cannot read file: permission denied"),
-    K.GONE: lambda tr, v: tr._("cannot read file: it is gone"),
-    K.CANNOT_READ: lambda tr, v: tr._("cannot read file: {detail}", **v),
-    K.CANNOT_READ_FOLDER: lambda tr, v: tr._("cannot read folder: {detail}", **v),
-    K.BAD_NAME: lambda tr, v: tr._("file name is not valid UTF-8; rename it"),
-}  # fmt: skip
+# One whole sentence per kind, filled with the rejection's values; technical details (an OS
+# error, a JSON parser's message) stay as they were given.
+_TEXTS: dict[RejectionKind, str] = {
+    K.TOO_LARGE: N_("file too large ({size} MB, limit {limit} MB)"),
+    K.OVER_LIMIT: N_("file too large (over {limit} MB)"),
+    K.EMPTY: N_("empty file"),
+    K.UTF16: N_("unsupported encoding (UTF-16); save the file as UTF-8"),
+    K.NUL_BYTES: N_("binary content (NUL bytes)"),
+    K.CONTROLS: N_("binary content ({share}% control characters)"),
+    K.BLANK: N_("blank file (only whitespace)"),
+    K.BAD_DATE_LINE: N_("bad date line {line}: {detail}"),
+    K.NO_TITLE_AFTER_DATE: N_("no title after the date line"),
+    K.NO_TITLE_BEFORE_LEAD: N_("no title before the {dateline} ({agency}) lead-in"),
+    K.JSON_SYNTAX: N_("invalid JSON at line {line} column {column}: {detail}"),
+    K.JSON_TOO_DEEP: N_("invalid JSON: nested too deeply"),
+    K.JSON_INVALID: N_("invalid JSON: {detail}"),
+    K.JSON_NOT_OBJECT: N_("JSON is not an object"),
+    K.JSON_NO_TITLE: N_("JSON article has no title"),
+    K.JSON_NO_BODY: N_("JSON article has no body"),
+    K.JSON_BODY_TYPE: N_("JSON field 'body' must be a string or a list of strings"),
+    K.JSON_TOPICS_TYPE: N_("JSON field 'topics' must be a list of strings"),
+    K.JSON_FIELD_TYPE: N_("JSON field {field} must be a string"),
+    K.BAD_PUBLISHED_AT: N_("invalid published_at {value}"),
+    K.TITLE_NO_TEXT: N_("no title (the title line has no letters or digits)"),
+    K.TITLE_TOO_LONG: N_("title too long ({length} characters, limit {limit})"),
+    K.NO_BODY: N_("no body text after the title"),
+    K.PAGE_UNREADABLE: N_("web page could not be read ({detail})"),
+    K.PAGE_NO_STORY: N_("web page with no story in it (too little text: a login page?)"),
+    K.PARSER_ERROR: N_("parser error: {detail}"),
+    K.OUTSIDE: N_("link leads outside the seed folder: not read"),
+    K.LINK_LOOP_FOLDER: N_("link loop: it points to a folder that holds it"),
+    K.LINK_TO_FOLDER: N_("link to a folder in the seed folder: its files load from there"),
+    K.LINK_LOOP: N_("link loop: the link leads back to itself"),
+    K.BROKEN_LINK: N_("broken link: it points to {target}, which does not exist"),
+    K.LINK_GONE: N_("broken link: it points to {target}, which is gone"),
+    K.CANNOT_FOLLOW: N_("cannot follow link: {detail}"),
+    K.FIFO: N_("not a regular file (a FIFO)"),
+    K.SOCKET: N_("not a regular file (a socket)"),
+    K.DEVICE: N_("not a regular file (a device)"),
+    K.NOT_A_FILE: N_("not a regular file (not a file)"),
+    K.PERMISSION_DENIED: N_("cannot read file: permission denied"),
+    K.GONE: N_("cannot read file: it is gone"),
+    K.CANNOT_READ: N_("cannot read file: {detail}"),
+    K.CANNOT_READ_FOLDER: N_("cannot read folder: {detail}"),
+    K.BAD_NAME: N_("file name is not valid UTF-8; rename it"),
+}
 
 
 def seed_reason(tr: Translator, reason: SeedReason) -> str:
     """One line: why the file was rejected; free text stored before reasons were typed as is."""
     if isinstance(reason, str):
         return reason
-    text = _SENTENCES[reason.kind](tr, dict(reason.values))
+    values: dict[str, object] = dict(reason.values)
+    if "size" in values:  # megabytes, with the language's decimal separator
+        values["size"] = tr.decimal(float(str(values["size"])))
+    text = tr._(_TEXTS[reason.kind], **values)
     if reason.kept:
         return tr._("{reason} (the previous version stays)", reason=text)
     return text
