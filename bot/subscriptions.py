@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.delivery.errors import TOPIC_GONE_TEXT
 from bot.digests.schedule import day_start, first_due, next_due
 from bot.digests.selection import article_words, passing
+from bot.i18n import LANGUAGES, translator
 from bot.search.wordmatch import parse_filter
 from bot.timezones import ZoneMatch, match_timezone, warm, zone_info
 from storage import articles, deliveries, questions, subscribers
@@ -24,9 +25,11 @@ from storage.database import Database
 from storage.models import Question, Subscriber
 
 DEFAULT_MINUTE = 8 * 60
-# Typed as word filters, these clear them (with the word each translation offers: "нет", "ninguna").
+# Typed as word filters, these clear them: a few English ones, and the word the words question
+# offers for "no filter" in each language ("нет", "ninguna"), read from its catalogue.
 ALL_WORDS = frozenset(
-    {"none", "no", "all", "-", "off", "clear", "нет", "ninguna", "ninguno", "nada"}
+    {"none", "no", "all", "-", "off", "clear"}
+    | {translator(code)._("none").casefold() for code in LANGUAGES}
 )
 MAX_WORDS = 20
 DEFAULT_SIZE = 5
