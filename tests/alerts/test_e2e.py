@@ -65,7 +65,7 @@ def alert_bot(
     added = run_cli(bot, "feeds", "add", wire.url)
     assert added.returncode == 0 and "Feed #1 added" in added.stdout, added.stderr
     bot.start()  # polls the feed at start-up: the harbour topic exists from then on
-    wait_until(lambda: _count(bot, "SELECT count(*) FROM articles") == 1, 30, "the first item")
+    wait_until(lambda: _count(bot, "SELECT count(*) FROM articles") == 1, 90, "the first item")
     yield bot
     bot.stop()
 
