@@ -4,30 +4,22 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from alembic import command
 from sqlalchemy import text
 
 from storage import subscribers
 from storage.database import Database
-from storage.schema import _alembic_config, upgrade_schema
+from storage.schema import upgrade_schema
 from tests.conftest import BOTH_DATABASES
+from tests.storage.migrating import upgrade_to
 
 NOW = datetime(2026, 11, 29, 15, 0, tzinfo=UTC)
-
-
-async def _upgrade_to(db: Database, revision: str) -> None:
-    def run(connection):
-        command.upgrade(_alembic_config(connection), revision)
-
-    async with db.write_engine.begin() as connection:
-        await connection.run_sync(run)
 
 
 @BOTH_DATABASES
 async def test_groups_stay_groups_and_stats_count_each_kind(database_url: str) -> None:
     db = Database(database_url)
     try:
-        await _upgrade_to(db, "0009")
+        await upgrade_to(db, "0009")
         async with db.write_engine.begin() as connection:
             for chat_id in (42, -4001, -1005002):
                 await connection.execute(

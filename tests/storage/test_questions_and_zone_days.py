@@ -4,30 +4,22 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from alembic import command
 from sqlalchemy import text
 
 from storage import deliveries, questions
 from storage.database import Database
-from storage.schema import _alembic_config, upgrade_schema
+from storage.schema import upgrade_schema
 from tests.conftest import BOTH_DATABASES
+from tests.storage.migrating import upgrade_to
 
 NOW = datetime(2026, 11, 29, 15, 0, tzinfo=UTC)
-
-
-async def _upgrade_to(db: Database, revision: str) -> None:
-    def run(connection):
-        command.upgrade(_alembic_config(connection), revision)
-
-    async with db.write_engine.begin() as connection:
-        await connection.run_sync(run)
 
 
 @BOTH_DATABASES
 async def test_ledger_rows_keep_their_day_and_take_their_zone(database_url: str) -> None:
     db = Database(database_url)
     try:
-        await _upgrade_to(db, "0003")
+        await upgrade_to(db, "0003")
         async with db.write_engine.begin() as connection:
             await connection.execute(
                 text(
