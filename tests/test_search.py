@@ -339,3 +339,32 @@ async def test_words_in_the_order_typed_rank_first(db: Database, tmp_path: Path)
         assert (await titles(service, "blair and brown"))[0].startswith("Blair and Brown")
     finally:
         service.close()
+
+
+@BOTH_DATABASES
+async def test_a_four_letter_typo_finds_the_headline_that_holds_the_word(
+    db: Database, tmp_path: Path
+) -> None:
+    """The typed "eave" is no word of the corpus: one typo is forgiven, in the headline as well, so the
+    story whose title says "set to leave" beats newer ones that hold "leave" only in the body."""
+    folder = tmp_path / "leave"
+    folder.mkdir()
+    stories = [
+        ("Bank set to leave rates on hold", "The bank kept rates.", "2005-01-01"),
+        ("Exchange set to woo rival", "Its chief may leave soon, and have to go.", "2005-02-01"),
+        ("Team set to sign striker", "He would leave his club and have a move.", "2005-03-01"),
+        ("Minister set to resign", "She will leave office and have time off.", "2005-04-01"),
+    ]
+    for number, (title, body, day) in enumerate(stories):
+        (folder / f"{number}.json").write_text(
+            json.dumps({"title": title, "body": body, "published_at": day + "T12:00:00Z"})
+        )
+    await load_seeds(db, folder, now=NOW)
+    service = SearchService(db, index_folder=tmp_path / "index")
+    await service.index_ready()
+    try:
+        result = await service.search("set to eave")
+        assert result.hits[0].article.title == "Bank set to leave rates on hold"
+        assert result.corrected == "set to leave"
+    finally:
+        service.close()

@@ -313,7 +313,7 @@ def _word_queries(plan: QueryPlan, vocabulary: Vocabulary) -> list[WordQuery]:
             for a in word.alternatives
         )
         common = vocabulary.common_terms(term for term, _ in terms)
-        queries.append(WordQuery(terms, word.typed, typo_budget(word.typed), common))
+        queries.append(WordQuery(terms, word.typed, word.budget, common))
     return queries
 
 
