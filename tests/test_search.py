@@ -345,8 +345,8 @@ async def test_words_in_the_order_typed_rank_first(db: Database, tmp_path: Path)
 async def test_a_four_letter_typo_finds_the_headline_that_holds_the_word(
     db: Database, tmp_path: Path
 ) -> None:
-    """The typed "eave" is no word of the corpus: one typo is forgiven, in the headline as well, so the
-    story whose title says "set to leave" beats newer ones that hold "leave" only in the body."""
+    """The typed "eave" is no word of the corpus: one typo is forgiven, in the headline too, so
+    the story whose title says "set to leave" beats newer ones holding "leave" in the body."""
     folder = tmp_path / "leave"
     folder.mkdir()
     stories = [
