@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage import state
 from storage.models import AlertChat, AlertItem, Article, Follow
 
-PENDING, SENT, FAILED = "pending", "sent", "failed"
+# stale: held past the age alerts are worth (runner.STALE_AFTER) and never sent.
+PENDING, SENT, FAILED, STALE = "pending", "sent", "failed", "stale"
 SCANNED = "alerts:scanned"  # app_state: articles loaded up to this have been matched
 
 
@@ -155,14 +156,27 @@ async def release(session: AsyncSession, chat_id: int) -> None:
     )
 
 
-async def waiting(session: AsyncSession, chat_id: int) -> list[tuple[int, int]]:
-    """(item id, article id) of the chat's pending alerts, in the order they arrived."""
+async def waiting(session: AsyncSession, chat_id: int) -> list[tuple[int, int, datetime]]:
+    """(item id, article id, matched at) of the chat's pending alerts, in the order they
+    arrived."""
     rows = await session.execute(
-        select(AlertItem.id, AlertItem.article_id)
+        select(AlertItem.id, AlertItem.article_id, AlertItem.matched_at)
         .where(AlertItem.chat_id == chat_id, AlertItem.status == PENDING)
         .order_by(AlertItem.id)
     )
-    return [(item_id, article_id) for item_id, article_id in rows]
+    return [(item_id, article_id, matched_at) for item_id, article_id, matched_at in rows]
+
+
+async def drop_pending(session: AsyncSession, chat_id: int, article_ids: Sequence[int]) -> None:
+    """Forget alerts not sent yet (what the chat no longer follows)."""
+    if article_ids:
+        await session.execute(
+            delete(AlertItem).where(
+                AlertItem.chat_id == chat_id,
+                AlertItem.status == PENDING,
+                AlertItem.article_id.in_(list(article_ids)),
+            )
+        )
 
 
 async def sent_since(session: AsyncSession, chat_id: int, since: datetime) -> list[datetime]:

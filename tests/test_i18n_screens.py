@@ -149,8 +149,10 @@ def alert_screens(tr: Translator) -> Iterator[tuple[str, object]]:
     the /alerts card with its buttons."""
     items = [(article(n), ["Airships are back."]) for n in range(1, 4)]
     for held in (1, 3, 5):
-        reply, _ = alerts.alert_message(tr, items, held, NOW + timedelta(minutes=20), 10, BERLIN)
-        yield f"alert held {held}", reply
+        reply, _ = alerts.alert_message(
+            tr, items, held, NOW + timedelta(minutes=20), 10, BERLIN, skipped=held + 1
+        )
+        yield f"alert held {held}, {held + 1} dropped", reply
     one_alert, _ = alerts.alert_message(tr, items[:1], 0, None, 10, BERLIN)
     yield "alert one", one_alert
     word, topic = Term("word", "election"), Term("topic", "world")

@@ -7,7 +7,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.alerts.matching import TOPIC, WORD
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.alerts.matching import TOPIC, WORD, matches
 from bot.arguments import match_topic, parse_time
 from bot.clock import Clock
 from bot.search.text import words
@@ -154,11 +156,15 @@ class Following:
                     continue
                 await alerts.remove_follow(session, chat_id, hit.id)
                 removed.append(hit)
+            if removed:
+                await _drop_unfollowed(session, chat_id)
         return Unfollowed(removed, missing, await self.overview(chat_id))
 
     async def unfollow_id(self, chat_id: int, follow_id: int) -> Unfollowed:
         async with self.db.write() as session:
             found = await alerts.remove_follow(session, chat_id, follow_id)
+            if found is not None:
+                await _drop_unfollowed(session, chat_id)
         return Unfollowed([found] if found else [], [], await self.overview(chat_id))
 
     async def set_cap(self, chat_id: int, typed: str | int) -> Overview | BadCap:
@@ -186,6 +192,19 @@ class Following:
             settings = await alerts.ensure_chat(session, chat_id, self.clock.now())
             settings.quiet_start, settings.quiet_end = quiet
         return await self.overview(chat_id)
+
+
+async def _drop_unfollowed(session: AsyncSession, chat_id: int) -> None:
+    """Stories held for a word or topic just unfollowed are not sent after all: the waiting
+    ones that nothing the chat still follows matches are dropped (at most the chat's queue,
+    each article read once)."""
+    follows = await alerts.follows_of(session, chat_id)
+    held = [article_id for _, article_id, _ in await alerts.waiting(session, chat_id)]
+    if not follows or not held:
+        return  # with no follows left, remove_follow dropped them all
+    found = await articles.by_ids(session, held)
+    wanted = {m.article_id for m in matches(sorted(found.values(), key=lambda a: a.id), follows)}
+    await alerts.drop_pending(session, chat_id, [i for i in held if i not in wanted])
 
 
 def _find(follows: Sequence[Follow], term: Term) -> Follow | None:

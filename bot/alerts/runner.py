@@ -45,6 +45,9 @@ OVERLAP = timedelta(minutes=15)
 PAGE = 200
 CONCURRENCY = 16
 SUMMARY_SENTENCES = 1
+# An alert is for fresh news: a story the cap or quiet hours held longer than this is dropped
+# (the next message says how many), so a busy word with a low cap builds no endless queue.
+STALE_AFTER = timedelta(hours=24)
 
 
 @dataclass
@@ -53,6 +56,7 @@ class AlertReport:
     messages: int = 0
     articles: int = 0  # articles sent in those messages
     held: int = 0  # articles waiting for quiet hours or the hourly cap to end
+    stale: int = 0  # held past STALE_AFTER: dropped
     failed: int = 0
 
 
@@ -134,10 +138,12 @@ class AlertRunner:
                         report.failed += 1
 
             await asyncio.gather(*(one(chat_id) for chat_id in chats))
-            if report.messages or report.held:
+            if report.messages or report.held or report.stale:
                 log.info(
-                    "alerts: %d matched, %d messages with %d articles, %d held, %d failed",
-                    report.matched, report.messages, report.articles, report.held, report.failed,
+                    "alerts: %d matched, %d messages with %d articles, %d held, %d stale, "
+                    "%d failed",
+                    report.matched, report.messages, report.articles, report.held, report.stale,
+                    report.failed,
                 )  # fmt: skip
             return report
 
@@ -181,13 +187,16 @@ class AlertRunner:
             if held is None:
                 return
             zone = zone_info(await subscribers.zone_of(session, chat_id) or self.default_zone)
-            waiting = await alerts.waiting(session, chat_id)
+            queued = await alerts.waiting(session, chat_id)
+            stale = [item for item, _, matched in queued if matched < now - STALE_AFTER]
+            waiting = [(item, article) for item, article, matched in queued
+                       if matched >= now - STALE_AFTER]  # fmt: skip
             quiet = is_quiet(now, zone, held.quiet_start, held.quiet_end)
             sent = await alerts.sent_since(session, chat_id, now - HOUR)
             allowed = allowance(now, held.hourly_cap, sent, len(waiting))
-            if quiet or not allowed.count:
+            if quiet or (waiting and not allowed.count):
                 await alerts.release(session, chat_id)
-                report.held += len(waiting)
+                report.held += len(queued)
                 return
             cap = held.hourly_cap
             # The chat's language: once per chat per run, in the claim's own session.
@@ -203,11 +212,14 @@ class AlertRunner:
             for _, article in shown
         ]
         held_back = len(waiting) - len(batch)
-        reply, fitted = alert_message(tr, items, held_back, allowed.next_at, cap, zone)
+        reply, fitted = alert_message(
+            tr, items, held_back, allowed.next_at, cap, zone, skipped=len(stale)
+        )
         shown = shown[:fitted]  # the rest wait for the next message, within the cap
         what = f"the alerts of chat {chat_id}"
+        report.stale += len(stale)
         if not items:
-            await self.writer.write(what, partial(self._finish, chat_id, gone, alerts.FAILED))
+            await self.writer.write(what, partial(self._drop, chat_id, gone, stale))
             return
         try:
             outcome = await self.sender.send(chat_id, reply, on_move=partial(self._moved, chat_id))
@@ -221,7 +233,7 @@ class AlertRunner:
         ids = [item for item, _ in shown]
 
         async def record(session: AsyncSession, sent: Sent = outcome) -> None:
-            await self._finish(sent.chat_id, gone, alerts.FAILED, session)
+            await self._drop(sent.chat_id, gone, stale, session)
             await alerts.finish(
                 session, sent.chat_id, ids, status=alerts.SENT, now=self.clock.now(),
                 message_id=sent.message_id,
@@ -232,10 +244,13 @@ class AlertRunner:
         report.articles += len(ids)
         report.held += held_back
 
-    async def _finish(
-        self, chat_id: int, item_ids: list[int], status: str, session: AsyncSession
+    async def _drop(
+        self, chat_id: int, gone: list[int], stale: list[int], session: AsyncSession
     ) -> None:
-        await alerts.finish(session, chat_id, item_ids, status=status, now=self.clock.now())
+        """Record what will never be sent: retracted articles, and those held too long."""
+        now = self.clock.now()
+        await alerts.finish(session, chat_id, gone, status=alerts.FAILED, now=now)
+        await alerts.finish(session, chat_id, stale, status=alerts.STALE, now=now)
 
     async def _moved(self, chat_id: int, new_chat_id: int) -> None:
         async def move(session: AsyncSession) -> None:

@@ -59,14 +59,17 @@ def alert_message(
     next_at: datetime | None,
     cap: int,
     zone: tzinfo,
+    *,
+    skipped: int = 0,
 ) -> tuple[Reply, int]:
     """The articles that arrived, in one message, and how many of them it shows: summaries
     are shortened, then dropped, then the last articles are left for the next message.
-    A note says when the hourly cap held some back."""
+    A note says when the hourly cap held some back, and how many held too long were dropped
+    (`skipped`)."""
     shown = list(items)
     while True:
         for width in (SUMMARY_CHARS, 150, 0):
-            text = _alert_text(tr, shown, width, held, next_at, cap, zone)
+            text = _alert_text(tr, shown, width, held, next_at, cap, zone, skipped)
             if visible_length(text) <= MAX_MESSAGE or len(shown) == 1:
                 return Reply(text, article_buttons(shown)), len(shown)
         shown.pop()
@@ -80,6 +83,7 @@ def _alert_text(
     next_at: datetime | None,
     cap: int,
     zone: tzinfo,
+    skipped: int = 0,
 ) -> str:
     heading = tr.ngettext(
         "🔔 <b>{count} new story on what you follow</b>",
@@ -99,7 +103,18 @@ def _alert_text(
             "{time}.",
             held, cap=tr.number(cap), time=_local_time(tr, next_at, zone),
         )  # fmt: skip
-    return "\n\n".join([heading, *entries, *([note] if note else [])])
+    notes = [note] if note else []
+    if skipped:
+        notes.append(
+            tr.ngettext(
+                "🗑 {count} older story waited over a day and was dropped: alerts are for "
+                "fresh news.",
+                "🗑 {count} older stories waited over a day and were dropped: alerts are for "
+                "fresh news.",
+                skipped,
+            )
+        )
+    return "\n\n".join([heading, *entries, *notes])
 
 
 def follow_usage(tr: Translator) -> Reply:
