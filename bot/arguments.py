@@ -9,6 +9,7 @@ from enum import Enum
 
 from rapidfuzz import fuzz, process
 
+from bot.i18n import LANGUAGES, translator
 from bot.search.text import fold
 
 MAX_LATEST = 50
@@ -83,8 +84,12 @@ _HOUR = re.compile(r"\d{1,2}")
 _MINUTES = re.compile(r"\d{2}")
 _HALF = re.compile(r"[ap]\.?m\.?", re.IGNORECASE)
 MAX_TOPICS = 10
-# Topics that mean "no filter".
-ALL_TOPICS = frozenset({"all", "any", "everything", "none", "-", "*"})
+# Topics that mean "no filter": a few English ones, and the word the topics question offers
+# for "all" in each language ("все", "todas"), read from its catalogue.
+ALL_TOPICS = frozenset(
+    {"all", "any", "everything", "none", "-", "*"}
+    | {translator(code)._("all").casefold() for code in LANGUAGES}
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,9 @@ def test_impossible_times_are_refused(text: str) -> None:
         ("UTC+3 19:00", SubscribeArgs(1140, "UTC+3", None)),
         ("-5 7am", SubscribeArgs(420, "-5", None)),
         ("7:30 topics: all", SubscribeArgs(450, "", ())),
+        # The word each language's topics question offers for "all".
+        ("topics: все", SubscribeArgs(None, "", ())),
+        ("topics: Todos", SubscribeArgs(None, "", ())),
         # Word filters beside the rest: a sign before a word (a signed number is an offset).
         ("7:30 +Election -football", SubscribeArgs(450, "", None, ("+election", "-football"))),
         ("berlin -5 +vote", SubscribeArgs(None, "berlin -5", None, ("+vote",))),
