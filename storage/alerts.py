@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -227,3 +227,23 @@ async def move_chat(session: AsyncSession, chat_id: int, new_chat_id: int, now: 
         .where(AlertChat.chat_id == chat_id)
         .values(chat_id=new_chat_id, updated_at=now)
     )
+
+
+async def counts(session: AsyncSession, since: datetime) -> dict[str, int]:
+    """For /stats: chats taking alerts, what they follow, alerts sent since `since`, and
+    those waiting now (for the cap or quiet hours)."""
+    active = select(AlertChat.chat_id).where(AlertChat.active.is_(True))
+    chats = await session.scalar(
+        select(func.count(func.distinct(Follow.chat_id))).where(Follow.chat_id.in_(active))
+    )
+    follows = await session.scalar(select(func.count()).where(Follow.chat_id.in_(active)))
+    sent = await session.scalar(
+        select(func.count()).where(AlertItem.status == SENT, AlertItem.sent_at >= since)
+    )
+    waiting = await session.scalar(
+        select(func.count()).where(AlertItem.status == PENDING, AlertItem.chat_id.in_(active))
+    )
+    return {
+        "chats": int(chats or 0), "follows": int(follows or 0),
+        "sent": int(sent or 0), "waiting": int(waiting or 0),
+    }  # fmt: skip

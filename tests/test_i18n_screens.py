@@ -70,7 +70,7 @@ DATA = ["«body»", "«topics»",  # JSON field names in a reason
 # Words a translation keeps as they are (names of things, units, Telegram's own words).
 KEPT = {"utc", "rss", "atom", "iana", "telegram", "inline", "admin", "min", "url", "all",
         "putin", "envoy", "ids", "new_york", "america", "asia", "tokyo", "europe", "mumbai",
-        "chat", "bot", "message", "has", "local", "token", "http", "https", "web", "p50",
+        "chat", "chats", "bot", "message", "has", "local", "token", "http", "https", "web", "p50",
         "p95", "json", "utf", "socket", "bytes", "control",  # the last two are Spanish too
         "published_at"}  # fmt: skip
 
@@ -307,6 +307,7 @@ def screens(tr: Translator) -> Iterator[tuple[str, object]]:
         feeds=FeedCounts(3, 1, 1),
         failing_feeds=[("https://example.com/rss.xml", feed_sample(FeedErrorKind.TIMEOUT))],
         kinds={"private": 3, "group": 1, "topic": 2, "channel": 1},
+        alerts={"chats": 2, "follows": 5, "sent": 1200, "waiting": 4},
     )
     yield "for admins", admin.for_admins(tr)
     yield "stats", admin.stats_text(tr, stats)

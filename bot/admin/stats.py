@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from bot.feeds.errors import FeedError, FeedReason
-from storage import articles, deliveries, subscribers
+from storage import alerts, articles, deliveries, subscribers
 from storage import feeds as feed_store
 from storage.database import Database
 from storage.feeds import FeedCounts
@@ -31,6 +31,8 @@ class Stats:
     failing_feeds: list[tuple[str, FeedReason]] = field(default_factory=list)  # (url, error)
     # Active subscriptions by kind: private, group, topic, channel.
     kinds: dict[str, int] = field(default_factory=dict)
+    # Chats taking alerts, their follows, alerts sent in the last day and waiting now.
+    alerts: dict[str, int] = field(default_factory=dict)
 
 
 async def gather(db: Database, now: datetime, tick_seconds: float) -> Stats:
@@ -50,6 +52,7 @@ async def gather(db: Database, now: datetime, tick_seconds: float) -> Stats:
             heartbeats=await heartbeats(session),
             alive_window=alive_window(tick_seconds),
             feeds=await feed_store.feed_counts(session),
+            alerts=await alerts.counts(session, now - timedelta(days=1)),
             failing_feeds=[
                 (feed.url, FeedError.decode(feed.last_error or "error"))
                 for feed in await feed_store.failing_feeds(session, limit=3)

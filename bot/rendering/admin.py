@@ -114,6 +114,14 @@ def stats_text(tr: Translator, stats: Stats, *, html: bool = True) -> str:
         lines.append(tr._("Last reload: none since the database was made"))
     if stats.feeds is not None and stats.feeds.feeds:
         lines.append(feeds_line(tr, stats))
+    if stats.alerts.get("follows"):
+        lines.append(
+            tr._(
+                "Alerts: chats following {chats}, words and topics followed {follows}, sent "
+                "in the last 24 h {sent}, waiting {waiting}",
+                **_numbers(tr, stats.alerts),
+            )
+        )
     if stats.uptime is not None:
         lines.append(tr._("Uptime: {duration}", duration=_duration(tr, stats.uptime)))
     lines += counter_lines(tr, stats.counters)

@@ -14,10 +14,13 @@ import pytest
 from sqlalchemy import func, select
 from telegram.ext import ExtBot
 
+from bot.admin.stats import gather
 from bot.alerts.following import Following
 from bot.alerts.runner import STALE_AFTER, AlertRunner
 from bot.delivery.pacing import PacedRateLimiter, Priority
 from bot.digests.runner import DigestRunner
+from bot.i18n import ENGLISH
+from bot.rendering.admin import stats_text
 from bot.search.service import SearchService
 from bot.summaries.service import SummaryService
 from fakeapi.threaded import FakeTelegramThread
@@ -116,6 +119,12 @@ async def test_unfollowing_drops_what_it_held_and_stories_held_over_a_day_are_dr
         mark = tg.mark()
         await runner.run()
         assert tg.messages(CHAT, after=mark) == []
+        # /stats counts them: one chat following one word, two alerts sent today, none waiting.
+        stats = stats_text(ENGLISH, await gather(db, clock.now(), 60.0), html=False)
+        assert (
+            "Alerts: chats following 1, words and topics followed 1, sent in the last 24 h 1, "
+            "waiting 0" in stats
+        )
     finally:
         search.close()
         await summaries.close()
