@@ -39,11 +39,14 @@ CORPUS = [
 ]
 
 
-@pytest.fixture
-async def search(db: Database, tmp_path: Path) -> SearchService:
+async def indexed(
+    db: Database, tmp_path: Path, stories: list[tuple[str, str, str]]
+) -> SearchService:
+    """The stories (title, body, day) loaded as a seed folder, and a search service with its
+    index ready."""
     folder = tmp_path / "corpus"
     folder.mkdir()
-    for number, (title, body, day) in enumerate(CORPUS):
+    for number, (title, body, day) in enumerate(stories):
         (folder / f"{number}.json").write_text(
             json.dumps({"title": title, "body": body, "published_at": day + "T12:00:00Z"})
         )
@@ -51,6 +54,11 @@ async def search(db: Database, tmp_path: Path) -> SearchService:
     service = SearchService(db, index_folder=tmp_path / "index")
     await service.index_ready()
     return service
+
+
+@pytest.fixture
+async def search(db: Database, tmp_path: Path) -> SearchService:
+    return await indexed(db, tmp_path, CORPUS)
 
 
 async def titles(service: SearchService, query: str) -> list[str]:
@@ -320,20 +328,11 @@ async def test_a_search_reads_only_the_articles_of_the_page_shown(
 
 @BOTH_DATABASES
 async def test_words_in_the_order_typed_rank_first(db: Database, tmp_path: Path) -> None:
-    folder = tmp_path / "order"
-    folder.mkdir()
-    for number, (title, day) in enumerate(
-        [
-            ("Brown and Blair face new rift claims", "2005-01-01"),
-            ("Blair and Brown criticised by MPs", "2005-02-01"),  # newer
-        ]
-    ):
-        (folder / f"{number}.json").write_text(
-            json.dumps({"title": title, "body": "Politics.", "published_at": day + "T12:00:00Z"})
-        )
-    await load_seeds(db, folder, now=NOW)
-    service = SearchService(db, index_folder=tmp_path / "index")
-    await service.index_ready()
+    stories = [
+        ("Brown and Blair face new rift claims", "Politics.", "2005-01-01"),
+        ("Blair and Brown criticised by MPs", "Politics.", "2005-02-01"),  # newer
+    ]
+    service = await indexed(db, tmp_path, stories)
     try:
         assert (await titles(service, "brown and blair"))[0].startswith("Brown and Blair")
         assert (await titles(service, "blair and brown"))[0].startswith("Blair and Brown")
@@ -347,21 +346,13 @@ async def test_a_four_letter_typo_finds_the_headline_that_holds_the_word(
 ) -> None:
     """The typed "eave" is no word of the corpus: one typo is forgiven, in the headline too, so
     the story whose title says "set to leave" beats newer ones holding "leave" in the body."""
-    folder = tmp_path / "leave"
-    folder.mkdir()
     stories = [
         ("Bank set to leave rates on hold", "The bank kept rates.", "2005-01-01"),
         ("Exchange set to woo rival", "Its chief may leave soon, and have to go.", "2005-02-01"),
         ("Team set to sign striker", "He would leave his club and have a move.", "2005-03-01"),
         ("Minister set to resign", "She will leave office and have time off.", "2005-04-01"),
     ]
-    for number, (title, body, day) in enumerate(stories):
-        (folder / f"{number}.json").write_text(
-            json.dumps({"title": title, "body": body, "published_at": day + "T12:00:00Z"})
-        )
-    await load_seeds(db, folder, now=NOW)
-    service = SearchService(db, index_folder=tmp_path / "index")
-    await service.index_ready()
+    service = await indexed(db, tmp_path, stories)
     try:
         result = await service.search("set to eave")
         assert result.hits[0].article.title == "Bank set to leave rates on hold"
