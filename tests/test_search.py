@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.i18n import ENGLISH
-from bot.search.ranking import plan_query
+from bot.search.ranking import Candidate, plan_query, rank, rarities
 from bot.search.service import SearchService
 from bot.search.snippets import sentences, snippet
 from bot.search.text import fold, has_word, typo_budget, words
@@ -92,6 +92,33 @@ def test_a_four_letter_word_the_corpus_lacks_gets_one_typo() -> None:
     assert [a.term for a in vocabulary.corrections("oins")] == ["joins"]
     assert [a.term for a in vocabulary.corrections("form")] == ["form"]  # a known word stays
     assert vocabulary.corrections("oxx") == []  # three letters: still none
+
+
+def test_words_count_by_rarity_so_a_stray_word_does_not_outweigh_two_that_match() -> None:
+    """The words "economic" and "issues" are each in about one article of fifteen: too common
+    to tell articles apart alone, yet a title holding both (as typed, with typos) is what was
+    meant, not one holding only the stray "story" typed after them."""
+    vocabulary = Vocabulary(
+        [("to", 2000), ("economic", 150), ("issues", 140), ("story", 60), ("film", 80)]
+    )
+    plan = plan_query("to ceonomic issuyes story", vocabulary)
+    day = datetime(2005, 1, 1, tzinfo=UTC)
+
+    def candidate(article_id: int, title: str) -> Candidate:
+        folded = fold(title)
+        return Candidate(article_id, title, folded, "", day, frozenset(words(folded)))
+
+    candidates = [
+        candidate(1, "Voters turn to economic issues"),
+        candidate(2, "Documentary story to become film"),
+    ]
+    common = vocabulary.common_terms(vocabulary.doc_counts)
+    # The index's relevance ranks the stray word's title a little higher (it is exact there).
+    ranked = rank(
+        plan, candidates, common=common, scores={1: 0.76, 2: 0.79}, detail=0.24,
+        rarity=rarities(plan, vocabulary),
+    )  # fmt: skip
+    assert [m.article_id for m in ranked] == [1, 2]
 
 
 @BOTH_DATABASES

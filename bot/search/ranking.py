@@ -24,8 +24,9 @@ MIN_PREFIX = 2
 CLOSENESS_WEIGHT = 0.01
 TYPO_WEIGHT = 0.02
 GAP_WEIGHT = 0.02
-# For a query that reads as a detail, the share of its telling words an article holds and
-# the words it holds at all (bm25 alone lets two rare words outweigh four).
+# For a query that reads as a detail, the share of its words an article holds, each weighed
+# by its rarity (or the share of its telling words, without rarities), and the words it holds
+# at all (bm25 alone lets two rare words outweigh four).
 HELD_WEIGHT = 3.0
 MATCHED_WEIGHT = 0.5
 # For a query that reads as a headline, the share of its words the title holds (as corrected
@@ -98,6 +99,15 @@ def plan_query(query: str, vocabulary: Vocabulary) -> QueryPlan:
         budget = typo_budget(word, known=word in vocabulary)
         planned.append(QueryWord(word, tuple(alternatives), budget))
     return QueryPlan(tuple(planned))
+
+
+def rarities(plan: QueryPlan, vocabulary: Vocabulary) -> dict[str, float]:
+    """How much each term the query's words may stand for tells (see `rank`)."""
+    return {
+        term: vocabulary.rarity(term)
+        for w in plan.words
+        for term in (w.best, *(a.term for a in w.alternatives))
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,12 +228,17 @@ def rank(
     common: Collection[str] = frozenset(),
     scores: Mapping[int, float] | None = None,
     detail: float = 1.0,
+    rarity: Mapping[str, float] | None = None,
 ) -> list[Match]:
     """The candidates that match at least one word, best first.
 
     `common`: terms in a large share of all articles ("the", "said"); matching one tells
     little, so they count only when every word is one. `scores`: the index's relevance (bm25),
     which orders articles alike in everything else (as details from a body usually are).
+    `rarity`: how much each term tells (`Vocabulary.rarity`); with it the words an article
+    holds count by their rarity rather than all-or-nothing by `common`, so an article holding
+    two fairly common words of the query ("economic issues") beats one holding a single rarer
+    word typed beside them ("story").
     """
     scored = []
     scores = scores or {}
@@ -231,6 +246,8 @@ def rank(
         1, sum(any(a.term not in common for a in w.alternatives) for w in plan.words)
     )
     understood = " ".join(w.best for w in plan.words)
+    all_rarity = sum(rarity.get(w.best, 0.0) for w in plan.words) if rarity is not None else 0.0
+    all_rarity = all_rarity or 1.0
     for candidate in candidates:
         title_words = candidate.title_words
         m = match(plan, candidate, title_words)
@@ -239,10 +256,14 @@ def rank(
         telling = [t for t in m.held if t is not None and t not in common]
         closeness = _title_closeness(understood, " ".join(title_words))
         key: tuple[float, ...]
+        if rarity is not None:
+            held_share = sum(rarity.get(t, 0.0) for t in m.held if t is not None) / all_rarity
+        else:
+            held_share = len(telling) / telling_words
         if scores:
             key = (
                 -(scores.get(candidate.article_id, 0.0) + CLOSENESS_WEIGHT * closeness
-                  + detail * (HELD_WEIGHT * len(telling) / telling_words
+                  + detail * (HELD_WEIGHT * held_share
                               + MATCHED_WEIGHT * m.matched)
                   + (1 - detail) * IN_TITLE_WEIGHT * m.in_title / max(1, len(plan.words))
                   - TYPO_WEIGHT * m.typos - GAP_WEIGHT * m.title_gaps),

@@ -15,7 +15,15 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.search.ranking import Candidate, Match, QueryPlan, QueryWord, plan_query, rank
+from bot.search.ranking import (
+    Candidate,
+    Match,
+    QueryPlan,
+    QueryWord,
+    plan_query,
+    rank,
+    rarities,
+)
 from bot.search.text import fold, typo_budget
 from bot.search.vocabulary import Alternative, Vocabulary
 from storage.articles import by_ids as articles_by_ids
@@ -236,7 +244,10 @@ class SearchService:
         common = vocabulary.common_terms(
             t for w in plan.words for t in (a.term for a in w.alternatives)
         )
-        ranked = rank(plan, candidates, common=common, scores=scores, detail=detail)
+        ranked = rank(
+            plan, candidates, common=common, scores=scores, detail=detail,
+            rarity=rarities(plan, vocabulary),
+        )  # fmt: skip
         if ranked:
             # An article holding under half the words the best one holds is noise beside it
             # ("report" alone, when a dozen hold "markets report shares").

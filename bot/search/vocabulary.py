@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -78,6 +79,11 @@ class Vocabulary:
             if rare:
                 kept.append(rare)
         return kept
+
+    def rarity(self, term: str) -> float:
+        """How much finding the term tells (its inverse document frequency): nothing for a
+        term in every article, most for one in none."""
+        return math.log((self.documents + 1) / (self.doc_counts.get(term, 0) + 1))
 
     def common_terms(self, terms: Iterable[str]) -> frozenset[str]:
         """Those of the terms in a large share of all articles (see `telling`)."""
