@@ -7,12 +7,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import OSA
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.alerts.matching import TOPIC, WORD, matches
 from bot.arguments import match_topic, parse_time
 from bot.clock import Clock
-from bot.search.text import words
+from bot.search.text import typo_budget, words
 from storage import alerts, articles, subscribers
 from storage.database import Database
 from storage.models import Follow
@@ -150,7 +151,7 @@ class Following:
             removed: list[Follow] = []
             missing: list[Term] = []
             for term in terms:
-                hit = _find(follows, term)
+                hit = find_follow(follows, term)
                 if hit is None or hit in removed:
                     missing.append(term)
                     continue
@@ -207,8 +208,11 @@ async def _drop_unfollowed(session: AsyncSession, chat_id: int) -> None:
     await alerts.drop_pending(session, chat_id, [i for i in held if i not in wanted])
 
 
-def _find(follows: Sequence[Follow], term: Term) -> Follow | None:
-    """The follow a typed term means: a word exactly (folded), a topic as /follow took it."""
+def find_follow(follows: Sequence[Follow], term: Term) -> Follow | None:
+    """The follow a typed term means: a word as followed (folded), else the closest within the
+    typos search forgives ("/unfollow election" for a follow of "elecion", either way round);
+    a topic as /follow took it."""
+    near: tuple[int, Follow] | None = None
     for follow in follows:
         if follow.kind != term.kind:
             continue
@@ -216,4 +220,9 @@ def _find(follows: Sequence[Follow], term: Term) -> Follow | None:
             return follow
         if term.kind == TOPIC and match_topic(term.text, [follow.term]) is not None:
             return follow
-    return None
+        if term.kind == WORD:
+            budget = min(typo_budget(term.text), typo_budget(follow.term))
+            distance = OSA.distance(term.text, follow.term, score_cutoff=budget)
+            if distance <= budget and (near is None or distance < near[0]):
+                near = (distance, follow)
+    return near[1] if near is not None else None

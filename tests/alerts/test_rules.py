@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.alerts.following import Term, parse_terms
+from bot.alerts.following import Term, find_follow, parse_terms
 from bot.alerts.limits import allowance, is_quiet
 from bot.alerts.matching import Match, matches
 from bot.i18n import ENGLISH
@@ -71,6 +71,19 @@ def test_follow_reads_words_topics_and_lists() -> None:
     ]
     assert parse_terms("!!!, topic:") == []
     assert parse_terms("x" * 101) == []
+
+
+def test_unfollow_finds_the_follow_meant_despite_a_typo_either_way() -> None:
+    follows = [_follow(7, "word", "elecion"), _follow(7, "word", "harbour"),
+               _follow(7, "topic", "Politics")]  # fmt: skip
+    terms = {f.term: f for f in follows}
+    # Followed with a typo, unfollowed as spelt (and the other way round).
+    assert find_follow(follows, Term("word", "election")) is terms["elecion"]
+    assert find_follow(follows, Term("word", "harbor")) is terms["harbour"]
+    assert find_follow(follows, Term("topic", "politics")) is terms["Politics"]
+    # Too far from anything followed, or a short word (no typo forgiven): nothing.
+    assert find_follow(follows, Term("word", "harvest")) is None
+    assert find_follow(follows, Term("word", "elect")) is None
 
 
 def test_a_batch_of_long_stories_fits_one_message_with_the_held_note() -> None:
