@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from rapidfuzz import fuzz, process
@@ -22,7 +22,6 @@ class Problem(Enum):
     NOT_A_COUNT = "not_a_count"  # /latest -5, /latest 2.5
     TOO_MANY_TOPICS = "too_many_topics"
     TOPIC_TOO_LONG = "topic_too_long"
-    TWO_TIMES = "two_times"  # /subscribe 7:30 8:00: which one?
     NOT_A_TIME = "not_a_time"  # /subscribe 25:00
     TOO_MANY_WORDS = "too_many_words"  # more word filters than MAX_WORD_FILTERS
 
@@ -100,6 +99,19 @@ class SubscribeArgs:
     words: tuple[str, ...] | None = None  # word filters (`+election`, `-football`); None: keep
 
 
+# Times offered back when several were typed: a question, not a list of everything typed.
+MAX_TIMES_ASKED = 4
+
+
+@dataclass(frozen=True, slots=True)
+class TwoTimes:
+    """Two different times typed (`7:30 8:00`): which one is meant is asked, and the rest of
+    what was typed is kept for the answer."""
+
+    times: tuple[str, ...]  # as typed, one per minute meant, in the order typed (the first few)
+    rest: SubscribeArgs  # everything else typed (its minute None)
+
+
 def parse_time(text: str) -> int | None:
     """`7:30`, `07:30`, `0730`, `07:30:00`, `19:00`, `19h`, `7am`, `7:30 pm`, `7`, `noon` ->
     minutes after midnight."""
@@ -165,7 +177,7 @@ _WORD_FILTER = re.compile(r"(?<!\S)[+\-−][^\W\d_][^\s,]*")
 MAX_WORD_FILTERS = 20
 
 
-def parse_subscribe(text: str) -> SubscribeArgs | ArgumentProblem:
+def parse_subscribe(text: str) -> SubscribeArgs | TwoTimes | ArgumentProblem:
     """Time, timezone, `topics: a, b` and word filters (`+election -football`) in any order and
     spacing; or what is wrong, or that what was meant must be asked (two times)."""
     filters = [w.replace("−", "-").lower() for w in _WORD_FILTER.findall(text)]
@@ -195,10 +207,14 @@ def parse_subscribe(text: str) -> SubscribeArgs | ArgumentProblem:
         if any(len(t) > 60 for t in topics):
             return ArgumentProblem(Problem.TOPIC_TOO_LONG)
     before_times, words = _take_times(text.split())
-    times = before_times + times
-    if len(times) > 1:
-        return ArgumentProblem(Problem.TWO_TIMES, tuple(typed for _, typed in times))
+    # `0 0`, `7:30 07:30`: times that mean the same minute are one time.
+    meant: dict[int, str] = {}
+    for minute, typed in before_times + times:
+        meant.setdefault(minute, typed)
     for word in words:
         if any(ch.isdigit() for ch in word) and not _offsetish(word):
             return ArgumentProblem(Problem.NOT_A_TIME, (word,))
-    return SubscribeArgs(times[0][0] if times else None, " ".join(words), topics, words_typed)
+    args = SubscribeArgs(None, " ".join(words), topics, words_typed)
+    if len(meant) > 1:
+        return TwoTimes(tuple(meant.values())[:MAX_TIMES_ASKED], args)
+    return replace(args, minute=next(iter(meant), None))

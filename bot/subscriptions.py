@@ -48,6 +48,7 @@ class Subscribed:
     was_active: bool
     unknown_topics: tuple[str, ...] = ()  # typed topics no article has (left out)
     words_matching: int | None = None  # with new word filters: articles of the last day passing
+    zone_city: str = ""  # the city a zone typed was found by, when the zone's name does not say it
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,11 +180,12 @@ class SubscriptionService:
         if args.topics and not args.zone:
             args = await asyncio.to_thread(zone_after_topics, args, await self.known_topics())
         zone_name: str | None = None
+        zone_city = ""
         if args.zone:
             found = await self.match_zone(args.zone)
             if found.zone is None:
                 return ZoneUnclear(args.zone, found)
-            zone_name = found.zone
+            zone_name, zone_city = found.zone, found.city
         unknown: tuple[str, ...] = ()
         topics_chosen: tuple[str, ...] | None = None
         if args.topics:
@@ -228,7 +230,7 @@ class SubscriptionService:
                 title=place.title if place else None,
             )
         matching = await self.words_matching(args.words) if args.words else None
-        return Subscribed(subscriber, day, instant, was_active, unknown, matching)
+        return Subscribed(subscriber, day, instant, was_active, unknown, matching, zone_city)
 
     def transient(self, chat_id: int, user_id: int | None) -> Subscriber:
         """Default settings for someone not subscribed (for a /digest preview); not stored."""

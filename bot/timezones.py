@@ -32,6 +32,9 @@ _REGIONS = {
 MAX_CHOICES = 8  # zones offered at once; the rest are counted ("and N more")
 # A city is taken as meant when it is this many times bigger than any namesake on another clock.
 _DOMINANT = 3
+# A misspelt name taken for a city smaller than this is asked about ("Atlantsi": Atlantis,
+# South Africa?) rather than taken: small towns are near many a typo.
+_SURE_TYPO_FROM = 100_000
 
 
 # What people write for their zone's clock; each taken as the place most who write it mean.
@@ -144,6 +147,9 @@ class ZoneMatch:
     zone: str | None
     choices: tuple[Choice, ...] = ()  # when ambiguous: the zones it could be, likeliest first
     more: int = 0  # choices left out of `choices`
+    # The city the zone was found by, with its country ("Atlantis, South Africa"), when the
+    # zone's name does not say it: shown, so a reader who meant another place sees it.
+    city: str = ""
 
     @property
     def candidates(self) -> tuple[str, ...]:
@@ -187,15 +193,22 @@ class _City:
 
 @dataclass(frozen=True, slots=True)
 class _Cities:
-    by_key: dict[str, tuple[_City, ...]]  # folded name (and Latin alternate names) -> cities
+    by_key: dict[str, tuple[_City, ...]]  # folded name (and alternate names) -> cities
     keys: list[str]  # the primary names, for typo matching
+    cyrillic_keys: list[str]  # the Cyrillic names, for typo matching what is typed in Cyrillic
     by_country: dict[str, tuple[_City, ...]]  # ISO code -> cities, largest first
     country_names: dict[str, str]  # ISO code -> name
 
 
-# Alternate names only for cities this big: "Bombay", "Munchen", "Koeln" (the small ones' lists
-# are mostly other scripts and codes, and would crowd the index).
+# Alternate names only for cities this big: "Bombay", "Munchen", "Koeln", "Nueva York", "Москва"
+# (the small ones' lists are mostly other scripts and codes, and would crowd the index); in Latin
+# or Cyrillic letters, the scripts of the bot's languages.
 _ALTERNATES_FROM = 100_000
+# Where Cyrillic is written, every city's Cyrillic names: a reader there names their own town.
+_CYRILLIC_COUNTRIES = frozenset(
+    {"RU", "UA", "BY", "KZ", "KG", "TJ", "BG", "RS", "ME", "MK", "BA", "MN"}
+)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff][\u0400-\u04ff\s'’.-]*")
 
 
 _BUILDING = threading.Lock()
@@ -215,6 +228,7 @@ def _build_cities() -> _Cities:
     by_key: dict[str, list[_City]] = defaultdict(list)
     by_country: dict[str, list[_City]] = defaultdict(list)
     primary: set[str] = set()
+    cyrillic: set[str] = set()
     for row in cache.get_cities().values():
         zone = str(row.get("timezone") or "")
         if zone not in known:
@@ -223,10 +237,16 @@ def _build_cities() -> _Cities:
         by_country[city.country].append(city)
         names = {fold(city.name)}
         primary |= names
-        if city.population >= _ALTERNATES_FROM:
+        big = city.population >= _ALTERNATES_FROM
+        if big or city.country in _CYRILLIC_COUNTRIES:
             for alternate in row.get("alternatenames") or ():
                 folded = fold(str(alternate))
-                if len(folded) >= 4 and folded.isascii() and not folded.isupper():
+                if len(folded) < 4:
+                    continue
+                if _CYRILLIC.fullmatch(folded):
+                    cyrillic.add(folded)
+                    names.add(folded)
+                elif big and folded.isascii() and not folded.isupper():
                     names.add(folded)
         for key in names:
             by_key[key].append(city)
@@ -234,6 +254,7 @@ def _build_cities() -> _Cities:
     return _Cities(
         {key: tuple(sorted(found, key=lambda c: -c.population)) for key, found in by_key.items()},
         sorted(primary),
+        sorted(cyrillic),
         {
             code: tuple(sorted(found, key=lambda c: -c.population))
             for code, found in by_country.items()
@@ -265,15 +286,31 @@ def _answer(choices: list[Choice]) -> ZoneMatch:
     return ZoneMatch(None, tuple(choices[:MAX_CHOICES]), max(0, len(choices) - MAX_CHOICES))
 
 
-def _city(cities: tuple[_City, ...]) -> ZoneMatch:
+def _city(cities: tuple[_City, ...], *, misspelt: bool = False) -> ZoneMatch:
     """The city meant among namesakes: the largest, unless one on another clock is close
-    (then the choice, leaving out villages a tenth of its size)."""
+    (then the choice, leaving out villages a tenth of its size). `misspelt`: found by a typo
+    forgiven; a small town so found is offered as a choice, not taken."""
     biggest = cities[0]
     cities = tuple(c for c in cities if c.population * 10 >= biggest.population)
     rivals = [c for c in cities[1:] if _clock_now(c.zone) != _clock_now(biggest.zone)]
     if not rivals or biggest.population >= _DOMINANT * rivals[0].population:
-        return ZoneMatch(biggest.zone)
+        place = _place(biggest)
+        if misspelt and biggest.population < _SURE_TYPO_FROM:
+            return ZoneMatch(None, (Choice(biggest.zone, place),))
+        return ZoneMatch(biggest.zone, city="" if _named_by(biggest.zone, biggest) else place)
     return _answer(_choices(cities, with_country=True))
+
+
+def _place(city: _City) -> str:
+    """`Atlantis, South Africa`."""
+    return f"{city.name}, {_cities().country_names.get(city.country, city.country)}"
+
+
+def _named_by(zone: str, city: _City) -> bool:
+    """Whether the zone's name says the city: Europe/Moscow for Moscow, America/New_York for
+    New York City (not Africa/Johannesburg for Atlantis)."""
+    named = fold(zone.rsplit("/", 1)[-1].replace("_", " "))
+    return named in fold(city.name)
 
 
 @functools.cache
@@ -403,10 +440,11 @@ def _nearest(typed: str, zone_keys: list[str], cities: _Cities) -> ZoneMatch:
         )
     ]
     if "/" not in typed:  # `Mars/Base` is an IANA-like name: no city is meant
+        names = cities.cyrillic_keys if _CYRILLIC.fullmatch(typed) else cities.keys
         found += [
             (key, distance, True)
             for key, distance, _ in process.extract(
-                typed, cities.keys, scorer=OSA.distance, score_cutoff=budget, limit=8
+                typed, names, scorer=OSA.distance, score_cutoff=budget, limit=8
             )
         ]
     if not found:
@@ -424,7 +462,7 @@ def _nearest(typed: str, zone_keys: list[str], cities: _Cities) -> ZoneMatch:
     # A city's own zone name ("Tokyo") counts once, as the city.
     city_zones = {c.zone for c in namesakes}
     if zones <= city_zones or not zones:
-        return _city(namesakes)
+        return _city(namesakes, misspelt=True)
     choices = [Choice(z, "") for z in _distinct(zones)]
     covered = {_fingerprint(c.zone) for c in choices}
     choices += [

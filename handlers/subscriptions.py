@@ -1,16 +1,17 @@
 """/subscribe, /unsubscribe, /settings (with its buttons), /digest, and the answers to the
-questions they ask (a timezone, topics), which stay open until answered or /cancel."""
+questions they ask (a time, a timezone, topics), which stay open until answered or /cancel."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
-from bot.arguments import ArgumentProblem, SubscribeArgs, parse_subscribe
+from bot.arguments import ArgumentProblem, SubscribeArgs, TwoTimes, parse_subscribe
 from bot.callbacks import SettingsChange, ZoneChoice
 from bot.chat_admins import LinkProblem
 from bot.i18n import Translator
@@ -32,11 +33,13 @@ from bot.rendering.subscriptions import (
     not_subscribed,
     settings_card,
     subscribed,
+    time_question,
     topics_again,
     topics_question,
     topics_unknown,
     unknown_topics_note,
     unsubscribed,
+    zone_city_note,
     zone_question,
 )
 from bot.subscriptions import (
@@ -60,7 +63,7 @@ from handlers.common import (
 from handlers.groups import may_change, place_of
 from storage.models import Subscriber
 
-ZONE, TOPICS, WORDS = "zone", "topics", "words"
+ZONE, TOPICS, WORDS, TIME = "zone", "topics", "words", "time"
 # The settings buttons that ask something: the question, and its kind.
 ASKS: dict[str, tuple[Callable[[Translator], Ask], str]] = {
     "ask_zone": (zone_question, ZONE),
@@ -108,7 +111,7 @@ def _pending(args: SubscribeArgs) -> dict[str, Any]:
 
 def _args(pending: dict[str, Any], **changes: Any) -> SubscribeArgs:
     topics = changes.get("topics", pending.get("topics"))
-    words = pending.get("words")
+    words = changes.get("words", pending.get("words"))
     return SubscribeArgs(
         changes.get("minute", pending.get("minute")),
         str(changes.get("zone", pending.get("zone")) or ""),
@@ -136,12 +139,33 @@ async def subscribe_with(
     if isinstance(args, ArgumentProblem):
         await send(update, texts.argument_problem(await reader(update, context), args))
         return
+    if isinstance(args, TwoTimes):
+        await _ask_time(update, context, args.times, _pending(args.rest))
+        return
     await _subscribe(update, context, args, with_settings=with_settings)
 
 
-async def _subscribe(
-    update: Update, context: Context, args: SubscribeArgs, *, with_settings: bool = False
+async def _ask_time(
+    update: Update,
+    context: Context,
+    times: tuple[str, ...] | list[str],
+    pending: dict[str, Any],
+    typed: str | None = None,
 ) -> None:
+    """Which of the times typed is meant: the answer goes on with the rest kept in `pending`."""
+    ask = time_question(await reader(update, context), times, typed)
+    await _ask(update, context, ask, TIME, {**pending, "times": list(times)})
+
+
+async def _subscribe(
+    update: Update,
+    context: Context,
+    args: SubscribeArgs,
+    *,
+    with_settings: bool = False,
+    zone_city: str = "",
+) -> None:
+    """`zone_city`: the city a zone answered was found by (the zone passed is its IANA name)."""
     chat_id, user_id = _ids(update)
     subscriptions = services(context).subscriptions
     tr = await reader(update, context)
@@ -155,6 +179,8 @@ async def _subscribe(
         await _ask(update, context, ask, TOPICS, _pending(args))
         return
     await subscriptions.close_question(chat_id)
+    if zone_city and not outcome.zone_city:
+        outcome = replace(outcome, zone_city=zone_city)
     await _confirm(update, context, outcome, with_settings=with_settings)
 
 
@@ -171,6 +197,7 @@ async def _confirm(
         was_active=outcome.was_active,
         unknown_topics=outcome.unknown_topics,
         known_topics=known,
+        zone_city=outcome.zone_city,
     )
     if with_settings:
         card = settings_card(tr, outcome.subscriber, found.settings.DEFAULT_TIMEZONE)
@@ -301,17 +328,21 @@ async def digest_command(update: Update, context: Context) -> None:
     await send(update, reply)
 
 
-async def _set_zone(update: Update, context: Context, zone: str, pending: dict[str, Any]) -> None:
-    """A zone chosen (typed or tapped): for a /subscribe waiting on it, or for the settings."""
+async def _set_zone(
+    update: Update, context: Context, zone: str, pending: dict[str, Any], city: str = ""
+) -> None:
+    """A zone chosen (typed or tapped): for a /subscribe waiting on it, or for the settings.
+    `city`: the city a typed zone was found by, to name (the /subscribe finds it again)."""
     asked_in, _ = _ids(update)
     chat_id = int(pending.get("chat") or asked_in)
     found = services(context)
     if pending.get("subscribe") or await found.subscriptions.get(chat_id) is None:
-        await _subscribe(update, context, _args(pending, zone=zone))
+        await _subscribe(update, context, _args(pending, zone=zone), zone_city=city)
         return
     await found.subscriptions.close_question(asked_in)
     await found.subscriptions.change(chat_id, zone=zone)
-    card = await _card(context, chat_id, update)
+    note = zone_city_note(await reader(update, context), city, zone) if city else ""
+    card = await _card(context, chat_id, update, note)
     if update.callback_query is not None:
         await edit_or_send(update, card)  # the choices give way to the settings
     else:
@@ -330,6 +361,12 @@ async def _set_topics(
         ask = topics_again(tr, texts.argument_problem(tr, parsed))
         await _ask(update, context, ask, TOPICS, pending)
         return
+    if isinstance(parsed, TwoTimes):  # `syria 7:30, 8am`: the topics kept, the time asked
+        if pending.get("subscribe"):
+            topics_typed = list(parsed.rest.topics or ())
+            await _ask_time(update, context, parsed.times, {**pending, "topics": topics_typed})
+            return
+        parsed = parsed.rest  # the settings' topics question: a time typed is no matter
     topics = parsed.topics or ()
     if pending.get("subscribe"):
         minute = parsed.minute if parsed.minute is not None else pending.get("minute")
@@ -348,6 +385,23 @@ async def _set_topics(
         else ""
     )
     await send(update, await _card(context, chat_id, update, note))
+
+
+async def _set_time(update: Update, context: Context, typed: str, pending: dict[str, Any]) -> None:
+    """The answer to "which time": a time (with a zone, topics or words beside it, if typed,
+    in place of those of the /subscribe); the rest of the /subscribe is kept."""
+    parsed = parse_subscribe(typed)
+    if not isinstance(parsed, SubscribeArgs) or parsed.minute is None:
+        await _ask_time(update, context, pending.get("times") or [], pending, typed)
+        return
+    changes: dict[str, Any] = {"minute": parsed.minute}
+    if parsed.zone:
+        changes["zone"] = parsed.zone
+    if parsed.topics is not None:
+        changes["topics"] = list(parsed.topics)
+    if parsed.words is not None:
+        changes["words"] = list(parsed.words)
+    await _subscribe(update, context, _args(pending, **changes))
 
 
 async def _set_words(update: Update, context: Context, typed: str, pending: dict[str, Any]) -> None:
@@ -401,11 +455,13 @@ async def question_answer(update: Update, context: Context) -> None:
             tr = await reader(update, context)
             await _ask(update, context, zone_question(tr, typed, found), ZONE, pending)
         else:
-            await _set_zone(update, context, found.zone, pending)
+            await _set_zone(update, context, found.zone, pending, found.city)
     elif question.kind == TOPICS:
         await _set_topics(update, context, typed, pending)
     elif question.kind == WORDS:
         await _set_words(update, context, typed, pending)
+    elif question.kind == TIME:
+        await _set_time(update, context, typed, pending)
     raise ApplicationHandlerStop
 
 

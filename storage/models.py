@@ -182,7 +182,7 @@ class Question(Base):
 
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     message_id: Mapped[int] = mapped_column(BigInteger)  # the question's message
-    kind: Mapped[str] = mapped_column(String(16))  # zone | topics
+    kind: Mapped[str] = mapped_column(String(16))  # zone | topics | words | time
     # What the question is for: a /subscribe waiting for its zone keeps its time and topics.
     pending: Mapped[dict[str, Any]] = mapped_column(JSON)
     asked_at: Mapped[datetime]

@@ -90,6 +90,15 @@ def test_a_question_asked_for_a_reply_is_answered_by_the_next_line(tmp_path: Pat
     assert "Nothing found" not in shown
 
 
+def test_the_next_line_says_which_of_two_times_is_meant(tmp_path: Path) -> None:
+    typed = ["/subscribe 7:30 8:00 tokio", "8:00", "/quit"]
+    code, shown = on_a_terminal([], typed, tmp_path, PROJECT / "seeds")
+    assert code == 0
+    asked = shown.index("Which time do you mean: 7:30 or 8:00?")
+    assert "every day at 08:00 (Asia/Tokyo)" in shown[asked:]
+    assert "Showing results for" not in shown and "🔎" not in shown
+
+
 def test_the_console_says_who_you_are_and_keeps_its_log_out_of_the_chat(tmp_path: Path) -> None:
     typed = ["/stats", "/quit"]
     env = {"LOG_LEVEL": "DEBUG", "ADMIN_IDS": "1001"}

@@ -211,10 +211,9 @@ def screens(tr: Translator) -> Iterator[tuple[str, object]]:
     yield "language menu", texts.language_menu(tr)
     yield "language chosen", texts.language_chosen(tr)
     for problem in Problem:
-        typed = ("7am", "8pm") if problem is Problem.TWO_TIMES else ("zepelin",)
         yield (
             f"problem {problem.value}",
-            texts.argument_problem(tr, ArgumentProblem(problem, typed)),
+            texts.argument_problem(tr, ArgumentProblem(problem, ("zepelin",))),
         )
     yield "latest", cards.latest_page(tr, many, offset=5, total=12, limit=0, topic="", zone=BERLIN)
     yield (
@@ -282,6 +281,8 @@ def screens(tr: Translator) -> Iterator[tuple[str, object]]:
     yield "zone unknown", subscriptions.zone_question(tr, "zepelin", ZoneMatch(None))
     choices = (Choice("Australia/Sydney", "Sydney, Melbourne"), Choice("Europe/Berlin", ""))
     yield "zone choices", subscriptions.zone_question(tr, "zepelin", ZoneMatch(None, choices, 4))
+    yield "time question", subscriptions.time_question(tr, ("7am", "8pm"))
+    yield "time again", subscriptions.time_question(tr, ("7am", "8pm"), "zepelin")
     yield "topics question", subscriptions.topics_question(tr)
     too_many = texts.argument_problem(tr, ArgumentProblem(Problem.TOO_MANY_TOPICS))
     yield "topics again", subscriptions.topics_again(tr, too_many)

@@ -52,7 +52,10 @@ def subscribed(
     was_active: bool,
     unknown_topics: Sequence[str] = (),
     known_topics: Sequence[str] = (),
+    zone_city: str = "",
 ) -> Reply:
+    """`zone_city`: the city the zone typed was found by, named so a reader who meant another
+    place sees it."""
     values = {
         "time": format_minute(subscriber.delivery_minute),
         "zone": clean(zone_label(subscriber.timezone)),
@@ -76,6 +79,8 @@ def subscribed(
             subscriber.digest_size,
             **values,
         )
+    if zone_city:
+        text += "\n" + zone_city_note(tr, zone_city, subscriber.timezone)
     if subscriber.topics:
         text += "\n" + tr._("Topics: {topics}", topics=clean(", ".join(subscriber.topics)))
     if subscriber.words:
@@ -85,6 +90,15 @@ def subscribed(
     next_one = tr._("Next one: <b>{when}</b>.", when=_local(tr, next_at, subscriber.timezone))
     hint = tr._("/settings to change it, /digest for a preview, /unsubscribe to stop.")
     return Reply(f"{text}\n{next_one}\n\n{hint}")
+
+
+def zone_city_note(tr: Translator, city: str, zone: str) -> str:
+    """The city a typed zone was found by, so a reader who meant another place sees it."""
+    return tr._(
+        "📍 {city} → {zone}. Another place? Send /subscribe with its name.",
+        city=clean(city),
+        zone=clean(zone_label(zone)),
+    )
 
 
 def settings_card(
@@ -259,13 +273,23 @@ def zone_question(tr: Translator, typed: str | None = None, match: ZoneMatch | N
                 cancel=_cancel_hint(tr),
             )
         )
-    lines = [
-        tr._(
-            "🌍 “{typed}” could be one of these. Tap one, or send a city:",
-            typed=clean(echo(typed)),
-        )
-    ]
-    lines += [f"• {clean(choice.label)}" for choice in match.choices]
+    if len(match.choices) == 1 and not match.more:  # a loose match: is it the place?
+        lines = [
+            tr._(
+                "🌍 I don't know “{typed}”. Did you mean {place} ({zone})? Tap it, or send a city:",
+                typed=clean(echo(typed)),
+                place=clean(match.choices[0].places),
+                zone=clean(zone_label(match.choices[0].zone)),
+            )
+        ]
+    else:
+        lines = [
+            tr._(
+                "🌍 “{typed}” could be one of these. Tap one, or send a city:",
+                typed=clean(echo(typed)),
+            )
+        ]
+        lines += [f"• {clean(choice.label)}" for choice in match.choices]
     if match.more:
         lines.append(
             tr.ngettext(
@@ -287,6 +311,20 @@ def zone_question(tr: Translator, typed: str | None = None, match: ZoneMatch | N
         ]
     )
     return Ask("\n".join(lines), keyboard)
+
+
+def time_question(tr: Translator, times: Sequence[str], typed: str | None = None) -> Ask:
+    """Two times were typed: which one? (`typed`: an answer that was no time, said first.)"""
+    offered = [clean(echo(time)) for time in times]
+    text = tr._(
+        "Which time do you mean: {times}? Send one, e.g. {example}. {cancel}",
+        times=tr._(" or ").join(offered),
+        example=offered[0] if offered else "7:30",
+        cancel=_cancel_hint(tr),
+    )
+    if typed is not None:
+        text = tr._("“{typed}” is not a time I can read.", typed=clean(echo(typed))) + "\n" + text
+    return forced(text)
 
 
 def topics_question(tr: Translator) -> Ask:

@@ -211,11 +211,6 @@ def argument_problem(tr: Translator, found: ArgumentProblem) -> Reply:
             text = tr._("At most {max} topics, please.", max=MAX_TOPICS)
         case Problem.TOPIC_TOO_LONG:
             text = tr._("Topics are words like syria or elections, not sentences.")
-        case Problem.TWO_TIMES:
-            text = tr._(
-                "Which time do you mean: {times}? Send one, e.g. /subscribe 7:30 Berlin.",
-                times=tr._(" or ").join(typed),
-            )
         case Problem.NOT_A_TIME:
             text = tr._(
                 "“{typed}” is not a time I can read. Try 7:30, 19:00, 0730 or 7am.", typed=word

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.arguments import ArgumentProblem, SubscribeArgs, parse_subscribe, parse_time
+from bot.arguments import ArgumentProblem, SubscribeArgs, TwoTimes, parse_subscribe, parse_time
 from bot.i18n import ENGLISH
+from bot.rendering.subscriptions import subscribed, time_question, zone_question
 from bot.rendering.texts import argument_problem
 from bot.subscriptions import zone_after_topics
 from bot.timezones import MAX_CHOICES, match_timezone, zone_info, zone_label
+from storage.models import Subscriber
 
 
 @pytest.mark.parametrize(
@@ -69,12 +71,34 @@ def test_subscribe_arguments(text: str, expected: SubscribeArgs | None) -> None:
     assert parse_subscribe(text) == expected
 
 
-@pytest.mark.parametrize("text", ["7:30 8:00", "7 3 berlin", "topics: syria 7:30, 8am"])
-def test_two_times_get_a_question(text: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "times", "rest"),
+    [
+        ("7:30 8:00", ("7:30", "8:00"), SubscribeArgs(None, "", None)),
+        ("7 3 berlin", ("7", "3"), SubscribeArgs(None, "berlin", None)),
+        ("topics: syria 7:30, 8am", ("7:30", "8am"), SubscribeArgs(None, "", ("syria",))),
+        # The rest of what was typed is kept for the answer: zone, topics, word filters.
+        (
+            "8:00 tokyo 7:30 +war topics: syria",
+            ("8:00", "7:30"),
+            SubscribeArgs(None, "tokyo", ("syria",), ("+war",)),
+        ),
+    ],
+)
+def test_two_times_get_a_question(text: str, times: tuple[str, ...], rest: SubscribeArgs) -> None:
     found = parse_subscribe(text)
-    assert isinstance(found, ArgumentProblem)
-    answer = argument_problem(ENGLISH, found).text
-    assert isinstance(answer, str) and answer.startswith("Which time do you mean")
+    assert found == TwoTimes(times, rest)
+    answer = time_question(ENGLISH, found.times).text
+    assert answer.startswith(f"Which time do you mean: {times[0]} or {times[1]}? Send one")
+
+
+@pytest.mark.parametrize(
+    ("text", "minute"),
+    [("0 0", 0), ("7:30 07:30", 450), ("7am 7:00 berlin", 420), ("19h topics: x 7pm", 1140)],
+)
+def test_times_that_mean_the_same_minute_are_one_time(text: str, minute: int) -> None:
+    found = parse_subscribe(text)
+    assert isinstance(found, SubscribeArgs) and found.minute == minute
 
 
 def test_an_unreadable_time_gets_examples() -> None:
@@ -97,6 +121,13 @@ def test_an_unreadable_time_gets_examples() -> None:
         ("San Francisco", "America/Los_Angeles"), ("bombay", "Asia/Kolkata"),
         ("frankfrut", "Europe/Berlin"), ("san fransisco", "America/Los_Angeles"),
         ("Koeln", "Europe/Berlin"), ("Seattle", "America/Los_Angeles"),
+        # Cities as Russian and Spanish speakers write them; Cyrillic typos forgiven too.
+        ("Москва", "Europe/Moscow"), ("москва", "Europe/Moscow"), ("Моссква", "Europe/Moscow"),
+        ("Санкт-Петербург", "Europe/Moscow"), ("Нью-Йорк", "America/New_York"),
+        ("Берлин", "Europe/Berlin"), ("Владивосток", "Asia/Vladivostok"),
+        ("Дубна", "Europe/Moscow"),  # a town of 70,000: every Russian town has its name
+        ("Londres", "Europe/London"), ("Moscú", "Europe/Moscow"), ("Múnich", "Europe/Berlin"),
+        ("Ciudad de México", "America/Mexico_City"), ("Nueva York", "America/New_York"),
     ],
 )  # fmt: skip
 def test_timezones_are_matched_fuzzily(typed: str, zone: str) -> None:
@@ -193,3 +224,39 @@ def test_a_zone_typed_after_the_topics_is_the_zone(
     known = ["Syria", "Markets", "North Korea"]
     found = zone_after_topics(SubscribeArgs(450, "", topics), known)
     assert (found.zone, found.topics) == (zone, kept)
+
+
+@pytest.mark.parametrize(
+    ("typed", "city"),
+    [
+        ("atlantis", "Atlantis, South Africa"),  # a real town, not the one most mean
+        ("Munich", "Munich, Germany"),
+        ("frankfrut", "Frankfurt am Main, Germany"),  # a typo forgiven in a big city's name
+        ("Санкт-Петербург", "Saint Petersburg, Russia"),
+        # The zone's own name says the city: nothing more to show.
+        ("berlin", ""), ("Москва", ""), ("new york", ""), ("Нью-Йорк", ""), ("UTC+3", ""),
+        ("india", ""), ("PST", ""),
+    ],
+)  # fmt: skip
+def test_a_zone_found_by_a_city_names_the_city(typed: str, city: str) -> None:
+    assert match_timezone(typed).city == city
+
+
+def test_a_loose_match_of_a_small_town_is_asked_not_taken() -> None:
+    found = match_timezone("Atlantsi")
+    assert found.zone is None and found.candidates == ("Africa/Johannesburg",)
+    ask = zone_question(ENGLISH, "Atlantsi", found)
+    assert "Did you mean Atlantis, South Africa (Africa/Johannesburg)?" in ask.text
+
+
+def test_the_subscribed_reply_names_the_city_the_zone_came_from() -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    subscriber = Subscriber(
+        chat_id=1, delivery_minute=450, timezone="Africa/Johannesburg", topics=[], words=[],
+        digest_size=5, active=True, next_due_at=now + timedelta(hours=5),
+    )  # fmt: skip
+    named = subscribed(
+        ENGLISH, subscriber, now, was_active=False, zone_city="Atlantis, South Africa"
+    ).text
+    assert "📍 Atlantis, South Africa → Africa/Johannesburg" in named
+    assert "📍" not in subscribed(ENGLISH, subscriber, now, was_active=False).text

@@ -108,8 +108,67 @@ def test_times_and_orders_people_type(
                          ("berlin 7:30", "07:30 (Europe/Berlin)")]:  # fmt: skip
         [reply] = tg.ask(user, f"/subscribe {typed}")
         assert f"every day at {shown}" in reply.text, (typed, reply.text)
-    [both] = tg.ask(user, "/subscribe 7:30 8:00")
-    assert both.text.startswith("Which time do you mean: 7:30 or 8:00?")
+    # Two spellings of one minute are one time: no question.
+    [reply] = tg.ask(user, "/subscribe 0 0")
+    assert "every day at 00:00" in reply.text, reply.text
+
+
+def test_two_times_are_a_question_the_next_message_answers(
+    chat_bot: BotProcess, tg: FakeTelegramThread, user: int
+) -> None:
+    [question] = tg.ask(user, "/subscribe 7:30 8:00 tokyo topics: syria +qzxjvw")
+    assert question.text.startswith("Which time do you mean: 7:30 or 8:00? Send one")
+    assert (question.reply_markup or {}).get("force_reply") is True
+    # Not a time: asked again; the question stays open.
+    [again] = tg.ask(user, "soon")
+    assert again.text.startswith("“soon” is not a time I can read.")
+    assert "7:30 or 8:00" in again.text
+    # The answer is taken (not a search), with the zone, topics and words typed before.
+    [done, none_today] = tg.ask(user, "8:00", count=2)
+    assert "every day at 08:00 (Asia/Tokyo)" in done.text, done.text
+    assert "Topics: Syria" in done.text and "Words: +qzxjvw" in done.text
+    assert "+qzxjvw" in none_today.text
+    # Answered: text is a search again.
+    [search] = tg.ask(user, "syria envoy")
+    assert search.text.startswith("🔎")
+
+
+def test_the_time_answered_goes_on_to_the_zone_question(
+    chat_bot: BotProcess, tg: FakeTelegramThread, user: int
+) -> None:
+    tg.ask(user, "/subscribe 7:30 8:00 Atlantsi")
+    # A misspelt small town is asked about, with the place it could be as a button.
+    [zone] = tg.ask(user, "8")
+    assert "Did you mean Atlantis, South Africa (Africa/Johannesburg)?" in zone.text
+    mark = tg.mark()
+    press(tg, user, zone, "Atlantis, South Africa")
+    [done] = tg.wait_for_messages(user, 1, after=mark)
+    assert "every day at 08:00 (Africa/Johannesburg)" in done.text, done.text
+
+
+def test_the_city_a_zone_came_from_is_named(
+    chat_bot: BotProcess, tg: FakeTelegramThread, user: int
+) -> None:
+    [reply] = tg.ask(user, "/subscribe 7:30 atlantis")
+    assert "every day at 07:30 (Africa/Johannesburg)" in reply.text
+    assert "📍 Atlantis, South Africa → Africa/Johannesburg" in reply.text
+    # So it is when the zone answers the bot's question, from /subscribe or the settings.
+    [question] = tg.ask(user, "/subscribe 7:30 qwertyz")
+    assert "I don't know the timezone" in question.text
+    [reply] = tg.ask(user, "Munich")
+    assert "📍 Munich, Germany → Europe/Berlin" in reply.text, reply.text
+    ask_zone(tg, user)
+    [card] = tg.ask(user, "atlantis")
+    assert "Timezone: Africa/Johannesburg" in card.text
+    assert "📍 Atlantis, South Africa → Africa/Johannesburg" in card.text
+    # The zone's own name says the city: nothing more.
+    [reply] = tg.ask(user, "/subscribe 7:30 berlin")
+    assert "every day at 07:30 (Europe/Berlin)" in reply.text and "📍" not in reply.text
+    # Cities as Russian and Spanish speakers write them.
+    for typed, zone in [("Москва", "Europe/Moscow"), ("Нью-Йорк", "America/New_York"),
+                        ("Londres", "Europe/London")]:  # fmt: skip
+        [reply] = tg.ask(user, f"/subscribe 7:30 {typed}")
+        assert f"every day at 07:30 ({zone})" in reply.text, reply.text
 
 
 def test_digest_topics_are_checked(chat_bot: BotProcess, tg: FakeTelegramThread, user: int) -> None:
@@ -180,3 +239,12 @@ def test_in_a_group_a_reply_to_the_question_answers_it(
     assert "every day at 07:30 (America/Denver)" in done.text
     time.sleep(0.5)
     assert len(tg.messages(group, after=mark)) == 1
+    # Which time: a reply to the question answers it; the zone typed before is kept.
+    mark = tg.mark()
+    tg.send_group_message(group, user, "/subscribe 6:00 9:00 tokyo")
+    [question] = tg.wait_for_messages(group, 1, after=mark)
+    assert question.text.startswith("Which time do you mean: 6:00 or 9:00?")
+    mark = tg.mark()
+    tg.send_group_message(group, user, "9:00", reply_to_message_id=question.message_id)
+    [done] = tg.wait_for_messages(group, 1, after=mark)
+    assert "every day at 09:00 (Asia/Tokyo)" in done.text, done.text
