@@ -121,9 +121,9 @@ def main(register: Register, argv: Sequence[str] | None = None, prog: str = "run
     except SettingsError as exc:
         return _fail(f"configuration error: {exc}")
     level = settings.LOG_LEVEL
-    console = args.command is None and settings.token is None
-    if (args.command is not None or console) and level == "INFO":
-        # A command prints its own report, and the console is a chat: the log is for trouble.
+    if args.command is not None and level == "INFO":
+        # A command prints its own report: the log is for trouble. (The console chat keeps
+        # INFO: its log goes to a file, bot/console.py.)
         level = "WARNING"
     secret = settings.WEBHOOK_SECRET.get_secret_value() if settings.WEBHOOK_SECRET else ""
     setup_logging(level, [settings.token or "", secret], log_format=settings.LOG_FORMAT)

@@ -7,9 +7,13 @@ Texts are English msgids, marked with `N_` for extraction and translated where s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from rapidfuzz.distance import OSA
+
+from bot.search.text import typo_budget
 
 COMMANDS_KEY = "commands"  # bot_data: the registry, for the menus set at start-up
 # Where a command is answered (channel posts are not among the updates the bot asks for).
@@ -30,3 +34,23 @@ class Command:
     examples: tuple[str, ...] = ()  # shown under the /help line, as typed (not translated)
     admin: bool = False  # for the ADMIN_IDS only: in their menu and their /help
     chats: tuple[str, ...] = ANY_CHAT  # the chat types it is answered in
+
+
+def closest_command(typed: str, names: Sequence[str]) -> str | None:
+    """The command `typed` (without its slash) most likely meant: the only one it begins
+    (`lat`), else the only nearest within the search's typo budget (`lates`, `serch`); None
+    when none or several are."""
+    typed = typed.casefold()
+    if not typed:
+        return None
+    begun = [name for name in names if name.startswith(typed)]
+    if len(begun) == 1:
+        return begun[0]
+    budget = typo_budget(typed)
+    near = [(OSA.distance(typed, name), name) for name in names]
+    near = [(distance, name) for distance, name in near if distance <= budget]
+    if not near:
+        return None
+    best = min(distance for distance, _ in near)
+    nearest = [name for distance, name in near if distance == best]
+    return nearest[0] if len(nearest) == 1 else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import signal
 import sys
 import threading
@@ -34,6 +35,7 @@ LOG_NAME = "console.log"
 REPLY_WAIT = 15.0
 AFTER_PRESS_WAIT = 3.0  # a press already answered may change nothing (the page shown already)
 REPLY_SETTLE = 0.3
+_RESULT = re.compile(r"r\d+", re.ASCII)  # `r3`: the third inline result shown
 _STYLES = {"bold": "\033[1m", "italic": "\033[3m", "code": "\033[36m", "pre": "\033[36m"}
 _RESET = "\033[0m"
 
@@ -116,12 +118,20 @@ class Console:
         if line in ("/quit", "/exit"):
             return False
         self._shown.clear()
-        if line.isascii() and line.isdigit() and int(line) in self.buttons:
+        # A number presses a button and `r3` posts an inline result (README): one that names
+        # none is a slip, said as such, not a search for "999".
+        if line.isascii() and line.isdigit():
+            if int(line) not in self.buttons:
+                self.write("\n" + lines_for.no_button(self.tr, line) + "\n")
+                return True
             message_id, data = self.buttons[int(line)]
             self.press(message_id, data)
             return True
         if line.startswith("@"):  # the answer is printed as it comes
             self.inline(line.split(maxsplit=1)[1] if " " in line else "")
+            return True
+        if _RESULT.fullmatch(line) and line not in self.results:
+            self.write("\n" + lines_for.no_result(self.tr, line) + "\n")
             return True
         if line in self.results:
             query_id, result_id = self.results[line]
@@ -180,6 +190,7 @@ def log_to_file(path: Path) -> None:
         for found in old.filters:
             handler.addFilter(found)
     root.handlers[:] = [handler]
+    logging.captureWarnings(True)  # Python's warnings too: they print on stderr otherwise
 
 
 def console_language(settings: Settings, environ: dict[str, str] | None = None) -> Translator:
@@ -224,7 +235,10 @@ def run_console(settings: Settings, register: Callable[[App], None]) -> int:
     try:
         log_to_file(log_path(settings))
     except OSError:
-        log = None  # an unwritable folder: the log stays on the terminal
+        log = None  # an unwritable folder: the log stays on the terminal, for trouble only
+        root = logging.getLogger()
+        if root.level == logging.INFO:
+            root.setLevel(logging.WARNING)
     tr = console_language(settings)
     greeting = banner(settings, log, tr)
     with FakeTelegramThread() as tg:

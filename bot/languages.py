@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
+from babel import Locale
+
 from bot.clock import Clock
-from bot.i18n import DEFAULT, Translator, supported, translator
+from bot.i18n import DEFAULT, LANGUAGES, Translator, supported, translator
 from storage import languages
 from storage.database import Database
+from storage.folding import fold
+
+
+@functools.cache
+def _names() -> dict[str, str]:
+    """Each language's code and its name in every language spoken here, folded: `es`,
+    `español`, `spanish`, `испанский`."""
+    found: dict[str, str] = {}
+    for code in LANGUAGES:
+        found[code] = code
+        for shown_in in LANGUAGES:
+            name = Locale.parse(code).get_display_name(Locale.parse(shown_in))
+            if name:
+                found[fold(name)] = code
+    return found
+
+
+def language_named(typed: str) -> str | None:
+    """The code of the language `typed` names (`/language es`, `es-419`, `Español`, `russian`),
+    case and accents aside; None for one the bot does not speak."""
+    folded = fold(typed.strip())
+    primary = folded.replace("_", "-").split("-", 1)[0]
+    return _names().get(folded) or (primary if primary in LANGUAGES else None)
 
 
 async def chat_translator(db: Database, chat_id: int) -> Translator:

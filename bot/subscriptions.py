@@ -1,5 +1,5 @@
 """Subscribing, unsubscribing and changing digest settings: the rules behind the commands, and
-the questions the bot asks along the way (a timezone, topics) until they are answered."""
+the questions the bot asks along the way (a time, a timezone, topics) until they are answered."""
 
 from __future__ import annotations
 

@@ -121,8 +121,8 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "cancel",
         subscriptions.cancel_command,
-        N_("Leave the question the bot asked (a timezone, topics)"),
-        N_("leave the question I asked (a timezone, topics)"),
+        N_("Leave the question the bot asked (a time, a timezone, topics)"),
+        N_("leave the question I asked (a time, a timezone, topics)"),
     ),
     Command(
         "language",
@@ -191,7 +191,7 @@ def register(application: App) -> None:
     add = application.add_handler
     # Group -2 runs first for every update: a flooding user goes no further.
     application.add_handler(TypeHandler(Update, flood.guard), group=-2)
-    # Then text that answers the chat's open question (a timezone, topics): it stops there;
+    # Then text that answers the chat's open question (a time, a timezone, topics): it stops there;
     # without one, the update goes on to the handlers below (a search, most often).
     application.add_handler(
         MessageHandler(

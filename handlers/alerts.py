@@ -15,6 +15,7 @@ from bot.rendering.alerts import (
     saved,
     unfollow_usage,
     unfollowed,
+    unfollowed_note,
     unknown_alerts_setting,
 )
 from handlers.common import Context, command_argument, edit_or_send, reader, send, services
@@ -72,6 +73,7 @@ async def alerts_button(update: Update, context: Context, button: AlertButton) -
     chat_id = _chat_id(update)
     query = update.callback_query
     assert query is not None
+    note = saved(tr)
     if button.action == "cap":
         result = await following.set_cap(chat_id, button.value)
         overview = result if not isinstance(result, BadCap) else await following.overview(chat_id)
@@ -79,6 +81,7 @@ async def alerts_button(update: Update, context: Context, button: AlertButton) -
         quiet = await following.set_quiet(chat_id, "off")
         overview = quiet if not isinstance(quiet, BadQuiet) else await following.overview(chat_id)
     else:
-        overview = (await following.unfollow_id(chat_id, button.value)).overview
-    await query.answer(saved(tr))
+        unfollowed = await following.unfollow_id(chat_id, button.value)
+        overview, note = unfollowed.overview, unfollowed_note(tr, unfollowed)
+    await query.answer(note)
     await edit_or_send(update, alerts_card(tr, overview))

@@ -7,7 +7,7 @@ chat to act in), gets a short "no longer valid" alert and nothing else happens.
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, Message, Update
 
 from bot.callbacks import (
     Action,
@@ -25,6 +25,7 @@ from bot.callbacks import (
     needs_chat,
 )
 from bot.rendering import texts
+from bot.rendering.cards import page_counter_note
 from handlers import admin, alerts, articles, feeds, language, latest, search, subscriptions
 from handlers.common import Context, reader
 
@@ -56,6 +57,10 @@ async def on_button(update: Update, context: Context) -> None:
     if isinstance(callback, BroadcastDecision):
         await admin.broadcast_button(update, context, callback)
         return
+    if callback == Action("noop"):  # the page counter: Telegram shows its answer as a toast
+        note = page_counter_note(await reader(update, context), _pressed(query))
+        await query.answer(note or None)
+        return
     await query.answer()
     match callback:
         case LatestPage():
@@ -70,3 +75,14 @@ async def on_button(update: Update, context: Context) -> None:
             await latest.show_latest(update, context, "")
         case Action("subscribe"):
             await subscriptions.subscribe_start(update, context)
+
+
+def _pressed(query: CallbackQuery) -> str:
+    """The label of the button pressed, as its message shows it ("" when not at hand)."""
+    message = query.message
+    markup = message.reply_markup if isinstance(message, Message) else None
+    for row in markup.inline_keyboard if markup is not None else ():
+        for button in row:
+            if button.callback_data == query.data:
+                return button.text
+    return ""

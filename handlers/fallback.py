@@ -1,11 +1,13 @@
-"""What is left: unknown commands (buttons, stale or forged, are handlers/buttons.py's)."""
+"""What is left: unknown commands, a near miss answered with the command meant (buttons, stale
+or forged, are handlers/buttons.py's)."""
 
 from __future__ import annotations
 
 from telegram import Update
 
+from bot.commands import closest_command
 from bot.rendering import texts
-from handlers.common import Context, reader, send
+from handlers.common import Context, admin_id, command_argument, commands, reader, send
 
 
 async def unknown_command(update: Update, context: Context) -> None:
@@ -19,4 +21,12 @@ async def unknown_command(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if not addressee and chat is not None and chat.type != "private":
         return
-    await send(update, texts.unknown_command(await reader(update, context), name[:64]))
+    tr = await reader(update, context)
+    admin = admin_id(update, context) is not None
+    where = chat.type if chat is not None else "private"
+    names = [c.name for c in commands(context) if (admin or not c.admin) and where in c.chats]
+    meant = closest_command(name[1:], names)
+    if meant is None:
+        await send(update, texts.unknown_command(tr, name[:64]))
+        return
+    await send(update, texts.did_you_mean(tr, meant, command_argument(update)))

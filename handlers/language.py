@@ -6,21 +6,50 @@ from telegram import Update
 
 from bot.application import set_chat_menu
 from bot.callbacks import LanguageChoice
+from bot.i18n import Translator
+from bot.languages import language_named
 from bot.rendering import texts
-from handlers.common import Context, admin_id, commands, edit_or_send, reader, send, services
+from handlers.common import (
+    Context,
+    admin_id,
+    command_argument,
+    commands,
+    edit_or_send,
+    reader,
+    send,
+    services,
+)
 
 
 async def language_command(update: Update, context: Context) -> None:
-    await send(update, texts.language_menu(await reader(update, context)))
+    """`/language` shows the buttons; `/language es` (or `español`) switches at once."""
+    typed = command_argument(update)
+    code = language_named(typed)
+    if code is None:
+        await send(update, texts.language_menu(await reader(update, context), unknown=typed))
+        return
+    tr = await _choose(update, context, code)
+    await send(update, texts.language_chosen(tr))
+    await _follow_menu(update, context, tr)
 
 
 async def language_button(update: Update, context: Context, choice: LanguageChoice) -> None:
     query = update.callback_query
-    chat = update.effective_chat
-    assert query is not None and chat is not None
-    tr = await services(context).languages.choose(chat.id, choice.code)
+    assert query is not None
+    tr = await _choose(update, context, choice.code)
     await query.answer(texts.saved(tr))
     await edit_or_send(update, texts.language_chosen(tr))
-    # The chat's menu follows its choice, whatever language its people's apps are in.
+    await _follow_menu(update, context, tr)
+
+
+async def _choose(update: Update, context: Context, code: str) -> Translator:
+    assert update.effective_chat is not None
+    return await services(context).languages.choose(update.effective_chat.id, code)
+
+
+async def _follow_menu(update: Update, context: Context, tr: Translator) -> None:
+    """The chat's menu follows its choice, whatever language its people's apps are in."""
+    chat = update.effective_chat
+    assert chat is not None
     admin = admin_id(update, context) is not None and chat.type == "private"
     await set_chat_menu(context.bot, chat.id, commands(context), admin=admin, chosen=tr)

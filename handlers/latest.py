@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.arguments import ArgumentProblem, match_topic, parse_latest
+from bot.arguments import MAX_LATEST, ArgumentProblem, Problem, match_topic, parse_latest
 from bot.callbacks import LatestPage
 from bot.rendering import texts
 from bot.rendering.cards import PAGE_SIZE, Reply, latest_page
@@ -19,7 +19,9 @@ from handlers.common import (
 )
 
 
-async def _page(update: Update, context: Context, offset: int, limit: int, topic: str) -> Reply:
+async def _page(
+    update: Update, context: Context, offset: int, limit: int, topic: str, capped: bool = False
+) -> Reply:
     found = await services(context).articles.newest(
         offset=offset, size=PAGE_SIZE, limit=limit, topic=topic
     )
@@ -31,6 +33,8 @@ async def _page(update: Update, context: Context, offset: int, limit: int, topic
         limit=limit,
         topic=topic,
         zone=await reader_zone(context, update),
+        # Said only of a full list: with fewer stories, all of them are shown anyway.
+        capped=capped and found.total == limit,
     )
 
 
@@ -40,6 +44,10 @@ async def latest_command(update: Update, context: Context) -> None:
 
 async def show_latest(update: Update, context: Context, argument: str) -> None:
     args = parse_latest(argument)
+    capped = isinstance(args, ArgumentProblem) and args.problem is Problem.TOO_MANY_ARTICLES
+    if isinstance(args, ArgumentProblem) and capped:
+        # `/latest 1000`: the most there can be, as if typed, rather than a lecture.
+        args = parse_latest(_capped(argument, args.typed[0]))
     if isinstance(args, ArgumentProblem):
         await send(update, texts.argument_problem(await reader(update, context), args))
         return
@@ -51,7 +59,14 @@ async def show_latest(update: Update, context: Context, argument: str) -> None:
             await send(update, texts.no_topic(await reader(update, context), args.topic, known))
             return
         topic = found
-    await send(update, await _page(update, context, 0, args.count, topic))
+    await send(update, await _page(update, context, 0, args.count, topic, capped=capped))
+
+
+def _capped(argument: str, count: str) -> str:
+    """The words typed with the count over the maximum (`1000`) as the maximum."""
+    words = argument.split()
+    words[words.index(count)] = str(MAX_LATEST)
+    return " ".join(words)
 
 
 async def latest_button(update: Update, context: Context, page: LatestPage) -> None:

@@ -175,8 +175,8 @@ class Delivery(Base):
 
 
 class Question(Base):
-    """A question the bot asked a chat and awaits the answer to (a timezone, topics): the next
-    text in a private chat, or a reply to it in a group, answers it, until /cancel."""
+    """A question the bot asked a chat and awaits the answer to (a time, a timezone, topics):
+    the next text in a private chat, or a reply to it in a group, answers it, until /cancel."""
 
     __tablename__ = "questions"
 

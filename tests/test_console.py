@@ -124,3 +124,33 @@ def test_seeds_load_on_a_terminal_shows_a_progress_bar(tmp_path: Path) -> None:
     assert code == 0
     assert "Loading seeds" in shown and "300/300" in shown and "file" in shown
     assert re.search(r"^  added +300$", shown, re.MULTILINE)  # then the report
+
+
+def test_a_session_logs_at_info_to_its_file_and_slips_are_said_not_searched(
+    tmp_path: Path,
+) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for i in range(60):
+        (seeds / f"{i:02d}.txt").write_text(f"Harbour report {i}\n\nBoats came in at dawn.\n")
+    # Buttons 1-10 are the five stories' Summary / Full text, 11 the page counter "1/10".
+    feed = "http://127.0.0.1:1/rss.xml"  # nothing listens there: the fetch fails
+    typed = ["/latest 1000", "11", "999", "r9", "/reload", f"/feeds add {feed}", "/feeds", "/quit"]
+    env = {"ADMIN_IDS": "1001"}  # LOG_LEVEL left at its default, INFO
+    code, shown = on_a_terminal([], typed, tmp_path, seeds, extra_env=env)
+    assert code == 0
+    latest = shown.index("📰 Latest news (1–5 of 50)\nAt most 50 in one list.")
+    assert "[11] 1/10   [12] ▶" in shown
+    toast = shown.index("🔔 Page 1 of 10; ◀ ▶ turn the pages", latest)
+    button = shown.index("(no button 999 here; /search 999 searches for it)", toast)
+    result = shown.index("(no inline result r9 here", button)
+    reloaded = shown.index("✅ Seeds from", result)
+    shown.index("failing", reloaded)
+    assert "Nothing found" not in shown
+    # The log has the start-up load, the reload, the bot's life and its trouble; none of it
+    # on the screen, and no request URLs (httpx stays at WARNING: a URL holds the token).
+    log = (tmp_path / "console.log").read_text()
+    assert log.count("INFO bot.store: seeds from") == 2 and "reload of" in log
+    assert f"WARNING bot.feeds.poller: feed {feed}: cannot connect" in log
+    assert "Application started" in log and "httpx" not in log and "/bot" not in log
+    assert not re.search(r"\d{2}:\d{2}:\d{2},\d{3} (INFO|WARNING) ", shown)

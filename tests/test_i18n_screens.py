@@ -183,6 +183,11 @@ def alert_screens(tr: Translator) -> Iterator[tuple[str, object]]:
     yield "bad cap", alerts.bad_cap(tr)
     yield "bad quiet", alerts.bad_quiet(tr)
     yield "alerts saved", alerts.saved(tr)
+    for removed in ([follow(1)], [follow(2, "topic", "world")], []):
+        yield (
+            f"unfollowed toast {len(removed)}",
+            alerts.unfollowed_note(tr, Unfollowed(removed, [], overview([]))),
+        )
     yield "unknown alerts setting", alerts.unknown_alerts_setting(tr, "zepelin")
 
 
@@ -195,6 +200,8 @@ def screens(tr: Translator) -> Iterator[tuple[str, object]]:
     yield "help admin", texts.help_text(tr, "newsbot", COMMANDS, admin=True)
     yield "menu", texts.command_menu(tr, COMMANDS, admin=True)
     yield "unknown command", texts.unknown_command(tr, "/frobnicate")
+    yield "did you mean", texts.did_you_mean(tr, "search", "")
+    yield "did you mean, to copy", texts.did_you_mean(tr, "search", "zepelin")
     yield "no topic", texts.no_topic(tr, "zepelin", ["world", "markets"])
     yield "no topic none", texts.no_topic(tr, "zepelin", [])
     yield "no topic many", texts.no_topic(tr, "zepelin", ["world"] * 40)
@@ -209,6 +216,7 @@ def screens(tr: Translator) -> Iterator[tuple[str, object]]:
     yield "error", texts.something_went_wrong(tr)
     yield "slow down", texts.slow_down(tr)
     yield "language menu", texts.language_menu(tr)
+    yield "language unknown", texts.language_menu(tr, unknown="zepelin")
     yield "language chosen", texts.language_chosen(tr)
     for problem in Problem:
         yield (
@@ -216,6 +224,13 @@ def screens(tr: Translator) -> Iterator[tuple[str, object]]:
             texts.argument_problem(tr, ArgumentProblem(problem, ("zepelin",))),
         )
     yield "latest", cards.latest_page(tr, many, offset=5, total=12, limit=0, topic="", zone=BERLIN)
+    yield (
+        "latest capped",
+        cards.latest_page(
+            tr, many, offset=0, total=50, limit=50, topic="", zone=BERLIN, capped=True
+        ),
+    )
+    yield "page counter", cards.page_counter_note(tr, "2/3")
     yield (
         "latest topic",
         cards.latest_page(tr, many, offset=0, total=7, limit=0, topic="world", zone=BERLIN),
@@ -394,6 +409,8 @@ def screens(tr: Translator) -> Iterator[tuple[str, object]]:
     yield "console inline hint", console.inline_hint(tr, True)
     yield "console inline none", console.inline_hint(tr, False)
     yield "console error", console.console_error(tr, "no such table")
+    yield "console no button", console.no_button(tr, "999")
+    yield "console no result", console.no_result(tr, "r9")
     yield from alert_screens(tr)
 
 

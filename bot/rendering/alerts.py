@@ -311,6 +311,17 @@ def saved(tr: Translator) -> str:
     return saved_text(tr)
 
 
+def unfollowed_note(tr: Translator, result: Unfollowed) -> str:
+    """The toast for a ✖ press: what stopped. Plain text: a toast shows no markup."""
+    if not result.removed:  # pressed on an older message, or twice
+        return tr._("You no longer follow that.")
+    follow = result.removed[0]
+    shown = echo(follow.term, MAX_TERM_ECHO)
+    if follow.kind == TOPIC:
+        return tr._("Unfollowed topic “{name}”", name=shown)
+    return tr._("Unfollowed “{word}”", word=shown)
+
+
 def unknown_alerts_setting(tr: Translator, typed: str) -> Reply:
     return Reply(
         tr._(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -87,6 +88,21 @@ def _pager(
     return row
 
 
+_COUNTER = re.compile(r"(\d+)/(\d+)", re.ASCII)
+
+
+def page_counter_note(tr: Translator, label: str) -> str:
+    """The toast for a press on the page counter (its label, "2/3"): where the reader is.
+    "" for any other label (a forged press)."""
+    found = _COUNTER.fullmatch(label)
+    if found is None:
+        return ""
+    page, pages = (int(number) for number in found.groups())
+    return tr._(
+        "Page {page} of {pages}; ◀ ▶ turn the pages", page=tr.number(page), pages=tr.number(pages)
+    )
+
+
 def _keyboard(
     tr: Translator,
     shown: Sequence[Article],
@@ -117,8 +133,10 @@ def latest_page(
     limit: int,
     topic: str,
     zone: tzinfo,
+    capped: bool = False,
 ) -> Reply:
-    """A page of the newest articles, numbered across pages, with ◀ ▶ buttons."""
+    """A page of the newest articles, numbered across pages, with ◀ ▶ buttons; `capped`: more
+    were asked for than a list holds."""
     if topic:
         heading = tr._("📰 <b>Latest news</b> on <b>{topic}</b>", topic=clean(topic))
     else:
@@ -126,6 +144,8 @@ def latest_page(
     if not shown:
         return Reply(heading + "\n\n" + tr._("Nothing here yet. Try /latest or /search."))
     heading += " " + _range(tr, offset + 1, offset + len(shown), total)
+    if capped:
+        heading += "\n" + tr._("<i>At most {count} in one list.</i>", count=tr.number(limit))
     entries = [
         f"{offset + i + 1}. {bold(a.title)}\n{byline(tr, a, zone)}" for i, a in enumerate(shown)
     ]

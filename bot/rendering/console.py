@@ -55,3 +55,11 @@ def inline_hint(tr: Translator, found: bool) -> str:
 
 def console_error(tr: Translator, error: str) -> str:
     return tr._("(console: {error})", error=error)
+
+
+def no_button(tr: Translator, typed: str) -> str:
+    return tr._("(no button {number} here; /search {number} searches for it)", number=typed)
+
+
+def no_result(tr: Translator, typed: str) -> str:
+    return tr._("(no inline result {key} here: '@ words' lists some first)", key=typed)

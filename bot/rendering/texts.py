@@ -86,8 +86,9 @@ def command_menu(
     return [BotCommand(c.name, tr._(c.menu)) for c in commands if admin or not c.admin]
 
 
-def language_menu(tr: Translator) -> Reply:
-    """/language: each language by its own name, the chat's present one ticked."""
+def language_menu(tr: Translator, unknown: str = "") -> Reply:
+    """/language: each language by its own name, the chat's present one ticked; after
+    `/language xx` (`unknown`), the ones there are named too."""
     buttons = []
     for code in LANGUAGES:
         name = translator(code).name
@@ -95,7 +96,15 @@ def language_menu(tr: Translator) -> Reply:
         buttons.append(
             [InlineKeyboardButton(label, callback_data=callbacks.encode(LanguageChoice(code)))]
         )
-    return Reply(tr._("🌐 Which language should I write to you in?"), InlineKeyboardMarkup(buttons))
+    if not unknown:
+        text = tr._("🌐 Which language should I write to you in?")
+    else:
+        text = tr._(
+            "🌐 I don't write in “{typed}”. I write in {names}: which one?",
+            typed=clean(echo(unknown, 32)),
+            names=", ".join(translator(code).name for code in LANGUAGES),
+        )
+    return Reply(text, InlineKeyboardMarkup(buttons))
 
 
 def language_chosen(tr: Translator) -> Reply:
@@ -109,6 +118,16 @@ def unknown_command(tr: Translator, command: str) -> Reply:
     )
 
 
+def did_you_mean(tr: Translator, command: str, rest: str) -> Reply:
+    """A mistyped command: the one meant (tap to send), and with what followed it, the whole
+    line to copy (`/lates 10` -> `/latest 10`)."""
+    text = tr._("Did you mean /{command}?", command=command)
+    if rest:
+        text += f"\n<code>/{command} {clean(echo(rest, MAX_RESENT))}</code>"
+    return Reply(text)
+
+
+MAX_RESENT = 200
 MAX_TOPICS_LISTED = 30
 MAX_TOPIC_SHOWN = 60
 

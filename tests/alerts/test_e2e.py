@@ -260,7 +260,7 @@ def test_unfollow_by_button_and_nothing_is_sent_twice_across_a_restart(
     query = tg.press_button(
         menu.message_id, menu.button("✖ topic: Harbour").callback_data or "", user_id=chat
     )
-    assert tg.callback_answer(query).text == "Saved"
+    assert tg.callback_answer(query).text == "Unfollowed topic “Harbour”"
     edited = tg.wait_for_edit(chat, menu.message_id, after=mark)
     assert "You follow 1 thing" in edited.text and "Harbour" not in edited.text
     wire.publish("Ferry returns to service", topic="the ferry", categories=("Harbour",))

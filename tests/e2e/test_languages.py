@@ -117,6 +117,30 @@ def test_a_conversation_in_the_readers_language(
     assert {c["command"]: c["description"] for c in mine}["latest"] == english["latest"]
 
 
+def test_a_language_typed_after_the_command_is_chosen_at_once(
+    language_bot: BotProcess, tg: FakeTelegramThread
+) -> None:
+    user = next(_ids)
+    # Its code or its name (in any language spoken here), in any case: no buttons needed.
+    for typed, code in [("es", "es"), ("РУССКИЙ", "ru"), ("english", "en"), ("Español", "es")]:
+        [chosen] = tg.ask(user, f"/language {typed}")
+        assert chosen.text == shown(translator(code)._("✅ From now on I write to you in English."))
+        assert not chosen.all_buttons
+    [help_text] = tg.ask(user, "/help", language_code="ru")
+    assert help_text.text.startswith("Lo que sé hacer")
+    mine = tg.commands({"type": "chat", "chat_id": user}, language_code="ru")
+    assert {c["command"]: c["description"] for c in mine}["latest"] == translator("es")._(
+        "Newest articles: /latest 10 world"
+    )
+    # One it does not speak: the ones it does, named and as buttons.
+    [unknown] = tg.ask(user, "/language xx")
+    assert (
+        unknown.text
+        == "🌐 No escribo en «xx». Escribo en English, Русский, Español: ¿cuál prefieres?"
+    )
+    assert [b.text for b in unknown.all_buttons] == ["English", "Русский", "✓ Español"]
+
+
 def test_an_unknown_language_gets_english(language_bot: BotProcess, tg: FakeTelegramThread) -> None:
     [welcome] = tg.ask(next(_ids), "/start", first_name="Jo", language_code="de")
     assert welcome.text.startswith("👋 Hi Jo!")

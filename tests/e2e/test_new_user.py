@@ -1,5 +1,6 @@
 """What a new user meets first: questions that stay open, topics checked, the zones and times
-people type, the day kept across a change of zone, and commands meant for other bots."""
+people type, the day kept across a change of zone, commands meant for other bots, mistyped
+commands, the page counter and the ✖ of /unfollow."""
 
 from __future__ import annotations
 
@@ -211,8 +212,9 @@ def test_help_latest_and_the_digest_button_say_what_they_mean(
     [help_text] = tg.ask(user, "/help")
     example = re.search(r"/summary ([0-9a-z]{6})\b", help_text.text)
     assert example and set(example.group(1)) <= set(ALPHABET)  # an id that could be real
+    # More than a list holds: the list, as many as there are (the cap is said at 50 stories).
     [capped] = tg.ask(user, "/latest 1000000")
-    assert "at most 50" in capped.text and "/latest 50" in capped.text
+    assert capped.text.startswith("📰 Latest news (1–5 of 15)") and capped.button("▶")
     [start] = tg.ask(user, "/start")
     mark = tg.mark()
     press(tg, user, start, "🔔 Daily digest")
@@ -248,3 +250,46 @@ def test_in_a_group_a_reply_to_the_question_answers_it(
     tg.send_group_message(group, user, "9:00", reply_to_message_id=question.message_id)
     [done] = tg.wait_for_messages(group, 1, after=mark)
     assert "every day at 09:00 (Asia/Tokyo)" in done.text, done.text
+
+
+def test_a_mistyped_command_is_answered_with_the_one_meant(
+    chat_bot: BotProcess, tg: FakeTelegramThread, user: int
+) -> None:
+    [reply] = tg.ask(user, "/lates")
+    assert reply.text == "Did you mean /latest?"
+    # What followed the command comes back whole, to copy and send again.
+    [reply] = tg.ask(user, "/serch putin  syria")
+    assert reply.text == "Did you mean /search?\n/search putin syria"
+    assert any(e["type"] == "code" for e in reply.entities)
+    [reply] = tg.ask(user, "/unsub")  # the only command that begins so
+    assert reply.text == "Did you mean /unsubscribe?"
+    # Too far from any, or near only an admin's command: the usual answer.
+    for typed in ("/frobnicate", "/reloa", "/s"):
+        [reply] = tg.ask(user, typed)
+        assert reply.text == f"I don't know {typed}. /help lists what I can do.", reply.text
+    [reply] = tg.ask(user, "/lates 10", language_code="es")
+    assert reply.text == "¿Querías decir /latest?\n/latest 10"
+
+
+def test_the_page_counter_says_where_you_are_and_unfollow_says_what_stopped(
+    chat_bot: BotProcess, tg: FakeTelegramThread, user: int
+) -> None:
+    [found] = tg.ask(user, "/search markets")
+    counter = found.button("1/3")
+    query = tg.press_button(found.message_id, counter.callback_data or "", user_id=user)
+    assert tg.callback_answer(query).text == "Page 1 of 3; ◀ ▶ turn the pages"
+    # ✖ on /unfollow's buttons says what stopped; a second ✖ for it (another message) too.
+    tg.ask(user, "/follow elecion, topic:markets")
+    [menu] = tg.ask(user, "/unfollow")
+    [card] = tg.ask(user, "/alerts")
+    for message, label, toast in [
+        (menu, "✖ elecion", "Unfollowed “elecion”"),
+        (menu, "✖ topic: Markets", "Unfollowed topic “Markets”"),
+        (card, "✖ elecion", "You no longer follow that."),
+    ]:
+        mark = tg.mark()
+        query = tg.press_button(message.message_id, message.button(label).callback_data or "",
+                                user_id=user, strict=False)  # fmt: skip
+        assert tg.callback_answer(query).text == toast
+        message = tg.wait_for_edit(user, message.message_id, after=mark)
+    assert "You follow nothing yet" in message.text

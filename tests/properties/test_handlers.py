@@ -23,7 +23,7 @@ COMMANDS = [
     "", "/start ", "/start a_", "/help", "/latest ", "/search ", "/summary ", "/article ",
     "/subscribe ", "/unsubscribe", "/settings", "/digest", "/reload", "/stats", "/broadcast ",
     "/senddigests", "/nonsense ", "/follow ", "/unfollow ", "/alerts ", "/alerts quiet ",
-    "/alerts limit ",
+    "/alerts limit ", "/lates ", "/language ",
 ]  # fmt: skip
 PREFIXES = [
     "", "L|", "S|", "T|", "M|", "F|", "A|", "G|", "A|bc_ok:", "A|bc_no:", "G|time|", "G|size|",

@@ -19,7 +19,14 @@ from bot.rendering.cards import Reply, full_text, latest_page, search_page, summ
 from bot.rendering.digest import digest_message
 from bot.rendering.inline import article_result
 from bot.rendering.markup import MAX_MESSAGE, clean, visible_length
-from bot.rendering.texts import no_topic, plain, unknown_article, unknown_command
+from bot.rendering.texts import (
+    did_you_mean,
+    language_menu,
+    no_topic,
+    plain,
+    unknown_article,
+    unknown_command,
+)
 from bot.search.snippets import snippet
 from bot.summaries import summarize
 from fakeapi.limits import format_text
@@ -117,6 +124,8 @@ def test_replies_quoting_the_user_are_always_valid(typed: str, known: list[str])
         no_topic(ENGLISH, typed, known),
         plain("You said: " + typed * 3),
         unknown_command(ENGLISH, typed),
+        did_you_mean(ENGLISH, "latest", typed),
+        language_menu(ENGLISH, unknown=typed),
         unknown_article(ENGLISH, typed),
     ):
         assert_valid(reply)
