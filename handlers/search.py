@@ -7,7 +7,7 @@ from telegram import Update
 from bot.callbacks import SearchPage, query_fits
 from bot.rendering import texts
 from bot.rendering.cards import PAGE_SIZE, Reply, no_results, search_page
-from bot.search.service import MAX_QUERY_CHARS
+from bot.search.service import clip_query
 from bot.search.snippets import snippet
 from handlers.common import (
     Context,
@@ -54,7 +54,7 @@ async def plain_text(update: Update, context: Context) -> None:
 
 
 async def run_search(update: Update, context: Context, query: str) -> None:
-    query = query.strip()[:MAX_QUERY_CHARS]  # what the search reads, and what the heading shows
+    query = clip_query(query.strip())  # what the search reads, and what the heading shows
     if not query:
         await send(update, texts.empty_search(await reader(update, context)))
         return

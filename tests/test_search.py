@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bot.i18n import ENGLISH
 from bot.search.ranking import Candidate, plan_query, rank, rarities
-from bot.search.service import SearchService
+from bot.search.service import MAX_QUERY_CHARS, SearchService, clip_query
 from bot.search.snippets import sentences, snippet
 from bot.search.text import fold, has_word, typo_budget, words
 from bot.search.vocabulary import Vocabulary
@@ -259,14 +259,33 @@ async def test_a_single_trailing_letter_or_digit_is_no_prefix(
 async def test_words_nothing_matched_are_named_not_shown_as_understood(
     search: SearchService,
 ) -> None:
-    result = await search.search("puttin sirya")
+    result = await search.search("puttin sirxa")
     assert result.hits[0].article.title == "Putin visits Syrian air base"
-    assert result.corrected == "putin"  # "sirya" was neither corrected nor matched
-    assert result.ignored == ["sirya"]
+    assert result.corrected == "putin"  # "sirxa" was neither corrected nor matched
+    assert result.ignored == ["sirxa"]
+    # Two letters swapped across a third is one slip: "sirya" is Syria.
+    result = await search.search("puttin sirya")
+    assert (result.corrected, result.ignored) == ("putin syria", [])
     result = await search.search("putin bananas")
     assert result.hits[0].article.title == "Putin visits Syrian air base"
     assert result.ignored == ["bananas"]
     assert (await search.search("putin syria")).ignored == []
+
+
+@BOTH_DATABASES
+async def test_small_talk_that_finds_only_filler_words_finds_nothing(
+    search: SearchService,
+) -> None:
+    """Articles hold "was" and "the", but none "hello", "bot" or "day": no results rather than
+    stories for "was the"; a word of substance beside them still finds its story."""
+    assert (await search.search("hello bot how was the day")).hits == []
+    assert (await titles(search, "was the zebracorn refugees"))[0] == "Refugees in numbers"
+
+
+def test_a_long_message_is_cut_between_words() -> None:
+    cut = clip_query("economy " * 40 + "bananas")
+    assert len(cut) <= MAX_QUERY_CHARS and cut.split()[-1] == "economy"
+    assert clip_query("x" * 500) == "x" * MAX_QUERY_CHARS  # one endless word: cut anyway
 
 
 def test_ignored_words_are_shown_in_the_heading() -> None:

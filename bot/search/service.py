@@ -195,7 +195,7 @@ class SearchService:
         """Ranked hits for a raw query. With the index ready, ranking needs no database at all;
         `articles=False` leaves the hits' articles to `load` (the page shown), else all are
         loaded."""
-        query = query[:MAX_QUERY_CHARS]
+        query = clip_query(query)
         if self._version is not None:
             # Whether the corpus changed is asked beside the search, not before it: a session
             # costs more than the search itself, and a change shows within the same half second.
@@ -253,6 +253,8 @@ class SearchService:
             # ("report" alone, when a dozen hold "markets report shares").
             best = max(m.matched for m in ranked)
             ranked = [m for m in ranked if 2 * m.matched >= best]
+        if ranked and only_filler(plan, ranked[0].held, vocabulary):
+            ranked = []
         ranked = ranked[:limit]
         held = ranked[0].held if ranked else tuple(None for _ in plan.words)
         hits_ = [
@@ -305,7 +307,42 @@ class SearchService:
 
     async def plan(self, query: str) -> QueryPlan:
         async with self.db.read() as session:
-            return plan_query(query[:MAX_QUERY_CHARS], await self.vocabulary(session))
+            return plan_query(clip_query(query), await self.vocabulary(session))
+
+
+def clip_query(query: str) -> str:
+    """At most MAX_QUERY_CHARS, cut between words (a word cut in two would be searched as
+    another word, and named as one that matched nothing)."""
+    if len(query) <= MAX_QUERY_CHARS:
+        return query
+    cut = query[: MAX_QUERY_CHARS + 1]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    return cut[:space] if space > MAX_QUERY_CHARS // 2 else cut[:MAX_QUERY_CHARS]
+
+
+# A term in more than this share of the articles is a word that fills sentences rather than
+# names what they are about ("are", "the", "said"); in a corpus too small for shares to tell,
+# a word this short is taken for one.
+FILLER_SHARE = 0.25
+FILLER_MIN_ARTICLES = 20
+FILLER_LENGTH = 3
+
+
+def only_filler(plan: QueryPlan, held: Sequence[str | None], vocabulary: Vocabulary) -> bool:
+    """Whether most of the query's words matched nothing and the best hit holds only filler
+    words of it: "hello bot how are you" finding only "are" found nothing. (A query most of
+    whose words matched keeps its hits, whatever words they are.)"""
+    missed = sum(term is None for term in held)
+    if 2 * missed <= len(held):
+        return False
+    documents = vocabulary.documents
+
+    def filler(term: str) -> bool:
+        if documents < FILLER_MIN_ARTICLES:
+            return len(term) <= FILLER_LENGTH
+        return vocabulary.doc_counts.get(term, 0) > FILLER_SHARE * documents
+
+    return all(filler(term) for term in held if term is not None)
 
 
 # How much a corpus term counts for a word, by what it costs: a typo fix or a completion is

@@ -127,6 +127,13 @@ class Vocabulary:
                 distance = OSA.distance(word, term, score_cutoff=1)
                 if distance <= 1:
                     near.append((distance, -self.doc_counts[term], term))
+            # Two letters swapped across a third ("sirya" for syria, "ecomony" for economy)
+            # is one slip of the fingers, though two edits apart: forgiven as one typo.
+            for i in range(len(word) - 2):
+                swapped = word[:i] + word[i + 2] + word[i + 1] + word[i] + word[i + 3 :]
+                if swapped != word and swapped in self.doc_counts and swapped not in seen:
+                    seen.add(swapped)
+                    near.append((1, -self.doc_counts[swapped], swapped))
             near.sort()
             found.extend(Alternative(term, typos) for typos, _, term in near[:MAX_ALTERNATIVES])
             return found
