@@ -25,10 +25,10 @@ A hit is the target article or one with the same title. Methods:
 - scan: rapidfuzz.process.extract (partial_ratio) over every title, lower-cased once (not timed).
 
 Also measured at the large size: the first search on a fresh start (no index on disk: the
-database answers while the index builds), the build time, the peak memory of a process that
-builds the index and searches (a child process), and how long 1,000 changed articles take to
-show in the searches of two instances. With --postgres, ours also runs on PostgreSQL (each set
-loaded into a scratch database dropped after).
+first part of the index answers while the rest builds), the build time, the peak memory of a
+process that builds the index and searches (a child process), and how long 1,000 changed
+articles take to show in the searches of two instances. With --postgres, ours also runs on
+PostgreSQL (each set loaded into a scratch database dropped after).
 """
 
 from __future__ import annotations

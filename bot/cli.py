@@ -275,9 +275,12 @@ async def send_digests(settings: Settings) -> int:
         defaults=bot_defaults(),
     )
     summaries = SummaryService(db)
+    # Topics are matched by search: this process's own index, brought in step first (kept on
+    # disk, so the next run only updates it).
+    search = SearchService(db, index_folder=settings.SEARCH_INDEX_DIR)
     try:
         async with bot:
-            search = SearchService(db, engine=False)  # one run: no index worth building
+            await search.index_ready()
             runner = DigestRunner(
                 db=db, bot=bot, clock=make_clock(settings), search=search, summaries=summaries,
                 instance=f"cli-{uuid.uuid4().hex[:8]}", rate=settings.DIGEST_RATE,
@@ -290,6 +293,7 @@ async def send_digests(settings: Settings) -> int:
     except NetworkError as exc:  # from the start (getMe): each digest handles its own
         return _unreachable(settings, exc)
     finally:
+        search.close()
         await summaries.close()
         await db.dispose()
     print(

@@ -133,13 +133,25 @@ async def store_summary(
 
 
 async def live_hashes(session: AsyncSession) -> dict[int, str]:
-    """(id -> content hash) of every live article (a search index's full comparison)."""
+    """(id -> content hash) of every live article, newest first (a search index's full
+    comparison; a first build indexes the newest first)."""
     # Core rows, not ORM ones: at 100k articles that is a third of the time.
     table = Article.__table__
     rows = await session.execute(
-        select(table.c.id, table.c.content_hash).where(table.c.retracted.is_(False))
+        select(table.c.id, table.c.content_hash)
+        .where(table.c.retracted.is_(False))
+        .order_by(table.c.sort_at.desc(), table.c.id.desc())
     )
     return {int(i): str(h) for i, h in rows}
+
+
+async def live_titles(session: AsyncSession) -> list[tuple[int, str, datetime]]:
+    """(id, title, sort time) of every live article: what search scans when it has no index."""
+    table = Article.__table__
+    rows = await session.execute(
+        select(table.c.id, table.c.title, table.c.sort_at).where(table.c.retracted.is_(False))
+    )
+    return [(int(i), str(t), s) for i, t, s in rows]
 
 
 async def changed_since(

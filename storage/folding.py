@@ -1,7 +1,7 @@
-"""How text is folded and split into index terms: one rule for the database and the search.
+"""How text is folded and split into index terms: one rule for the search index and queries.
 
-Both full-text indexes (SQLite FTS5, the PostgreSQL functions of migration 0003) and the query
-side must agree on it exactly, or a corrected query word would not meet its article.
+The tantivy index (storage.search_engine), its vocabulary and the query side must agree on it
+exactly, or a corrected query word would not meet its article.
 """
 
 from __future__ import annotations
@@ -28,5 +28,5 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The folded words of `text`, split on everything that is not a letter or digit (as FTS5)."""
+    """The folded words of `text`, split on everything that is not a letter or digit."""
     return _WORD.findall(fold(text))

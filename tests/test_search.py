@@ -1,4 +1,4 @@
-"""Search: typo budgets, prefixes, ranking, FTS safety and snippets."""
+"""Search: typo budgets, prefixes, ranking, query syntax taken as text, and snippets."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from bot.search.snippets import sentences, snippet
 from bot.search.text import fold, has_word, typo_budget, words
 from bot.search.vocabulary import Vocabulary
 from storage.database import Database
-from storage.search_index import fts5_expression
 from storage.seeds.loader import load_seeds
 from tests.conftest import BOTH_DATABASES
 
@@ -172,8 +171,8 @@ async def test_more_words_matched_first_then_newer(search: SearchService) -> Non
     "query",
     ['"', '""', "*", "NEAR(", "a -b", "title:putin", "AND OR NOT", "putin\"'*", "(((", "^", "🙂"],
 )
-async def test_fts_syntax_is_searched_as_text(search: SearchService, query: str) -> None:
-    result = await search.search(query)  # must not raise a MATCH syntax error
+async def test_query_syntax_is_searched_as_text(search: SearchService, query: str) -> None:
+    result = await search.search(query)  # must not raise a query syntax error
     assert isinstance(result.hits, list)
 
 
@@ -183,11 +182,6 @@ async def test_hostile_queries_get_a_result_not_an_error(search: SearchService) 
         result = await search.search(query)
         assert isinstance(result.hits, list)
     assert (await titles(search, "\x00putin"))[0] == "Putin visits Syrian air base"
-
-
-def test_fts5_expression_quotes_every_term() -> None:
-    assert fts5_expression([["a", 'b"c'], ["d"]], require_all=True) == '("a" OR "b""c") AND ("d")'
-    assert fts5_expression([["a"], ["d"]], require_all=False) == '("a") OR ("d")'
 
 
 def test_plan_keeps_at_most_twelve_distinct_words() -> None:

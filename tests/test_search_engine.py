@@ -1,17 +1,26 @@
 """Each instance's tantivy index kept in step with the database: reloads, retractions, a second
-instance, and an index deleted or damaged on disk."""
+instance, an index deleted or damaged on disk, a first start with none, and the vocabulary it
+gives."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import shutil
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from bot.search.service import SearchService
+from storage import search_engine
 from storage.database import Database
+from storage.folding import words
+from storage.search_engine import SearchEngine
 from storage.seeds.loader import load_seeds
+from storage.state import corpus_version
 from tests.conftest import BOTH_DATABASES
 
 NOW = datetime(2026, 11, 27, tzinfo=UTC)
@@ -75,7 +84,7 @@ async def test_a_deleted_index_is_rebuilt_and_no_search_is_lost(
 
     again = SearchService(db, index_folder=tmp_path / "index")
     await again.warm_up()
-    # Answered at once, from the database while the index builds or from the index.
+    # Answered at once, from the first part of the index being built (or a scan of titles).
     assert await titles(again, "zebracron") == ["Zebracorn sighted in Geneva"]
     await again.index_ready()
     assert again.engine is not None and again.engine.ready
@@ -204,4 +213,119 @@ async def test_searches_alone_bring_a_reload_into_every_instance(
                 break
             await asyncio.sleep(0.1)
         assert found == ["Quokka census published"]
+        service.close()
+
+
+@BOTH_DATABASES
+async def test_a_first_start_answers_from_the_first_part_of_the_index(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No index on disk: the newest articles are committed first, and searches answer from
+    them while the rest is still being built."""
+    monkeypatch.setattr(search_engine, "FIRST_COMMIT", 10)
+    monkeypatch.setattr(search_engine, "FETCH_CHUNK", 5)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    stories = [("Wombat burrows mapped", "Surveyors crawled under the hills.")]
+    stories += [(f"Harbour story {n}", f"Boats came in, number {n}.") for n in range(28)]
+    stories += [("Quokka census published", "Counting the smiling marsupials.")]
+    for day, (title, body) in enumerate(stories, start=1):  # the wombat oldest, quokkas newest
+        published = f"2026-10-{day:02d}T12:00:00Z"
+        (seeds / f"{day:02d}.json").write_text(
+            json.dumps({"title": title, "body": body, "published_at": published})
+        )
+    await load_seeds(db, seeds, now=NOW)
+    # The build stops after its first commit until released: what a search meets on a big
+    # corpus while the rest is indexed.
+    release = asyncio.Event()
+    committed = SearchEngine._committed
+
+    async def paused(self: SearchEngine, *args: Any) -> None:
+        await committed(self, *args)
+        await release.wait()
+
+    monkeypatch.setattr(SearchEngine, "_committed", paused)
+    service = SearchService(db, index_folder=tmp_path / "index")
+    try:
+        await service.warm_up(wait=False)
+        assert service.engine is not None
+        assert await service.engine.until_ready()
+        assert service.engine.partial  # the rest is still to come
+        assert await titles(service, "quokka census") == ["Quokka census published"]
+        assert await titles(service, "wombat burrows") == []  # not indexed yet
+        release.set()
+        await service.index_ready()
+        assert not service.engine.partial
+        assert await titles(service, "wombat burows") == ["Wombat burrows mapped"]
+        assert await titles(service, "quokka census") == ["Quokka census published"]
+    finally:
+        release.set()
+        service.close()
+
+
+@BOTH_DATABASES
+async def test_with_no_usable_index_folder_titles_still_answer(
+    db: Database, tmp_path: Path
+) -> None:
+    """An index that cannot be made at all (its folder is a file): every search is answered
+    from the live titles, typos forgiven, a retracted article gone."""
+    seeds = await seeded(db, tmp_path)
+    (tmp_path / "index").write_text("not a folder")
+    service = SearchService(db, index_folder=tmp_path / "index")
+    try:
+        assert await titles(service, "zebracron") == ["Zebracorn sighted in Geneva"]
+        assert await titles(service, "parliament budgt") == ["Parliament debates the budget"]
+        assert service.engine is not None and not service.engine.ready
+        (seeds / "b.json").unlink()
+        await load_seeds(db, seeds, now=NOW + timedelta(hours=1))
+        await service.warm_up()
+        assert await titles(service, "parliament budget") == []  # retracted
+        assert await titles(service, "zebracorn") == ["Zebracorn sighted in Geneva"]
+    finally:
+        service.close()
+
+
+# Text where a simple tokenizer and `words()` would part ways: the vocabulary is the folded words.
+TRICKY = [
+    ("Zürich BANK scandal", "It's the e-mail bob@example.com sent to http://x.org/a?b=1."),
+    ("Nokia 7e7s costs 3.14 euros", "Dotted 1.2.3 version, snake_case, ΟΔΟΣ and naïve café."),
+    ("Łódź and København", "İstanbul, Ångström; 日本語 and ١٢٣ — ‘quoted’ «words»."),
+]
+
+
+@BOTH_DATABASES
+async def test_the_vocabulary_is_the_folded_words_of_the_index(
+    db: Database, tmp_path: Path
+) -> None:
+    seeds = tmp_path / "seeds"
+    for number, (title, body) in enumerate(TRICKY):
+        write(seeds, f"{number}.json", title, body)
+    await load_seeds(db, seeds, now=NOW)
+    service = SearchService(db, index_folder=tmp_path / "index")
+    try:
+        await service.index_ready()
+        assert service.engine is not None
+        found = dict(service.engine.vocabulary() or [])
+        expected = Counter(term for t, b in TRICKY for term in set(words(t) + words(b)))
+        assert found == expected
+        assert {"zurich", "it", "s", "7e7s", "3", "14", "οδοσ", "łodz", "istanbul"} <= found.keys()
+        # Saved for a restart and the other instances, under the corpus version.
+        saved = json.loads((tmp_path / "index" / "vocabulary.json").read_text())
+        async with db.read() as session:
+            assert saved["version"] == await corpus_version(session)
+        assert dict(saved["terms"]) == expected
+        # Corrected against it: a typo in an accented name, and a folded one.
+        result = await service.search("zurch bank")
+        assert [hit.article.title for hit in result.hits] == ["Zürich BANK scandal"]
+        assert result.corrected == "zurich bank"
+        assert await titles(service, "kobenhavn") == ["Łódź and København"]
+        # A retracted article's words leave it (not only once tantivy merges its segment).
+        (seeds / "2.json").unlink()
+        await load_seeds(db, seeds, now=NOW + timedelta(hours=1))
+        await service.index_ready()
+        left = dict(service.engine.vocabulary() or [])
+        assert left == Counter(term for t, b in TRICKY[:2] for term in set(words(t) + words(b)))
+        assert "københavn" not in left and "kobenhavn" not in service._vocabulary
+        assert await titles(service, "kobenhavn") == []
+    finally:
         service.close()

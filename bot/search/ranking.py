@@ -74,10 +74,6 @@ class QueryPlan:
             return []
         return [w.typed for w, term in zip(self.words, held, strict=True) if term is None]
 
-    def groups(self) -> list[list[str]]:
-        """The terms that may stand for each word (words with none are left out)."""
-        return [[a.term for a in w.alternatives] for w in self.words if w.alternatives]
-
 
 def plan_query(query: str, vocabulary: Vocabulary) -> QueryPlan:
     """Split the query into words and find, for each, the corpus terms it may mean.

@@ -1,11 +1,14 @@
-"""The search service: correct the query, narrow in the tantivy index (the database's own
-full-text index while that is not ready), rerank with rapidfuzz."""
+"""The search service: correct the query against the index's vocabulary, narrow in the
+tantivy index, rerank with rapidfuzz. With no index to ask (none built yet and its first part
+late, or one that failed), a rapidfuzz scan of the live titles answers instead."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import math
 import time
 import uuid
 from collections.abc import Sequence
@@ -13,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.search.ranking import (
@@ -24,13 +28,13 @@ from bot.search.ranking import (
     rank,
     rarities,
 )
-from bot.search.text import fold, typo_budget
+from bot.search.text import typo_budget, words
 from bot.search.vocabulary import Alternative, Vocabulary
 from storage.articles import by_ids as articles_by_ids
+from storage.articles import live_titles
 from storage.database import Database
 from storage.models import Article
 from storage.search_engine import Found, SearchEngine, WordQuery, default_folder
-from storage.search_index import FullTextIndex, index_for
 from storage.state import corpus_version
 
 log = logging.getLogger(__name__)
@@ -38,6 +42,9 @@ log = logging.getLogger(__name__)
 CANDIDATES = 50
 VOCABULARY_FILE = "vocabulary.json"
 START_WAIT_SECONDS = 0.8  # the wait and the first search fit in a second
+# A search on a first start waits this long for the first part of the index, then scans
+# titles (a quarter second at 100k articles): an answer within a second either way.
+FIRST_WAIT_SECONDS = 0.5
 RERANKED = 30  # from each of the index's two rankings
 MAX_QUERY_CHARS = 200
 VERSION_CHECK_SECONDS = 0.25
@@ -66,45 +73,54 @@ class SearchResult:
     ignored: list[str] = field(default_factory=list)  # typed words the best hit does not hold
 
 
+@dataclass(frozen=True, slots=True)
+class _Titles:
+    """The live titles of one corpus version, for the scan that answers without an index."""
+
+    version: str
+    ids: list[int]
+    shown: list[str]
+    folded: list[str]  # folded words joined by spaces
+    sort_at: list[datetime]
+
+
 class SearchService:
     """Owns the vocabulary cache; reloads it when the corpus version changes."""
 
     def __init__(
-        self,
-        db: Database,
-        index: FullTextIndex | None = None,
-        *,
-        index_folder: Path | None = None,
-        engine: bool = True,
+        self, db: Database, *, index_folder: Path | None = None, engine: bool = True
     ) -> None:
         self.db = db
-        self.index = index or index_for(db.dialect)
-        # This instance's own tantivy index; the database's index answers until it is ready.
+        # This instance's own tantivy index (without one, every search scans titles).
         self.engine = SearchEngine(index_folder or default_folder(db)) if engine else None
         self._vocabulary = Vocabulary([])
-        self._version: str | None = None
-        self._checked = 0.0
+        # Set once the vocabulary holds the corpus's terms (some of them, while a build runs).
+        self._known = asyncio.Event()
+        self._version: str | None = None  # the corpus version the vocabulary is whole for
+        self._corpus: str | None = None  # the corpus version seen last
+        self._checked = -math.inf
         self._refresh = asyncio.Lock()
         self._loading: asyncio.Task[None] | None = None
         self._checking: asyncio.Task[None] | None = None
+        self._reading: asyncio.Task[_Titles] | None = None  # the live titles, for the scan
 
     async def vocabulary(self, session: AsyncSession) -> Vocabulary:
         """The vocabulary of the current corpus; whether it changed is asked at most once a
-        half second (a reload in another instance shows within that), not on every search. A new
-        one loads in the background while the last one serves (at 100k articles SQLite takes
-        seconds to count its terms). Until the first one is in, words are taken as typed."""
-        if self._version is not None and time.monotonic() - self._checked < VERSION_CHECK_SECONDS:
+        quarter second (a reload in another instance shows within that), not on every search.
+        A new one loads in the background, once the index is in step, while the last one
+        serves. Until the first one is in, words are taken as typed."""
+        if time.monotonic() - self._checked < VERSION_CHECK_SECONDS:
             return self._vocabulary
         version = await corpus_version(session)
         self._checked = time.monotonic()
-        if self.engine is not None and (version != self._version or not self.engine.ready):
+        self._corpus = version
+        if self.engine is not None and (version != self.engine.version or not self.engine.ready):
             self.engine.start_sync(self.db)
-        if version != self._version and self._version is None:
+        if version != self._version and not self._known.is_set():
             # A restart, or another instance loaded it first: from disk at once.
             terms = await asyncio.to_thread(self._cached_terms, version)
             if terms is not None:
-                self._vocabulary = await asyncio.to_thread(Vocabulary, terms)
-                self._version = version
+                await self._use(terms, version)
         if version != self._version and (self._loading is None or self._loading.done()):
             self._loading = asyncio.create_task(self._load_vocabulary(version))
         return self._vocabulary
@@ -116,21 +132,40 @@ class SearchService:
         except Exception:  # the next search asks again
             log.exception("checking the corpus version failed")
 
+    async def _use(self, terms: list[tuple[str, int]], version: str | None) -> None:
+        self._vocabulary = await asyncio.to_thread(Vocabulary, terms)
+        self._known.set()
+        self._version = version
+
     async def _load_vocabulary(self, version: str) -> None:
+        """The vocabulary from the index once it is in step with the corpus (saved on disk for
+        a restart and for the other instances); while a first build runs, that of the part
+        built so far first."""
         async with self._refresh:
             if version == self._version:
                 return
             terms = await asyncio.to_thread(self._cached_terms, version)
+            if terms is not None:
+                await self._use(terms, version)
+                return
+            engine = self.engine
+            if engine is None:
+                return  # no index: words are taken as typed, titles scanned
+            engine.start_sync(self.db)
+            first = not self._known.is_set()
+            if first and await engine.until_ready() and engine.version is None:
+                partial = await asyncio.to_thread(engine.vocabulary)
+                if partial is not None:
+                    await self._use(partial, None)
+            await engine.settled()
+            synced = engine.version
+            if synced is None or not engine.ready or synced == self._version:
+                return  # failed, or no newer: the next version check tries again
+            terms = await asyncio.to_thread(engine.vocabulary)
             if terms is None:
-                if self.engine is not None and self.engine.ready:
-                    # Counting the terms takes seconds at 100k articles: the index's update
-                    # (what makes a reload visible) goes first, not sharing the cores with it.
-                    await self.engine.settled()
-                async with self.db.read() as session:
-                    terms = await self.index.vocabulary(session)
-                await asyncio.to_thread(self._cache_terms, version, terms)
-            self._vocabulary = await asyncio.to_thread(Vocabulary, terms)
-            self._version = version
+                return
+            await asyncio.to_thread(self._cache_terms, synced, terms)
+            await self._use(terms, synced)
 
     def _cache_file(self) -> Path | None:
         return None if self.engine is None else self.engine.root / VOCABULARY_FILE
@@ -156,36 +191,47 @@ class SearchService:
             temporary = path.with_name(f"{path.name}.{uuid.uuid4().hex}")
             temporary.write_text(json.dumps({"version": version, "terms": terms}))
             temporary.replace(path)
-        except OSError as exc:  # a cache only: the database has it all
+        except OSError as exc:  # a cache only: the index has it all
             log.warning("could not save the search vocabulary at %s: %s", path, exc)
 
     async def warm_up(self, *, wait: bool = True) -> None:
-        """Load the current vocabulary now (after a reload, say), so nobody waits for it; bring
-        a ready index in step too. A first build goes on in the background (searches use the
-        database meanwhile). `wait=False` (start-up): start both, wait a second at most."""
-        self._checked = 0.0
+        """Bring the index in step and load its vocabulary now (after a reload, say), so
+        nobody waits for them. A first build goes on in the background (searches use the part
+        built so far meanwhile). `wait=False` (start-up): start both, wait a second at most."""
+        self._checked = -math.inf
         async with self.db.read() as session:
             version = await corpus_version(session)
             await self.vocabulary(session)
+        engine = self.engine
         if not wait:
-            if self._loading is not None:  # a small corpus's is in at once: worth a second
-                await asyncio.wait([self._loading], timeout=START_WAIT_SECONDS)
+            if engine is not None:
+                started = time.monotonic()
+                if await engine.until_ready(START_WAIT_SECONDS):
+                    # Its vocabulary follows at once (the part built so far, on a first start).
+                    left = START_WAIT_SECONDS - (time.monotonic() - started)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._known.wait(), max(0.0, left))
             return
+        if engine is not None:
+            if not engine.ready or engine.partial:
+                return  # a first build: its end brings the whole index and vocabulary
+            await engine.sync(self.db)
         await self._load_vocabulary(version)
-        if self.engine is not None and self.engine.ready:
-            await self.engine.sync(self.db)
 
     async def index_ready(self) -> None:
         """Wait until the vocabulary and the index are loaded and in step (tests, benchmarks)."""
         async with self.db.read() as session:
             version = await corpus_version(session)
-        await self._load_vocabulary(version)
         if self.engine is not None:
             await self.engine.sync(self.db)
+        await self._load_vocabulary(version)
 
     def close(self) -> None:
         if self._checking is not None:
             self._checking.cancel()
+        for task in (self._loading, self._reading):
+            if task is not None:
+                task.cancel()
         if self.engine is not None:
             self.engine.close()
 
@@ -196,7 +242,7 @@ class SearchService:
         `articles=False` leaves the hits' articles to `load` (the page shown), else all are
         loaded."""
         query = clip_query(query)
-        if self._version is not None:
+        if self._known.is_set():
             # Whether the corpus changed is asked beside the search, not before it: a session
             # costs more than the search itself, and a change shows within the same half second.
             vocabulary = self._vocabulary
@@ -207,9 +253,25 @@ class SearchService:
         else:
             async with self.db.read() as session:
                 vocabulary = await self.vocabulary(session)
+        if not words(query):
+            return SearchResult(query, None, [])
+        engine = self.engine
+        if engine is not None and not engine.ready:
+            # A first start: the first part of the index is committed within a moment, and
+            # its vocabulary right after. The titles are read meanwhile, in case it is late:
+            # past the wait, whichever comes first answers (a cold disk slows both).
+            reading = self._titles()
+            ready = asyncio.ensure_future(engine.until_ready())
+            try:
+                await asyncio.wait([ready], timeout=FIRST_WAIT_SECONDS)
+                if not ready.done():
+                    await asyncio.wait([ready, reading], return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                ready.cancel()
+            vocabulary = self._vocabulary
         plan = plan_query(query, vocabulary)
-        if self._version is None:
-            # No vocabulary yet (the first seconds of a first start): words as typed.
+        if not self._known.is_set():
+            # No vocabulary yet (the first moments of a first start): words as typed.
             plan = QueryPlan(
                 tuple(
                     QueryWord(w.typed, (Alternative(w.typed, 0),), typo_budget(w.typed))
@@ -221,26 +283,21 @@ class SearchService:
         scores: dict[int, float] = {}
         detail = 1.0
         titles: dict[int, str] = {}
-        loaded: dict[int, Article] = {}
-        if self.engine is not None and plan.words:
+        if engine is not None:
             terms = _body_terms(plan, vocabulary)
-            hits = self.engine.search(
+            hits = engine.search(
                 _word_queries(plan, vocabulary), max(RERANKED, limit), wanted, terms
             )
             if hits is not None:
+                if self._reading is not None and self._reading.done():
+                    self._reading = None  # not needed while the index answers
                 candidates = [_from_index(found) for found in hits[0]]
                 scores = {found.article_id: found.relevance for found in hits[0]}
                 titles = {found.article_id: found.title for found in hits[0]}
                 detail = hits[1]
         if candidates is None:
-            groups = plan.groups()
-            if not groups:
-                return SearchResult(query, None, [])
-            async with self.db.read() as session:
-                ids = await self._database_candidates(session, vocabulary, groups, wanted)
-                loaded = await articles_by_ids(session, ids)
-            candidates = [_candidate(loaded[i]) for i in ids if i in loaded]
-            titles = {i: article.title for i, article in loaded.items()}
+            candidates = await self._scan_titles(plan, wanted)
+            titles = {c.article_id: c.title for c in candidates}
         common = vocabulary.common_terms(
             t for w in plan.words for t in (a.term for a in w.alternatives)
         )
@@ -257,11 +314,8 @@ class SearchService:
             ranked = []
         ranked = ranked[:limit]
         held = ranked[0].held if ranked else tuple(None for _ in plan.words)
-        hits_ = [
-            SearchHit(m.article_id, titles[m.article_id], m, loaded.get(m.article_id))
-            for m in ranked
-        ]
-        if articles and not loaded:
+        hits_ = [SearchHit(m.article_id, titles[m.article_id], m) for m in ranked]
+        if articles:
             hits_ = await self.load(hits_)
         return SearchResult(query, plan.corrected(held), hits_, plan.ignored(held))
 
@@ -280,30 +334,34 @@ class SearchService:
             if hit.loaded is not None or hit.article_id in found
         ]
 
-    async def _database_candidates(
-        self, session: AsyncSession, vocabulary: Vocabulary, groups: list[list[str]], wanted: int
-    ) -> list[int]:
-        """Candidates from the database's full-text index (while the tantivy one builds)."""
-        # A word in a large share of all articles ("the", "to") would bring most of the
-        # corpus for bm25 to score and tells the articles apart no better: the index is
-        # asked about the telling words only; the reranking still counts every word.
-        telling = vocabulary.telling(groups)
-        if not telling:
-            # Only common words ("in the us"): where they all stand in a title is the one
-            # place they still tell articles apart, and few titles hold them all.
-            ids = await self.index.match(
-                session, groups, require_all=True, limit=wanted, titles_only=True
-            )
-        else:
-            ids = await self.index.match(session, telling, require_all=True, limit=wanted)
-        if len(ids) < wanted and len(telling) > 1:
-            # Too few hold them all: add those holding the two rarest. Any article that
-            # misses at most one word holds one of them, and rare words match few.
-            rarest = sorted(telling, key=lambda g: sum(vocabulary.doc_counts.get(t, 0) for t in g))
-            more = await self.index.match(session, rarest[:2], require_all=False, limit=wanted)
-            seen = set(ids)
-            ids += [i for i in more if i not in seen]
-        return ids
+    async def _scan_titles(self, plan: QueryPlan, wanted: int) -> list[Candidate]:
+        """Candidates without an index: the titles closest to the query as understood
+        (rapidfuzz over every live title), headlines only. Titles are read once per corpus
+        version."""
+        titles = await self._titles()
+        understood = " ".join(w.best for w in plan.words)
+        closest = await asyncio.to_thread(_closest, understood, titles.folded, wanted)
+        return [
+            Candidate(titles.ids[i], titles.shown[i], titles.folded[i], "", titles.sort_at[i])
+            for i in closest
+        ]
+
+    def _titles(self) -> asyncio.Task[_Titles]:
+        """The live titles of the corpus version seen last, read once (in the background)."""
+        task = self._reading
+        if task is not None and task.done():
+            failed = task.cancelled() or task.exception() is not None
+            if failed or task.result().version != self._corpus:
+                task = None
+        if task is None:
+            task = self._reading = asyncio.create_task(self._read_titles())
+        return task
+
+    async def _read_titles(self) -> _Titles:
+        async with self.db.read() as session:
+            version = await corpus_version(session)
+            rows = await live_titles(session)
+        return await asyncio.to_thread(_fold_titles, version, rows)
 
     async def plan(self, query: str) -> QueryPlan:
         async with self.db.read() as session:
@@ -343,6 +401,25 @@ def only_filler(plan: QueryPlan, held: Sequence[str | None], vocabulary: Vocabul
         return vocabulary.doc_counts.get(term, 0) > FILLER_SHARE * documents
 
     return all(filler(term) for term in held if term is not None)
+
+
+def _closest(understood: str, folded: list[str], limit: int) -> list[int]:
+    """The places of the `limit` titles closest to the query (partial_ratio: the best of
+    rapidfuzz's scorers for titles typed with typos, in bench.search)."""
+    found = process.extract(
+        understood, folded, scorer=fuzz.partial_ratio, processor=None, limit=limit
+    )
+    return [int(place) for _, _, place in found]
+
+
+def _fold_titles(version: str, rows: Sequence[tuple[int, str, datetime]]) -> _Titles:
+    return _Titles(
+        version,
+        [i for i, _, _ in rows],
+        [t for _, t, _ in rows],
+        [" ".join(words(t)) for _, t, _ in rows],
+        [s for _, _, s in rows],
+    )
 
 
 # How much a corpus term counts for a word, by what it costs: a typo fix or a completion is
@@ -385,14 +462,4 @@ def _from_index(found: Found) -> Candidate:
         "",
         datetime.fromtimestamp(found.sort_at, UTC),
         found.body_terms,
-    )
-
-
-def _candidate(article: Article) -> Candidate:
-    return Candidate(
-        article.id,
-        article.title,
-        fold(article.title),
-        fold(article.body),
-        article.sort_at,
     )

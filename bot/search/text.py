@@ -1,4 +1,4 @@
-"""Folding and splitting text the way the full-text index does, so query words meet index terms."""
+"""Folding and splitting text the way the search index does, so query words meet index terms."""
 
 from __future__ import annotations
 

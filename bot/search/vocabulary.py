@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -63,30 +63,14 @@ class Vocabulary:
         # Short prefixes match thousands of terms: their top completions are worth remembering.
         self._short_prefixes: dict[str, list[Alternative]] = {}
 
-    def telling(self, groups: Sequence[Sequence[str]]) -> list[list[str]]:
-        """The groups, and the terms in them, that tell articles apart.
-
-        A term in a large share of all articles ("the", "after") matches most of the corpus and
-        separates nothing; a group whose likeliest term is one is dropped, and such terms are
-        dropped from the others ("vfter" may be "voter" too). Empty: every word is common.
-        """
-        limit = max(COMMON_MIN_DOCS, COMMON_SHARE * self.documents)
-        kept = []
-        for group in groups:
-            if not group or self.doc_counts.get(group[0], 0) > limit:
-                continue
-            rare = [term for term in group if self.doc_counts.get(term, 0) <= limit]
-            if rare:
-                kept.append(rare)
-        return kept
-
     def rarity(self, term: str) -> float:
         """How much finding the term tells (its inverse document frequency): nothing for a
         term in every article, most for one in none."""
         return math.log((self.documents + 1) / (self.doc_counts.get(term, 0) + 1))
 
     def common_terms(self, terms: Iterable[str]) -> frozenset[str]:
-        """Those of the terms in a large share of all articles (see `telling`)."""
+        """Those of the terms in a large share of all articles ("the", "after"): they match
+        most of the corpus and tell articles apart by nothing."""
         limit = max(COMMON_MIN_DOCS, COMMON_SHARE * self.documents)
         return frozenset(t for t in terms if self.doc_counts.get(t, 0) > limit)
 

@@ -223,14 +223,6 @@ class SeedLoader:
         async with self.db.write() as session:
             for table in ("articles", "seed_files"):
                 await session.execute(text(f"ANALYZE {table}"))
-            if self.db.dialect == "postgresql":
-                # New index entries wait in the GIN indexes' pending lists, which every search
-                # reads in full, until a vacuum merges them: merge them now, not at query time.
-                for index in ("ix_articles_search_vector", "ix_articles_title_vector"):
-                    await session.execute(
-                        text("SELECT gin_clean_pending_list(CAST(:index AS regclass))"),
-                        {"index": index},
-                    )
 
     def _count_unchanged(self, path: str, previous: _Known) -> None:
         if previous.status == "rejected":

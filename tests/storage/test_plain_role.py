@@ -47,10 +47,11 @@ async def test_a_role_that_only_owns_its_database_can_migrate_and_search_it(
         seeds.mkdir()
         (seeds / "a.txt").write_text("Zürich harbour reopens\n\nThe harbour opened again.\n")
         await load_seeds(db, seeds, now=datetime(2026, 11, 27, tzinfo=UTC))
-        search = SearchService(db, engine=False)  # the database's own index
+        search = SearchService(db, index_folder=tmp_path / "index")
         await search.index_ready()
         hits = (await search.search("zurich harbur")).hits
         assert [hit.article.title for hit in hits] == ["Zürich harbour reopens"]
+        search.close()
     finally:
         await db.dispose()
         await pg_admin(

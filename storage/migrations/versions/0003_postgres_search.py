@@ -274,7 +274,7 @@ def downgrade() -> None:
 
 # --- The character tables, made by `generate_tables()` from Python's Unicode data. ----------
 # Literals, so that the migration does the same on every machine and costs nothing to import;
-# tests/storage/test_search_index.py checks them against the running Python.
+# tests/storage/test_drop_database_search.py checks them against the running Python.
 
 
 def _escape(code: int) -> str:
