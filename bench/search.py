@@ -345,7 +345,8 @@ async def reload_visible(db: Database, url: str, work: Path) -> list[float]:
             text("SELECT id, title FROM articles WHERE NOT retracted ORDER BY id LIMIT :n"),
             {"n": RELOADED},
         )
-        for article_id, title in list(rows):
+        changed = list(rows)
+        for article_id, title in changed:
             new = f"{title} {marker}"
             digest = hashlib.sha256(f"{article_id}:{new}".encode()).hexdigest()
             # As every writer does, the time of the change (what each instance's sync reads by).
@@ -361,6 +362,14 @@ async def reload_visible(db: Database, url: str, work: Path) -> list[float]:
         probe.stdin.write(f"{marker} {started}\n".encode())
         await probe.stdin.drain()
     outputs = [(await probe.communicate())[0] for probe in probes]
+    # The titles back as they were: a kept --workdir is the same corpus on the next run (and
+    # the same as the PostgreSQL copy loaded from the files after this).
+    async with db.write() as session:
+        for article_id, title in changed:
+            await session.execute(
+                update(Article).where(Article.id == article_id).values(title=title)
+            )
+        await bump_corpus_version(session, datetime.now(UTC))
     return [float(out.decode().split()[-1]) for out in outputs]
 
 
