@@ -264,6 +264,44 @@ async def test_a_first_start_answers_from_the_first_part_of_the_index(
 
 
 @BOTH_DATABASES
+async def test_a_reload_during_a_first_build_is_searchable_once_warmed_up(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reload that lands while the first build runs (just after a first start): the build
+    holds the corpus as it began, and the reload's report must still mean searchable."""
+    monkeypatch.setattr(search_engine, "FIRST_COMMIT", 10)
+    monkeypatch.setattr(search_engine, "FETCH_CHUNK", 5)
+    seeds = tmp_path / "seeds"
+    for n in range(30):
+        write(seeds, f"{n:02d}.json", f"Harbour story {n}", f"Boats came in, number {n}.")
+    await load_seeds(db, seeds, now=NOW)
+    release = asyncio.Event()
+    committed = SearchEngine._committed
+
+    async def paused(self: SearchEngine, *args: Any) -> None:
+        await committed(self, *args)
+        await release.wait()
+
+    monkeypatch.setattr(SearchEngine, "_committed", paused)
+    service = SearchService(db, index_folder=tmp_path / "index")
+    try:
+        await service.warm_up(wait=False)
+        assert service.engine is not None and service.engine.partial  # the build goes on
+        write(seeds, "zeppelin.json", "Zeppelin returns to the skies", "Airships are back.")
+        await load_seeds(db, seeds, now=NOW + timedelta(hours=1))
+        warming = asyncio.create_task(service.warm_up())  # as the reload does, then reports
+        await asyncio.sleep(0.05)
+        assert not warming.done()  # it waits for the build rather than report too early
+        release.set()
+        await warming
+        assert await titles(service, "zeppelin skies") == ["Zeppelin returns to the skies"]
+        assert (await titles(service, "harbour story 3"))[:1] == ["Harbour story 3"]
+    finally:
+        release.set()
+        service.close()
+
+
+@BOTH_DATABASES
 async def test_with_no_usable_index_folder_titles_still_answer(
     db: Database, tmp_path: Path
 ) -> None:

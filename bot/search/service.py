@@ -196,8 +196,8 @@ class SearchService:
 
     async def warm_up(self, *, wait: bool = True) -> None:
         """Bring the index in step and load its vocabulary now (after a reload, say), so
-        nobody waits for them. A first build goes on in the background (searches use the part
-        built so far meanwhile). `wait=False` (start-up): start both, wait a second at most."""
+        nobody waits for them. `wait=False` (start-up): start both, wait a second at most; a
+        first build goes on in the background (searches use the part built so far)."""
         self._checked = -math.inf
         async with self.db.read() as session:
             version = await corpus_version(session)
@@ -213,8 +213,11 @@ class SearchService:
                         await asyncio.wait_for(self._known.wait(), max(0.0, left))
             return
         if engine is not None:
-            if not engine.ready or engine.partial:
-                return  # a first build: its end brings the whole index and vocabulary
+            # A build under way (a first start's) holds the corpus as it was when it began:
+            # once it ends, what was written since is added, so it is searchable on return.
+            await engine.settled()
+            if not engine.ready:
+                return  # no index can be made here: the titles answer
             await engine.sync(self.db)
         await self._load_vocabulary(version)
 
