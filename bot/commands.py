@@ -7,6 +7,7 @@ Texts are English msgids, marked with `N_` for extraction and translated where s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,8 @@ from rapidfuzz.distance import OSA
 
 from bot.search.text import typo_budget
 
+# A number typed onto a command (`/latest10`, `/lates5`).
+_STUCK_NUMBER = re.compile(r"(\D+?)(\d+)")
 COMMANDS_KEY = "commands"  # bot_data: the registry, for the menus set at start-up
 # Where a command is answered (channel posts are not among the updates the bot asks for).
 ANY_CHAT = ("private", "group", "supergroup")
@@ -54,3 +57,13 @@ def closest_command(typed: str, names: Sequence[str]) -> str | None:
     best = min(distance for distance, _ in near)
     nearest = [name for distance, name in near if distance == best]
     return nearest[0] if len(nearest) == 1 else None
+
+
+def meant_command(typed: str, names: Sequence[str]) -> tuple[str, str] | None:
+    """The command `typed` meant and any number typed onto it (`latest10` -> `latest`, `10`),
+    as `closest_command` finds it; None when it cannot tell."""
+    stuck = _STUCK_NUMBER.fullmatch(typed)
+    if stuck and (meant := closest_command(stuck[1], names)) is not None:
+        return meant, stuck[2]
+    meant = closest_command(typed, names)
+    return (meant, "") if meant is not None else None

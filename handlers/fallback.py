@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.commands import closest_command
+from bot.commands import meant_command
 from bot.rendering import texts
 from handlers.common import Context, admin_id, command_argument, commands, reader, send
 
@@ -25,8 +25,10 @@ async def unknown_command(update: Update, context: Context) -> None:
     admin = admin_id(update, context) is not None
     where = chat.type if chat is not None else "private"
     names = [c.name for c in commands(context) if (admin or not c.admin) and where in c.chats]
-    meant = closest_command(name[1:], names)
+    meant = meant_command(name[1:], names)
     if meant is None:
         await send(update, texts.unknown_command(tr, name[:64]))
         return
-    await send(update, texts.did_you_mean(tr, meant, command_argument(update)))
+    command, stuck = meant
+    rest = " ".join(part for part in (stuck, command_argument(update)) if part)
+    await send(update, texts.did_you_mean(tr, command, rest))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands import closest_command
+from bot.commands import closest_command, meant_command
 from bot.languages import language_named
 from handlers import COMMANDS
 
@@ -28,6 +28,19 @@ def test_a_near_miss_names_one_command_or_none(typed: str, meant: str | None) ->
 def test_an_admins_near_misses_include_the_admin_commands() -> None:
     assert closest_command("reloa", ADMINS) == "reload"
     assert closest_command("stat", ADMINS) == "stats"  # not /start: it does not begin so
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("latest10", ("latest", "10")), ("lates5", ("latest", "5")), ("latest", ("latest", "")),
+        ("lates", ("latest", "")), ("10", None), ("frobnicate10", None),
+    ],
+)  # fmt: skip
+def test_a_number_typed_onto_a_command_is_its_argument(
+    typed: str, meant: tuple[str, str] | None
+) -> None:
+    assert meant_command(typed, EVERYONES) == meant
 
 
 @pytest.mark.parametrize(

@@ -254,7 +254,9 @@ def screens(tr: Translator) -> Iterator[tuple[str, object]]:
     yield "digest", digest.digest_message(tr, items, 3, date(2026, 11, 27), BERLIN)
     yield (
         "digest preview",
-        digest.digest_message(tr, items, 0, date(2026, 11, 27), BERLIN, preview=True),
+        digest.digest_message(
+            tr, items, 0, date(2026, 11, 27), BERLIN, preview=True, subscribed=False
+        ),
     )
     yield "inline", inline.article_result(tr, article(), "newsbot", BERLIN)
     yield "subscribed", subscriptions.subscribed(

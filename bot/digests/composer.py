@@ -124,7 +124,10 @@ class DigestComposer:
         more = selection.more + (context.beyond if hits is None and allowed is None else 0)
         zone = zone_info(subscriber.timezone)
         tr = await chat_translator(self.db, subscriber.chat_id)
-        return digest_message(tr, items, more, day, zone, preview=preview), len(items)
+        reply = digest_message(
+            tr, items, more, day, zone, preview=preview, subscribed=subscriber.active
+        )
+        return reply, len(items)
 
     async def preview(self, subscriber: Subscriber) -> Reply | None:
         """Today's digest as it would look now, sent as a reply; it records nothing."""

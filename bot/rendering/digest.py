@@ -39,10 +39,14 @@ def digest_message(
     zone: tzinfo,
     *,
     preview: bool = False,
+    subscribed: bool = True,
 ) -> Reply:
-    """Title, date, source and a one- or two-sentence summary each, then "and N more"."""
+    """Title, date, source and a one- or two-sentence summary each, then "and N more".
+    A preview for a chat that gets no digest says how to get one."""
     title = tr._("👀 <b>Digest preview</b>") if preview else tr._("🗞 <b>Your daily digest</b>")
     heading = f"{title} · {tr.date(day, 'EEE d MMM y')}"
+    if preview and not subscribed:
+        heading += "\n" + tr._("🔕 You are not subscribed: /subscribe 7:30 sends it every day.")
     # Two sentences each if they fit, else one, else shorter ones, else fewer articles.
     for keep, width in ((2, 400), (1, 300), (1, 150), (0, 0)):
         shown = list(items)

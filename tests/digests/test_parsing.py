@@ -147,6 +147,10 @@ def test_timezones_are_matched_fuzzily(typed: str, zone: str) -> None:
         ("India", "Asia/Kolkata", None), ("germany", "Europe/Berlin", None),
         ("UK", "Europe/London", None), ("Japan", "Asia/Tokyo", None),
         ("south korea", "Asia/Seoul", None),
+        # Countries as Russian and Spanish speakers name them.
+        ("Германия", "Europe/Berlin", None), ("Alemania", "Europe/Berlin", None),
+        ("Япония", "Asia/Tokyo", None), ("Japón", "Asia/Tokyo", None),
+        ("Великобритания", "Europe/London", None), ("Reino Unido", "Europe/London", None),
     ],
 )  # fmt: skip
 def test_offsets_abbreviations_and_countries_are_zones(
@@ -163,6 +167,9 @@ def test_offsets_abbreviations_and_countries_are_zones(
         ("USA", {"America/New_York", "America/Chicago", "America/Los_Angeles"}),
         ("Korea", {"Asia/Seoul", "Asia/Pyongyang"}),
         ("Spain", {"Europe/Madrid", "Atlantic/Canary"}),
+        ("España", {"Europe/Madrid", "Atlantic/Canary"}),
+        ("Россия", {"Europe/Moscow", "Asia/Vladivostok"}),
+        ("Estados Unidos", {"America/New_York", "America/Los_Angeles"}),
     ],
 )
 def test_a_country_with_several_clocks_lists_them(typed: str, some: set[str]) -> None:

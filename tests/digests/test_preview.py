@@ -58,5 +58,6 @@ async def test_a_preview_reads_only_the_articles_it_shows(db: Database, tmp_path
         event.remove(Article, "load", count)
         await summaries.close()
     assert reply is not None and "Digest preview" in reply.text
+    assert "You are not subscribed" in reply.text  # this reader gets no digest
     assert reply.text.count("Story ") >= 5 and f"and {NEW_ARTICLES - 5} more" in reply.text
     assert len(read) <= 5  # the 295 others are counted, never read

@@ -118,8 +118,11 @@ def test_subscribe_confirms_the_next_digest_in_local_time(
     assert "Topics: all (no filter)" in card.text
     [preview] = tg.ask(chat, "/digest")
     assert preview.text.startswith("👀 Digest preview") and "and 5 more: /latest" in preview.text
+    assert "not subscribed" not in preview.text
     [bye] = tg.ask(chat, "/unsubscribe")
     assert "Unsubscribed" in bye.text
+    [preview] = tg.ask(chat, "/digest")  # still previewed, and says none will come
+    assert "🔕 You are not subscribed: /subscribe 7:30 sends it every day." in preview.text
     [again] = tg.ask(chat, "/unsubscribe")
     assert again.text == "Your digest is already off. /subscribe brings it back."
     [never] = tg.ask(next(_ids), "/unsubscribe")

@@ -261,6 +261,8 @@ def test_a_mistyped_command_is_answered_with_the_one_meant(
     [reply] = tg.ask(user, "/serch putin  syria")
     assert reply.text == "Did you mean /search?\n/search putin syria"
     assert any(e["type"] == "code" for e in reply.entities)
+    [reply] = tg.ask(user, "/latest10")  # the number typed onto the command
+    assert reply.text == "Did you mean /latest?\n/latest 10"
     [reply] = tg.ask(user, "/unsub")  # the only command that begins so
     assert reply.text == "Did you mean /unsubscribe?"
     # Too far from any, or near only an admin's command: the usual answer.
