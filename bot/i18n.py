@@ -65,6 +65,10 @@ class Translator:
     def date(self, day: date, pattern: str) -> str:
         return format_date(day, pattern, locale=self.locale)
 
+    def country(self, code: str) -> str:
+        """A country by its ISO code, as this language names it (CLDR): `Россия`, `Alemania`."""
+        return str(self.locale.territories.get(code, code))
+
     @property
     def name(self) -> str:
         """The language's own name for itself: `English`, `Русский`, `Español`."""

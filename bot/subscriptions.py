@@ -19,7 +19,7 @@ from bot.digests.schedule import day_start, first_due, next_due
 from bot.digests.selection import article_words, passing
 from bot.i18n import LANGUAGES, translator
 from bot.search.wordmatch import parse_filter
-from bot.timezones import ZoneMatch, match_timezone, warm, zone_info
+from bot.timezones import City, ZoneMatch, match_timezone, warm, zone_info
 from storage import articles, deliveries, questions, subscribers
 from storage.database import Database
 from storage.models import Question, Subscriber
@@ -48,7 +48,8 @@ class Subscribed:
     was_active: bool
     unknown_topics: tuple[str, ...] = ()  # typed topics no article has (left out)
     words_matching: int | None = None  # with new word filters: articles of the last day passing
-    zone_city: str = ""  # the city a zone typed was found by, when the zone's name does not say it
+    # The city a zone typed was found by, when the zone's name does not say it.
+    zone_city: City | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +181,7 @@ class SubscriptionService:
         if args.topics and not args.zone:
             args = await asyncio.to_thread(zone_after_topics, args, await self.known_topics())
         zone_name: str | None = None
-        zone_city = ""
+        zone_city: City | None = None
         if args.zone:
             found = await self.match_zone(args.zone)
             if found.zone is None:

@@ -133,15 +133,22 @@ def clock_name(moment: datetime, name: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class City:
+    """A city by name and country (an ISO code: rendering names it in the reader's language)."""
+
+    name: str
+    country: str
+
+
+@dataclass(frozen=True, slots=True)
 class Choice:
     """One zone a typed place could mean, with the places that keep its clock."""
 
     zone: str
-    places: str  # "Sydney, Melbourne"
-
-    @property
-    def label(self) -> str:
-        return f"{self.places} ({zone_label(self.zone)})" if self.places else zone_label(self.zone)
+    places: tuple[str, ...] = ()  # ("Sydney", "Melbourne")
+    # An ISO code, named after the places: when namesakes are of several countries, or alone
+    # for a country without big cities.
+    country: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,9 +156,9 @@ class ZoneMatch:
     zone: str | None
     choices: tuple[Choice, ...] = ()  # when ambiguous: the zones it could be, likeliest first
     more: int = 0  # choices left out of `choices`
-    # The city the zone was found by, with its country ("Atlantis, South Africa"), when the
-    # zone's name does not say it: shown, so a reader who meant another place sees it.
-    city: str = ""
+    # The city the zone was found by (Atlantis, South Africa), when the zone's name does not
+    # say it: shown, so a reader who meant another place sees it.
+    city: City | None = None
 
     @property
     def candidates(self) -> tuple[str, ...]:
@@ -271,14 +278,12 @@ def _choices(cities: Iterable[_City], *, with_country: bool) -> list[Choice]:
     groups: dict[tuple[float, ...], list[_City]] = {}
     for city in sorted(cities, key=lambda c: -c.population):
         groups.setdefault(_clock_now(city.zone), []).append(city)
-    names = _cities().country_names
     found = []
     for members in groups.values():
         if with_country:
-            places = f"{members[0].name}, {names.get(members[0].country, members[0].country)}"
+            found.append(Choice(members[0].zone, (members[0].name,), members[0].country))
         else:
-            places = ", ".join(dict.fromkeys(c.name for c in members[:2]))
-        found.append(Choice(members[0].zone, places))
+            found.append(Choice(members[0].zone, tuple(dict.fromkeys(c.name for c in members[:2]))))
     return found
 
 
@@ -296,16 +301,11 @@ def _city(cities: tuple[_City, ...], *, misspelt: bool = False) -> ZoneMatch:
     cities = tuple(c for c in cities if c.population * 10 >= biggest.population)
     rivals = [c for c in cities[1:] if _clock_now(c.zone) != _clock_now(biggest.zone)]
     if not rivals or biggest.population >= _DOMINANT * rivals[0].population:
-        place = _place(biggest)
         if misspelt and biggest.population < _SURE_TYPO_FROM:
-            return ZoneMatch(None, (Choice(biggest.zone, place),))
-        return ZoneMatch(biggest.zone, city="" if _named_by(biggest.zone, biggest) else place)
+            return ZoneMatch(None, (Choice(biggest.zone, (biggest.name,), biggest.country),))
+        named = _named_by(biggest.zone, biggest)
+        return ZoneMatch(biggest.zone, city=None if named else City(biggest.name, biggest.country))
     return _answer(_choices(cities, with_country=True))
-
-
-def _place(city: _City) -> str:
-    """`Atlantis, South Africa`."""
-    return f"{city.name}, {_cities().country_names.get(city.country, city.country)}"
 
 
 def _named_by(zone: str, city: _City) -> bool:
@@ -373,13 +373,14 @@ def _country(typed: str) -> ZoneMatch | None:
         else:
             zones = _zone_tab().get(code, ())
             clocks = {_clock_now(zone): zone for zone in reversed(zones)}  # the first one kept
-            choices += [
-                Choice(zone, cities.country_names.get(code, "")) for zone in clocks.values()
-            ]
+            choices += [Choice(zone, country=code) for zone in clocks.values()]
     if len(codes) > 1:
         # "Korea": each country once, by its largest city's clock.
-        seen: set[str] = set()
-        choices = [c for c in choices if not (c.places in seen or seen.add(c.places))]  # type: ignore[func-returns-value]
+        seen: set[tuple[tuple[str, ...], str]] = set()
+        choices = [
+            c for c in choices
+            if not ((c.places, c.country) in seen or seen.add((c.places, c.country)))  # type: ignore[func-returns-value]
+        ]  # fmt: skip
     return _answer(choices) if choices else None
 
 
@@ -433,7 +434,7 @@ def _zones(zones: Iterable[str]) -> ZoneMatch:
     distinct = _distinct(zones)
     if len(distinct) == 1:
         return ZoneMatch(distinct[0])
-    return _answer([Choice(zone, "") for zone in distinct])
+    return _answer([Choice(zone) for zone in distinct])
 
 
 def _nearest(typed: str, zone_keys: list[str], cities: _Cities) -> ZoneMatch:
@@ -471,7 +472,7 @@ def _nearest(typed: str, zone_keys: list[str], cities: _Cities) -> ZoneMatch:
     city_zones = {c.zone for c in namesakes}
     if zones <= city_zones or not zones:
         return _city(namesakes, misspelt=True)
-    choices = [Choice(z, "") for z in _distinct(zones)]
+    choices = [Choice(z) for z in _distinct(zones)]
     covered = {_fingerprint(c.zone) for c in choices}
     choices += [
         c for c in _choices(namesakes, with_country=True) if _fingerprint(c.zone) not in covered

@@ -1,11 +1,15 @@
-"""Who may change a chat's digest, and where a command's digest goes: in groups only their
-admins (the anonymous admin too) change it; a digest goes to the forum topic it came from."""
+"""Who may change a chat's digest and language, and where a command's digest goes: in groups
+only their admins (the anonymous admin too) change them; a digest goes to the forum topic it
+came from."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from telegram import Update
 from telegram.constants import ChatType
 
+from bot.i18n import Translator
 from bot.rendering.chats import only_admins
 from bot.rendering.texts import plain
 from bot.subscriptions import Place
@@ -14,8 +18,11 @@ from handlers.common import Context, reader, send, services, thread_of
 GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
-async def may_change(update: Update, context: Context) -> bool:
-    """True in private chats and for a group's admins; others are told why not."""
+async def may_change(
+    update: Update, context: Context, refusal: Callable[[Translator], str] = only_admins
+) -> bool:
+    """True in private chats and for a group's admins; others are told why not (`refusal`:
+    the digest's by default)."""
     chat = update.effective_chat
     if chat is None or chat.type == ChatType.PRIVATE:
         return True
@@ -31,9 +38,9 @@ async def may_change(update: Update, context: Context) -> bool:
         return True
     tr = await reader(update, context)
     if update.callback_query is not None:
-        await update.callback_query.answer(only_admins(tr), show_alert=True)
+        await update.callback_query.answer(refusal(tr), show_alert=True)
     else:
-        await send(update, plain(only_admins(tr)))
+        await send(update, plain(refusal(tr)))
     return False
 
 

@@ -1,4 +1,5 @@
-"""/language and its buttons: the language the bot writes to this chat in."""
+"""/language and its buttons: the language the bot writes to this chat in (in a group, chosen
+by its admins)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from bot.callbacks import LanguageChoice
 from bot.i18n import Translator
 from bot.languages import language_named
 from bot.rendering import texts
+from bot.rendering.chats import only_admins_language
 from handlers.common import (
     Context,
     admin_id,
@@ -19,6 +21,7 @@ from handlers.common import (
     send,
     services,
 )
+from handlers.groups import may_change
 
 
 async def language_command(update: Update, context: Context) -> None:
@@ -28,6 +31,8 @@ async def language_command(update: Update, context: Context) -> None:
     if code is None:
         await send(update, texts.language_menu(await reader(update, context), unknown=typed))
         return
+    if not await may_change(update, context, only_admins_language):
+        return
     tr = await _choose(update, context, code)
     await send(update, texts.language_chosen(tr))
     await _follow_menu(update, context, tr)
@@ -36,6 +41,8 @@ async def language_command(update: Update, context: Context) -> None:
 async def language_button(update: Update, context: Context, choice: LanguageChoice) -> None:
     query = update.callback_query
     assert query is not None
+    if not await may_change(update, context, only_admins_language):
+        return  # in a group, its admins choose for everyone
     tr = await _choose(update, context, choice.code)
     await query.answer(texts.saved(tr))
     await edit_or_send(update, texts.language_chosen(tr))

@@ -50,7 +50,7 @@ from bot.subscriptions import (
     ZoneUnclear,
     typed_words,
 )
-from bot.timezones import is_zone
+from bot.timezones import City, is_zone
 from handlers.common import (
     Context,
     command_argument,
@@ -163,7 +163,7 @@ async def _subscribe(
     args: SubscribeArgs,
     *,
     with_settings: bool = False,
-    zone_city: str = "",
+    zone_city: City | None = None,
 ) -> None:
     """`zone_city`: the city a zone answered was found by (the zone passed is its IANA name)."""
     chat_id, user_id = _ids(update)
@@ -329,7 +329,7 @@ async def digest_command(update: Update, context: Context) -> None:
 
 
 async def _set_zone(
-    update: Update, context: Context, zone: str, pending: dict[str, Any], city: str = ""
+    update: Update, context: Context, zone: str, pending: dict[str, Any], city: City | None = None
 ) -> None:
     """A zone chosen (typed or tapped): for a /subscribe waiting on it, or for the settings.
     `city`: the city a typed zone was found by, to name (the /subscribe finds it again)."""
@@ -341,7 +341,7 @@ async def _set_zone(
         return
     await found.subscriptions.close_question(asked_in)
     await found.subscriptions.change(chat_id, zone=zone)
-    note = zone_city_note(await reader(update, context), city, zone) if city else ""
+    note = zone_city_note(await reader(update, context), city, zone) if city is not None else ""
     card = await _card(context, chat_id, update, note)
     if update.callback_query is not None:
         await edit_or_send(update, card)  # the choices give way to the settings

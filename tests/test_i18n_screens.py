@@ -286,6 +286,7 @@ def screens(tr: Translator) -> Iterator[tuple[str, object]]:
         subscriptions.empty_digest(tr, "no_articles_match_words", [], ["+election"]),
     )
     yield "only admins", chats.only_admins(tr)
+    yield "only admins language", chats.only_admins_language(tr)
     yield "topic gone notice", chats.topic_gone_notice(tr)
     yield "channel picker", chats.channel_picker(tr)
     yield "channel linked", chats.channel_linked(tr, CHANNEL, 7 * 60 + 30, "Europe/Berlin")
@@ -296,7 +297,7 @@ def screens(tr: Translator) -> Iterator[tuple[str, object]]:
     yield "channel usage", chats.channel_usage(tr)
     yield "zone question", subscriptions.zone_question(tr)
     yield "zone unknown", subscriptions.zone_question(tr, "zepelin", ZoneMatch(None))
-    choices = (Choice("Australia/Sydney", "Sydney, Melbourne"), Choice("Europe/Berlin", ""))
+    choices = (Choice("Australia/Sydney", ("Sydney", "Melbourne")), Choice("Europe/Berlin"))
     yield "zone choices", subscriptions.zone_question(tr, "zepelin", ZoneMatch(None, choices, 4))
     yield "time question", subscriptions.time_question(tr, ("7am", "8pm"))
     yield "time again", subscriptions.time_question(tr, ("7am", "8pm"), "zepelin")

@@ -37,6 +37,10 @@ def only_admins(tr: Translator) -> str:
     return tr._("Only group admins can change this group's digest.")
 
 
+def only_admins_language(tr: Translator) -> str:
+    return tr._("Only group admins can change the language I write in here.")
+
+
 def topic_gone_notice(tr: Translator) -> str:
     return tr._(
         "The topic this group's daily digest went to was deleted, so the digest is stopped. "

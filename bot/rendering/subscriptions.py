@@ -17,7 +17,15 @@ from bot.rendering.chats import words_listed, words_none_today
 from bot.rendering.markup import clean, echo
 from bot.rendering.texts import topic_list
 from bot.subscriptions import EmptyReason
-from bot.timezones import EXAMPLES, ZoneMatch, clock_name, zone_info, zone_label
+from bot.timezones import (
+    EXAMPLES,
+    Choice,
+    City,
+    ZoneMatch,
+    clock_name,
+    zone_info,
+    zone_label,
+)
 from storage.models import Subscriber
 
 
@@ -30,6 +38,17 @@ def _local(tr: Translator, moment: datetime, zone_name: str) -> str:
         time=tr.datetime(local, "HH:mm"),
         zone=clock_name(moment, zone_name),
     )
+
+
+def place_name(tr: Translator, places: Sequence[str], country: str = "") -> str:
+    """`Atlantis, ЮАР`: the places as GeoNames names them, the country in the reader's language."""
+    return ", ".join([*places, tr.country(country)] if country else places)
+
+
+def choice_label(tr: Translator, choice: Choice) -> str:
+    """`Sydney, Melbourne (Australia/Sydney)`, or the zone alone."""
+    named = place_name(tr, choice.places, choice.country)
+    return f"{named} ({zone_label(choice.zone)})" if named else zone_label(choice.zone)
 
 
 def _quoted(tr: Translator, typed: Sequence[str]) -> str:
@@ -52,7 +71,7 @@ def subscribed(
     was_active: bool,
     unknown_topics: Sequence[str] = (),
     known_topics: Sequence[str] = (),
-    zone_city: str = "",
+    zone_city: City | None = None,
 ) -> Reply:
     """`zone_city`: the city the zone typed was found by, named so a reader who meant another
     place sees it."""
@@ -92,11 +111,11 @@ def subscribed(
     return Reply(f"{text}\n{next_one}\n\n{hint}")
 
 
-def zone_city_note(tr: Translator, city: str, zone: str) -> str:
+def zone_city_note(tr: Translator, city: City, zone: str) -> str:
     """The city a typed zone was found by, so a reader who meant another place sees it."""
     return tr._(
         "📍 {city} → {zone}. Another place? Send /subscribe with its name.",
-        city=clean(city),
+        city=clean(place_name(tr, [city.name], city.country)),
         zone=clean(zone_label(zone)),
     )
 
@@ -278,7 +297,7 @@ def zone_question(tr: Translator, typed: str | None = None, match: ZoneMatch | N
             tr._(
                 "🌍 I don't know “{typed}”. Did you mean {place} ({zone})? Tap it, or send a city:",
                 typed=clean(echo(typed)),
-                place=clean(match.choices[0].places),
+                place=clean(place_name(tr, match.choices[0].places, match.choices[0].country)),
                 zone=clean(zone_label(match.choices[0].zone)),
             )
         ]
@@ -289,7 +308,7 @@ def zone_question(tr: Translator, typed: str | None = None, match: ZoneMatch | N
                 typed=clean(echo(typed)),
             )
         ]
-        lines += [f"• {clean(choice.label)}" for choice in match.choices]
+        lines += [f"• {clean(choice_label(tr, choice))}" for choice in match.choices]
     if match.more:
         lines.append(
             tr.ngettext(
@@ -303,7 +322,7 @@ def zone_question(tr: Translator, typed: str | None = None, match: ZoneMatch | N
         [
             [
                 InlineKeyboardButton(
-                    choice.places or zone_label(choice.zone),
+                    place_name(tr, choice.places, choice.country) or zone_label(choice.zone),
                     callback_data=callbacks.encode(ZoneChoice(choice.zone)),
                 )
             ]

@@ -7,11 +7,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.arguments import ArgumentProblem, SubscribeArgs, TwoTimes, parse_subscribe, parse_time
-from bot.i18n import ENGLISH
-from bot.rendering.subscriptions import subscribed, time_question, zone_question
+from bot.i18n import ENGLISH, translator
+from bot.rendering.subscriptions import (
+    choice_label,
+    place_name,
+    subscribed,
+    time_question,
+    zone_question,
+)
 from bot.rendering.texts import argument_problem
 from bot.subscriptions import zone_after_topics
-from bot.timezones import MAX_CHOICES, match_timezone, zone_info, zone_label
+from bot.timezones import MAX_CHOICES, City, match_timezone, zone_info, zone_label
 from storage.models import Subscriber
 
 
@@ -188,7 +194,7 @@ def test_a_country_with_several_clocks_lists_them(typed: str, some: set[str]) ->
 )
 def test_a_country_lists_its_largest_cities_first(typed: str, first: str, places: str) -> None:
     found = match_timezone(typed)
-    assert found.choices[0].zone == first and found.choices[0].places.startswith(places)
+    assert found.choices[0].zone == first and ", ".join(found.choices[0].places).startswith(places)
 
 
 def test_a_country_with_many_clocks_says_how_many_more() -> None:
@@ -200,7 +206,13 @@ def test_a_country_with_many_clocks_says_how_many_more() -> None:
 def test_namesake_cities_of_like_size_are_a_choice() -> None:
     found = match_timezone("Valencia")  # Venezuela's is bigger than Spain's
     assert found.zone is None and {"Europe/Madrid", "America/Caracas"} <= set(found.candidates)
-    assert any("Spain" in choice.label for choice in found.choices)
+    assert any(
+        choice_label(ENGLISH, choice).startswith("Valencia, Spain") for choice in found.choices
+    )
+    assert any(
+        choice_label(translator("es"), choice).startswith("Valencia, España")
+        for choice in found.choices
+    )
 
 
 def test_an_ambiguous_timezone_lists_the_candidates() -> None:
@@ -246,7 +258,8 @@ def test_a_zone_typed_after_the_topics_is_the_zone(
     ],
 )  # fmt: skip
 def test_a_zone_found_by_a_city_names_the_city(typed: str, city: str) -> None:
-    assert match_timezone(typed).city == city
+    found = match_timezone(typed).city
+    assert (place_name(ENGLISH, [found.name], found.country) if found else "") == city
 
 
 def test_a_loose_match_of_a_small_town_is_asked_not_taken() -> None:
@@ -262,8 +275,10 @@ def test_the_subscribed_reply_names_the_city_the_zone_came_from() -> None:
         chat_id=1, delivery_minute=450, timezone="Africa/Johannesburg", topics=[], words=[],
         digest_size=5, active=True, next_due_at=now + timedelta(hours=5),
     )  # fmt: skip
-    named = subscribed(
-        ENGLISH, subscriber, now, was_active=False, zone_city="Atlantis, South Africa"
-    ).text
+    atlantis = City("Atlantis", "ZA")
+    named = subscribed(ENGLISH, subscriber, now, was_active=False, zone_city=atlantis).text
     assert "📍 Atlantis, South Africa → Africa/Johannesburg" in named
+    # The country in the reader's language; the town as GeoNames names it.
+    russian = subscribed(translator("ru"), subscriber, now, was_active=False, zone_city=atlantis)
+    assert "📍 Atlantis, Южно-Африканская Республика → Africa/Johannesburg" in russian.text
     assert "📍" not in subscribed(ENGLISH, subscriber, now, was_active=False).text

@@ -39,6 +39,7 @@ pytestmark = pytest.mark.e2e
 
 START = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
 ONLY_ADMINS = "Only group admins can change this group's digest."
+ONLY_ADMINS_LANGUAGE = "Only group admins can change the language I write in here."
 _ids = itertools.count(800_000)
 
 tg = pytest.fixture(scope="module", name="tg")(fresh_fake)
@@ -113,6 +114,19 @@ def test_only_admins_change_a_groups_digest_and_anyone_reads(
     assert subscriber(bot, group)[0] in (True, 1)
     assert group_says(tg, group, admin, "/unsubscribe").text.startswith("🔕 Unsubscribed")
     assert subscriber(bot, group)[0] in (False, 0)
+    # The group's language too: a member sees the menu, but neither the command nor a button
+    # switches it; an admin's does.
+    assert group_says(tg, group, member, "/language es").text == ONLY_ADMINS_LANGUAGE
+    menu = group_says(tg, group, member, "/language")
+    query_id = tg.press_button(
+        menu.message_id, menu.button("Español").callback_data or "", user_id=member,
+        chat_id=group,
+    )  # fmt: skip
+    answer = tg.callback_answer(query_id)
+    assert answer.text == ONLY_ADMINS_LANGUAGE and answer.show_alert
+    assert group_says(tg, group, member, "/settings").text.startswith("⚙️ Your digest")
+    assert group_says(tg, group, admin, "/language es").text.startswith("✅")
+    assert group_says(tg, group, member, "/settings").text.startswith("⚙️ Tu resumen")
 
 
 def test_the_anonymous_admin_counts_as_an_admin(bot: BotProcess, tg: FakeTelegramThread) -> None:

@@ -170,6 +170,12 @@ def test_the_city_a_zone_came_from_is_named(
                         ("Londres", "Europe/London")]:  # fmt: skip
         [reply] = tg.ask(user, f"/subscribe 7:30 {typed}")
         assert f"every day at 07:30 ({zone})" in reply.text, reply.text
+    # And countries; the country of the city named is in the reader's language.
+    for typed, zone in [("Германия", "Europe/Berlin"), ("Japón", "Asia/Tokyo")]:
+        [reply] = tg.ask(user, f"/subscribe 7:30 {typed}")
+        assert f"every day at 07:30 ({zone})" in reply.text, reply.text
+    [reply] = tg.ask(user, "/subscribe 7:30 Munich", language_code="ru")
+    assert "📍 Munich, Германия → Europe/Berlin" in reply.text, reply.text
 
 
 def test_digest_topics_are_checked(chat_bot: BotProcess, tg: FakeTelegramThread, user: int) -> None:
