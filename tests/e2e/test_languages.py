@@ -113,8 +113,18 @@ def test_a_conversation_in_the_readers_language(
     assert chosen.text == "✅ From now on I write to you in English."
     [help_text] = tg.ask(user, "/help", language_code=code)
     assert help_text.text.startswith("What I can do")
-    mine = tg.commands({"type": "chat", "chat_id": user}, language_code=code)
-    assert {c["command"]: c["description"] for c in mine}["latest"] == english["latest"]
+    wait_for_chat_menu(tg, user, code, english["latest"])
+
+
+def wait_for_chat_menu(tg: FakeTelegramThread, user: int, app_language: str, latest: str) -> None:
+    """The chat's own menu follows its choice right after the answer (a call of its own): wait
+    until its /latest line reads `latest` for a reader whose app is in `app_language`."""
+
+    def says() -> str | None:
+        mine = tg.commands({"type": "chat", "chat_id": user}, language_code=app_language)
+        return {c["command"]: c["description"] for c in mine}.get("latest")
+
+    wait_until(lambda: says() == latest, 20, "the chat's menu in the language chosen")
 
 
 def test_a_language_typed_after_the_command_is_chosen_at_once(
@@ -128,10 +138,7 @@ def test_a_language_typed_after_the_command_is_chosen_at_once(
         assert not chosen.all_buttons
     [help_text] = tg.ask(user, "/help", language_code="ru")
     assert help_text.text.startswith("Lo que sé hacer")
-    mine = tg.commands({"type": "chat", "chat_id": user}, language_code="ru")
-    assert {c["command"]: c["description"] for c in mine}["latest"] == translator("es")._(
-        "Newest articles: /latest 10 world"
-    )
+    wait_for_chat_menu(tg, user, "ru", translator("es")._("Newest articles: /latest 10 world"))
     # One it does not speak: the ones it does, named and as buttons.
     [unknown] = tg.ask(user, "/language xx")
     assert (
