@@ -173,8 +173,8 @@ def seeds_dir(tmp_path: Path) -> Path:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Each worker starts with its share of the slow modules, the short tests after them.
 
-    `--dist worksteal` hands the first half of the items to one worker and the second half to
-    the other; whoever runs out takes the end of the other's queue. With a minute-long test
+    `--dist worksteal` hands each worker an equal run of the items in order; whoever runs out
+    takes the end of another's queue. With a minute-long test
     near the end, one worker waits that minute with nothing left to take; started first, the
     slow tests leave the short ones to even out the end. Whole modules move, in their own
     order, so a module's bot still starts once.
