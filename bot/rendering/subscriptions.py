@@ -41,7 +41,7 @@ def _local(tr: Translator, moment: datetime, zone_name: str) -> str:
 
 
 def place_name(tr: Translator, places: Sequence[str], country: str = "") -> str:
-    """`Atlantis, ЮАР`: the places as GeoNames names them, the country in the reader's language."""
+    """`Munich, Германия`: places as GeoNames names them, the country in the reader's language."""
     return ", ".join([*places, tr.country(country)] if country else places)
 
 
