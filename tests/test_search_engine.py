@@ -216,14 +216,28 @@ async def test_searches_alone_bring_a_reload_into_every_instance(
         service.close()
 
 
+def pause_first_build(monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
+    """A build in small chunks that stops after its first commit until the event returned is
+    set: what a search (or a reload) meets on a big corpus while the rest is indexed."""
+    monkeypatch.setattr(search_engine, "FIRST_COMMIT", 10)
+    monkeypatch.setattr(search_engine, "FETCH_CHUNK", 5)
+    release = asyncio.Event()
+    committed = SearchEngine._committed
+
+    async def paused(self: SearchEngine, *args: Any) -> None:
+        await committed(self, *args)
+        await release.wait()
+
+    monkeypatch.setattr(SearchEngine, "_committed", paused)
+    return release
+
+
 @BOTH_DATABASES
 async def test_a_first_start_answers_from_the_first_part_of_the_index(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No index on disk: the newest articles are committed first, and searches answer from
     them while the rest is still being built."""
-    monkeypatch.setattr(search_engine, "FIRST_COMMIT", 10)
-    monkeypatch.setattr(search_engine, "FETCH_CHUNK", 5)
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     stories = [("Wombat burrows mapped", "Surveyors crawled under the hills.")]
@@ -235,16 +249,7 @@ async def test_a_first_start_answers_from_the_first_part_of_the_index(
             json.dumps({"title": title, "body": body, "published_at": published})
         )
     await load_seeds(db, seeds, now=NOW)
-    # The build stops after its first commit until released: what a search meets on a big
-    # corpus while the rest is indexed.
-    release = asyncio.Event()
-    committed = SearchEngine._committed
-
-    async def paused(self: SearchEngine, *args: Any) -> None:
-        await committed(self, *args)
-        await release.wait()
-
-    monkeypatch.setattr(SearchEngine, "_committed", paused)
+    release = pause_first_build(monkeypatch)
     service = SearchService(db, index_folder=tmp_path / "index")
     try:
         await service.warm_up(wait=False)
@@ -269,20 +274,11 @@ async def test_a_reload_during_a_first_build_is_searchable_once_warmed_up(
 ) -> None:
     """A reload that lands while the first build runs (just after a first start): the build
     holds the corpus as it began, and the reload's report must still mean searchable."""
-    monkeypatch.setattr(search_engine, "FIRST_COMMIT", 10)
-    monkeypatch.setattr(search_engine, "FETCH_CHUNK", 5)
     seeds = tmp_path / "seeds"
     for n in range(30):
         write(seeds, f"{n:02d}.json", f"Harbour story {n}", f"Boats came in, number {n}.")
     await load_seeds(db, seeds, now=NOW)
-    release = asyncio.Event()
-    committed = SearchEngine._committed
-
-    async def paused(self: SearchEngine, *args: Any) -> None:
-        await committed(self, *args)
-        await release.wait()
-
-    monkeypatch.setattr(SearchEngine, "_committed", paused)
+    release = pause_first_build(monkeypatch)
     service = SearchService(db, index_folder=tmp_path / "index")
     try:
         await service.warm_up(wait=False)

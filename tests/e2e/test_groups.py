@@ -20,7 +20,7 @@ from fakeapi.chat_events import (
     share_chat,
     topic_message,
 )
-from fakeapi.models import SentMessage
+from fakeapi.models import CallbackAnswer, SentMessage
 from fakeapi.threaded import FakeTelegramThread
 from tests.e2e.harness import (
     ADMIN_ID,
@@ -89,6 +89,15 @@ def subscriber(bot: BotProcess, chat_id: int) -> tuple[object, ...]:
     return tuple(row)
 
 
+def member_presses(
+    tg: FakeTelegramThread, group: int, member: int, message: SentMessage, label: str
+) -> CallbackAnswer:
+    """A group member presses a button of a message in the group: what the bot answers."""
+    button = message.button(label).callback_data or ""
+    return tg.callback_answer(tg.press_button(message.message_id, button, user_id=member,
+                                              chat_id=group))  # fmt: skip
+
+
 def test_only_admins_change_a_groups_digest_and_anyone_reads(
     bot: BotProcess, tg: FakeTelegramThread
 ) -> None:
@@ -105,11 +114,7 @@ def test_only_admins_change_a_groups_digest_and_anyone_reads(
     assert "Markets" in group_says(tg, group, member, "/search markets").text
     card = group_says(tg, group, member, "/settings")
     assert "Status: on" in card.text
-    query_id = tg.press_button(
-        card.message_id, card.button("Stop digest").callback_data or "", user_id=member,
-        chat_id=group,
-    )  # fmt: skip
-    answer = tg.callback_answer(query_id)
+    answer = member_presses(tg, group, member, card, "Stop digest")
     assert answer.text == ONLY_ADMINS and answer.show_alert
     assert subscriber(bot, group)[0] in (True, 1)
     assert group_says(tg, group, admin, "/unsubscribe").text.startswith("🔕 Unsubscribed")
@@ -118,11 +123,7 @@ def test_only_admins_change_a_groups_digest_and_anyone_reads(
     # switches it; an admin's does.
     assert group_says(tg, group, member, "/language es").text == ONLY_ADMINS_LANGUAGE
     menu = group_says(tg, group, member, "/language")
-    query_id = tg.press_button(
-        menu.message_id, menu.button("Español").callback_data or "", user_id=member,
-        chat_id=group,
-    )  # fmt: skip
-    answer = tg.callback_answer(query_id)
+    answer = member_presses(tg, group, member, menu, "Español")
     assert answer.text == ONLY_ADMINS_LANGUAGE and answer.show_alert
     assert group_says(tg, group, member, "/settings").text.startswith("⚙️ Your digest")
     assert group_says(tg, group, admin, "/language es").text.startswith("✅")
