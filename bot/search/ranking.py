@@ -217,6 +217,23 @@ def _gaps(title_words: Sequence[str], terms: set[str]) -> int:
     return positions[-1] - positions[0] + 1 - len(positions)
 
 
+def _telling(word: QueryWord, rarity: Mapping[str, float]) -> dict[str, float]:
+    """How much finding each of the word's terms tells: its rarity, but never more than the
+    word's best reading for a term that costs more (more typos, or a completion of a word the
+    corpus has as typed): else a rare near-miss outranks the word meant ("sport" read as the
+    rarer "sort", "goverment" as "movement" rather than "government")."""
+    if not word.alternatives:
+        return {}
+    best = word.alternatives[0]
+    ceiling = rarity.get(best.term, 0.0)
+    telling = {}
+    for a in word.alternatives:
+        found = rarity.get(a.term, 0.0)
+        costlier = (a.typos, a.prefix and not best.prefix) > (best.typos, False)
+        telling[a.term] = min(found, ceiling) if costlier else found
+    return telling
+
+
 def rank(
     plan: QueryPlan,
     candidates: Sequence[Candidate],
@@ -244,6 +261,7 @@ def rank(
     understood = " ".join(w.best for w in plan.words)
     all_rarity = sum(rarity.get(w.best, 0.0) for w in plan.words) if rarity is not None else 0.0
     all_rarity = all_rarity or 1.0
+    telling_of = [_telling(w, rarity) for w in plan.words] if rarity is not None else []
     for candidate in candidates:
         title_words = candidate.title_words
         m = match(plan, candidate, title_words)
@@ -253,7 +271,10 @@ def rank(
         closeness = _title_closeness(understood, " ".join(title_words))
         key: tuple[float, ...]
         if rarity is not None:
-            held_share = sum(rarity.get(t, 0.0) for t in m.held if t is not None) / all_rarity
+            held_share = (
+                sum(telling_of[i].get(t, 0.0) for i, t in enumerate(m.held) if t is not None)
+                / all_rarity
+            )
         else:
             held_share = len(telling) / telling_words
         if scores:
