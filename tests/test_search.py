@@ -121,6 +121,32 @@ def test_words_count_by_rarity_so_a_stray_word_does_not_outweigh_two_that_match(
 
 
 @BOTH_DATABASES
+@pytest.mark.parametrize(
+    ("query", "meant", "near_miss"),
+    [("sport", "sport", "sort"), ("goverment", "government", "movement")],
+)
+async def test_a_rare_near_miss_does_not_outrank_the_word_meant(
+    db: Database, tmp_path: Path, query: str, meant: str, near_miss: str
+) -> None:
+    """A word many stories hold, typed right (or with one typo), beside a rarer word a typo
+    or two away: the stories holding the word meant come first, and the reply does not say
+    the query was read as the near-miss."""
+    other = ["harbour", "winter", "museum", "railway", "bakery", "orchard", "glacier", "comet"]
+    stories = [(f"{other[n % 8].title()} report {n}", f"Notes on the {other[n % 8]}, part {n}.",
+                "2017-11-01") for n in range(48)]  # fmt: skip
+    stories += [(f"Report number {n}", f"The {meant} news of day {n}.", "2017-12-01")
+                for n in range(8)]  # fmt: skip
+    stories.append(("Odd one out", f"A {near_miss} of thing happened.", "2017-12-20"))
+    service = await indexed(db, tmp_path, stories)
+    try:
+        result = await service.search(query)
+        assert result.hits and meant in result.hits[0].article.body
+        assert result.corrected in (None, meant)
+    finally:
+        service.close()
+
+
+@BOTH_DATABASES
 async def test_a_letter_dropped_from_a_five_letter_word_is_forgiven(
     search: SearchService,
 ) -> None:

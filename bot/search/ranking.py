@@ -229,9 +229,14 @@ def _telling(word: QueryWord, rarity: Mapping[str, float]) -> dict[str, float]:
     telling = {}
     for a in word.alternatives:
         found = rarity.get(a.term, 0.0)
-        costlier = (a.typos, a.prefix and not best.prefix) > (best.typos, False)
-        telling[a.term] = min(found, ceiling) if costlier else found
+        telling[a.term] = min(found, ceiling) if costs_more(a, best) else found
     return telling
+
+
+def costs_more(alternative: Alternative, best: Alternative) -> bool:
+    """Whether a reading of a word is a worse guess than its best one: more typos, or a
+    completion where the best is the word itself."""
+    return (alternative.typos, alternative.prefix and not best.prefix) > (best.typos, False)
 
 
 def rank(

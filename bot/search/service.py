@@ -24,6 +24,7 @@ from bot.search.ranking import (
     Match,
     QueryPlan,
     QueryWord,
+    costs_more,
     plan_query,
     rank,
     rarities,
@@ -437,12 +438,27 @@ def _word_queries(plan: QueryPlan, vocabulary: Vocabulary) -> list[WordQuery]:
         # A whole word typed last is likelier meant as it is than as the start of another.
         prefix = PREFIX_WEIGHT if word.typed not in vocabulary else PREFIX_WEIGHT / 4
         terms = tuple(
-            (a.term, prefix if a.prefix else WEIGHT_BY_TYPOS[min(a.typos, 2)])
+            (
+                a.term,
+                (prefix if a.prefix else WEIGHT_BY_TYPOS[min(a.typos, 2)])
+                * _damping(a, word, vocabulary),
+            )
             for a in word.alternatives
         )
         common = vocabulary.common_terms(term for term, _ in terms)
         queries.append(WordQuery(terms, word.typed, word.budget, common))
     return queries
+
+
+def _damping(alternative: Alternative, word: QueryWord, vocabulary: Vocabulary) -> float:
+    """A costlier reading of a word scores in the index as if it were no rarer than the best
+    one (bm25 weighs a rare term up: "movement" would outscore "government" for "goverment");
+    the reranker caps its rarity alike (ranking._telling)."""
+    best = word.alternatives[0]
+    if not costs_more(alternative, best):
+        return 1.0
+    ceiling, found = vocabulary.rarity(best.term), vocabulary.rarity(alternative.term)
+    return ceiling / found if found > ceiling > 0 else 1.0
 
 
 def _body_terms(plan: QueryPlan, vocabulary: Vocabulary) -> set[str]:
