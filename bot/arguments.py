@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -73,12 +74,13 @@ def match_topic(typed: str, known: Sequence[str]) -> str | None:
 
 
 _TIME = re.compile(
-    r"^(?:(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2})(?::(?P<second>\d{2}))?|h)?"
+    r"^(?:(?P<hour>\d{1,2})(?:[:.hч](?P<minute>\d{2})(?::(?P<second>\d{2}))?|[hч])?"
     r"|(?P<hh>\d{2})(?P<mm>\d{2}))"  # 0730
     r"\s*(?P<half>a\.?m\.?|p\.?m\.?)?$",
     re.IGNORECASE,
 )
-_TOPICS = re.compile(r"\btopics?\s*:", re.IGNORECASE)
+# The topics keyword in the bot's languages: `topics:`, `темы:`, `temas:`.
+_TOPICS = re.compile(r"\b(?:topics?|temas?|темы|тема)\s*:", re.IGNORECASE)
 _HOUR = re.compile(r"\d{1,2}")
 _MINUTES = re.compile(r"\d{2}")
 _HALF = re.compile(r"[ap]\.?m\.?", re.IGNORECASE)
@@ -112,14 +114,19 @@ class TwoTimes:
     rest: SubscribeArgs  # everything else typed (its minute None)
 
 
+# Noon and midnight by name, folded (`mediodía` is `mediodia`).
+_NAMED_TIMES = {
+    "noon": 12 * 60, "midday": 12 * 60, "полдень": 12 * 60, "mediodia": 12 * 60,
+    "midnight": 0, "полночь": 0, "medianoche": 0,
+}  # fmt: skip
+
+
 def parse_time(text: str) -> int | None:
-    """`7:30`, `07:30`, `0730`, `07:30:00`, `19:00`, `19h`, `7am`, `7:30 pm`, `7`, `noon` ->
-    minutes after midnight."""
-    text = text.strip().lower()
-    if text in ("noon", "midday"):
-        return 12 * 60
-    if text == "midnight":
-        return 0
+    """`7:30`, `07:30`, `0730`, `07:30:00`, `19:00`, `19h`, `8ч`, `7am`, `7:30 pm`, `7`, `noon`,
+    `полдень` -> minutes after midnight."""
+    text = fold(text.strip())
+    if text in _NAMED_TIMES:
+        return _NAMED_TIMES[text]
     found = _TIME.match(text)
     if not found:
         return None
@@ -137,39 +144,160 @@ def parse_time(text: str) -> int | None:
     return hour * 60 + minute
 
 
+def _plain_time(words: list[str], i: int) -> tuple[int, int] | None:
+    """A time written as clocks write it at `words[i]` (`7:30`, `7 am`, `7 30`, `7 30 pm`): its
+    minute and the index after it; None if there is none."""
+    for n in (3, 2):
+        if i + n > len(words):
+            continue
+        head, tail = words[i], words[i + 1 : i + n]
+        if not _HOUR.fullmatch(head):
+            continue
+        if _MINUTES.fullmatch(tail[0]) and (len(tail) == 1 or _HALF.fullmatch(tail[1])):
+            text = f"{head}:{tail[0]}" + (tail[1] if len(tail) == 2 else "")
+        elif len(tail) == 1 and _HALF.fullmatch(tail[0]):
+            text = head + tail[0]
+        else:
+            continue
+        if (minute := parse_time(text)) is not None:
+            return minute, i + n
+    minute = parse_time(words[i])
+    return None if minute is None else (minute, i + 1)
+
+
+# Times as Russian and Spanish speakers say them (`в 8 утра`, `2 часа дня`, `a las 8 de la
+# tarde`). Words are matched folded (`mañana` is `manana`), and only beside a number, so that a
+# city with such a word in its name (Las Vegas, La Paz) stays a city.
+_CLOCK = re.compile(r"(?P<hour>\d{1,2})(?:[:.hч](?P<minute>\d{2})|[hч])?")
+_HOUR_WORDS = frozenset({"ч", "ч.", "час", "часа", "часов", "h", "h.", "hs", "hrs", "horas"})
+
+
+class _Part(NamedTuple):
+    """A part of the day an hour is said in: what the hours from 1 to 12 mean in it. `7 вечера`
+    is 19:00, `3 ночи` 03:00 but `11 ночи` 23:00, `12 de la noche` 00:00."""
+
+    past_noon_from: int  # the first hour said that means an hour after noon (13: none does)
+    twelve: int  # what 12 means
+
+    def hour(self, said: int) -> int | None:
+        """The hour of the day; one of the 24-hour clock is kept when it agrees with the part
+        (`19 вечера`, but not `13 de la mañana`)."""
+        if 1 <= said <= 12:
+            return self.twelve if said == 12 else said + 12 * (said >= self.past_noon_from)
+        return said if 0 <= said <= 23 and self.hour(said % 12 or 12) == said else None
+
+
+_MORNING, _AFTERNOON, _EVENING = _Part(13, 12), _Part(1, 12), _Part(1, 0)
+_NIGHT, _SMALL_HOURS = _Part(6, 0), _Part(13, 0)
+_PART_WORDS = {
+    "утра": _MORNING, "утром": _MORNING, "дня": _AFTERNOON, "днем": _AFTERNOON,
+    "вечера": _EVENING, "вечером": _EVENING, "ночи": _NIGHT, "ночью": _NIGHT,
+}  # fmt: skip
+_SPANISH_PARTS = {
+    "manana": _MORNING,
+    "tarde": _AFTERNOON,
+    "noche": _NIGHT,
+    "madrugada": _SMALL_HOURS,
+}
+# Spanish quarters after the hour: `a las 8 y media` is 8:30, `8 menos cuarto` 7:45 (-15
+# minutes from 8).
+_QUARTERS = {"y media": 30, "y cuarto": 15, "menos cuarto": -15}
+
+
+def _day_part(words: list[str], i: int) -> tuple[_Part | None, int]:
+    """The part of the day said at `words[i]` (`утра`, `вечером`, `de la tarde`, `por la
+    noche`, `del mediodía`) and the index after it; (None, i) if none is."""
+    if i < len(words) and words[i] in _PART_WORDS:
+        return _PART_WORDS[words[i]], i + 1
+    if words[i : i + 2] == ["del", "mediodia"]:
+        return _AFTERNOON, i + 2
+    if (
+        i + 2 < len(words)
+        and words[i] in ("de", "en", "por")
+        and words[i + 1] == "la"
+        and words[i + 2] in _SPANISH_PARTS
+    ):
+        return _SPANISH_PARTS[words[i + 2]], i + 3
+    return None, i
+
+
+def _after_prefix(words: list[str], i: int) -> int:
+    """Past `в` or `a las` / `a la` when a time follows them (`в 8`, `a las 8`, `a la 1`,
+    `в полдень`, `a medianoche`); `i` if none is there."""
+    after = words[i + 1] if i + 1 < len(words) else ""
+    if words[i] == "в" and (after[:1].isdigit() or after in _NAMED_TIMES or after == "час"):
+        return i + 1
+    if words[i] == "a" and after in ("las", "la") and i + 2 < len(words):
+        return i + 2 if words[i + 2][:1].isdigit() else i
+    if words[i] == "a" and after in _NAMED_TIMES:
+        return i + 1
+    return i
+
+
+def _in_part(hour: int, minute: int, part: _Part | None) -> int | None:
+    """Minutes after midnight of `hour:minute` said in a part of the day, if any (`7:30
+    вечера` is 19:30); None: no such time (`25 утра`, `8:75`)."""
+    if not -15 <= minute <= 59:
+        return None
+    hour_of_day = part.hour(hour) if part else (hour if hour <= 23 else None)
+    return None if hour_of_day is None else (hour_of_day * 60 + minute) % (24 * 60)
+
+
+def _said_time(words: list[str], i: int) -> tuple[int | None, int] | None:
+    """A time said with words around its number at `words[i]` (folded): `в 8 утра`, `утром
+    в 8`, `2 часа дня`, `в час`, `a las 7:30`, `8 y media de la tarde`. Its minute (None when
+    it cannot be, `в 25 утра`) and the index after it; None if no such words are there."""
+    before, at = _day_part(words, i)
+    if at >= len(words):
+        return None
+    start, at = at, _after_prefix(words, at)
+    prefixed = at > start
+    clock = _CLOCK.fullmatch(words[at])
+    if clock is not None or words[at] == "час":
+        hour = int(clock["hour"]) if clock else 1  # `в час`, `час дня`: one o'clock
+        minute = int(clock["minute"]) if clock and clock["minute"] else None
+        end = at + 1
+        if minute is None and end < len(words) and _MINUTES.fullmatch(words[end]):
+            minute, end = int(words[end]), end + 1  # `8 30 утра`
+        quarter = _QUARTERS.get(" ".join(words[end : end + 2])) if minute is None else None
+        if quarter is not None:
+            minute, end = quarter, end + 2
+        worded = end < len(words) and words[end] in _HOUR_WORDS
+        end += int(worded)
+        part, end = (before, end) if before is not None else _day_part(words, end)
+        if part is not None or worded or quarter is not None or (clock is None and prefixed):
+            return _in_part(hour, minute or 0, part), end
+    if not prefixed:
+        return None
+    return _plain_time(words, at) or (None, at + 1)
+
+
 def _take_times(words: list[str]) -> tuple[list[tuple[int, str]], list[str]]:
-    """The times among `words` (`7:30`, `7 am`, `7 30`, `7 30 pm`) and the other words."""
+    """The times among `words` (`7:30`, `7 am`, `7 30`, `7 30 pm`, `в 8 утра`, `a las 8 de la
+    tarde`) and the other words; a time said that cannot be (`в 25 утра`) is one other word."""
+    folded = [fold(word) for word in words]
     times: list[tuple[int, str]] = []
     rest: list[str] = []
     i = 0
     while i < len(words):
-        spans = [words[i : i + n] for n in (3, 2) if i + n <= len(words)]
-        for span in spans:
-            head, tail = span[0], span[1:]
-            if not _HOUR.fullmatch(head):
-                continue
-            if _MINUTES.fullmatch(tail[0]) and (len(tail) == 1 or _HALF.fullmatch(tail[1])):
-                text = f"{head}:{tail[0]}" + (tail[1] if len(tail) == 2 else "")
-            elif len(tail) == 1 and _HALF.fullmatch(tail[0]):
-                text = head + tail[0]
-            else:
-                continue
-            if (minute := parse_time(text)) is not None:
-                times.append((minute, " ".join(span)))
-                i += len(span)
-                break
-        else:
-            if (minute := parse_time(words[i])) is not None:
-                times.append((minute, words[i]))
-            else:
-                rest.append(words[i])
+        found = _said_time(folded, i) or _plain_time(folded, i)
+        if found is None:
+            rest.append(words[i])
             i += 1
+            continue
+        minute, end = found
+        typed = " ".join(words[i:end])
+        if minute is None:
+            rest.append(typed)
+        else:
+            times.append((minute, typed))
+        i = end
     return times, rest
 
 
 def _offsetish(word: str) -> bool:
-    """`+3`, `-5:30`, `UTC+3`, `GMT-3`: a UTC offset, part of the zone, not a time."""
-    return word[:1] in "+-−" or word.lower().startswith(("utc", "gmt"))
+    """`+3`, `-5:30`, `UTC+3`, `GMT-3`, `МСК+4`: an offset, part of the zone, not a time."""
+    return word[:1] in "+-−" or word.lower().startswith(("utc", "gmt", "msk", "мск"))
 
 
 # A word filter: a sign, then a word that starts with a letter (`-5` is a UTC offset).

@@ -55,7 +55,13 @@ ABBREVIATIONS = {
     "hkt": "Asia/Hong_Kong", "jst": "Asia/Tokyo", "kst": "Asia/Seoul",
     "awst": "Australia/Perth", "acst": "Australia/Adelaide", "aest": "Australia/Sydney",
     "aedt": "Australia/Sydney", "nzst": "Pacific/Auckland", "nzdt": "Pacific/Auckland",
+    # Moscow time as Russians write it (`в 8 по мск`, `по московскому времени`).
+    "мск": "Europe/Moscow", "московское время": "Europe/Moscow",
+    "московскому времени": "Europe/Moscow",
 }  # fmt: skip
+# Russia names its other clocks by Moscow's: МСК+4 is four hours ahead of it, UTC+7.
+_MOSCOW_PLUS = re.compile(r"(?:msk|мск)\s*([-+−])\s*(\d{1,2})")
+_MOSCOW_OFFSET = 3
 _OFFSET = re.compile(r"(?:utc|gmt)?\s*([-+−])\s*(\d{1,2})(?:(?::|\.|h)?(\d{2}))?", re.IGNORECASE)
 _ETC_ZONE = re.compile(r"Etc/GMT([+-])(\d{1,2})")
 # How a fixed offset that is not whole hours is stored: UTC+5:30 (no IANA zone keeps only that).
@@ -416,6 +422,13 @@ def match_timezone(text: str) -> ZoneMatch:
         return ZoneMatch(None)
     if typed in ("utc", "gmt", "z", "etc/utc"):
         return ZoneMatch("UTC")
+    # Russian "by" and "in" before the place: `по мск`, `по Москве`, `в Москве` (По alone is
+    # Pau, so only before another word).
+    if typed.startswith(("по ", "в ")):
+        typed = typed.split(" ", 1)[1]
+    if found := _MOSCOW_PLUS.fullmatch(typed):
+        shift = int(found[2]) * (1 if found[1] == "+" else -1)
+        return ZoneMatch(offset_zone(f"{_MOSCOW_OFFSET + shift:+d}") if shift else "Europe/Moscow")
     if typed in ABBREVIATIONS:
         return ZoneMatch(ABBREVIATIONS[typed])
     index, zone_keys = _index()

@@ -170,6 +170,11 @@ def test_the_city_a_zone_came_from_is_named(
                         ("Londres", "Europe/London")]:  # fmt: skip
         [reply] = tg.ask(user, f"/subscribe 7:30 {typed}")
         assert f"every day at 07:30 ({zone})" in reply.text, reply.text
+    # And times as they say them: the words around the number are no part of the zone.
+    for typed, shown in [("в 8 утра Москва", "08:00 (Europe/Moscow)"),
+                         ("a las 8 de la tarde Madrid", "20:00 (Europe/Madrid)")]:  # fmt: skip
+        [reply] = tg.ask(user, f"/subscribe {typed}")
+        assert f"every day at {shown}" in reply.text, reply.text
     # And countries; the country of the city named is in the reader's language.
     for typed, zone in [("Германия", "Europe/Berlin"), ("Japón", "Asia/Tokyo")]:
         [reply] = tg.ask(user, f"/subscribe 7:30 {typed}")
