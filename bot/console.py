@@ -36,6 +36,9 @@ REPLY_WAIT = 15.0
 AFTER_PRESS_WAIT = 3.0  # a press already answered may change nothing (the page shown already)
 REPLY_SETTLE = 0.3
 _RESULT = re.compile(r"r\d+", re.ASCII)  # `r3`: the third inline result shown
+# Python's stand-ins for bytes stdin could not decode (a line a terminal cut inside a letter
+# ends in half of it, '\udcd0'): Telegram takes no such text (the fake answers 400).
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _STYLES = {"bold": "\033[1m", "italic": "\033[3m", "code": "\033[36m", "pre": "\033[36m"}
 _RESET = "\033[0m"
 
@@ -58,6 +61,16 @@ def styled(text: str, entities: list[dict[str, Any]], colour: bool) -> str:
         last = at
     out.append(units[last * 2 :].decode("utf-16-le", errors="replace"))
     return "".join(out)
+
+
+def readable(line: str) -> str:
+    """A typed line as text Telegram takes: undecodable bytes rejoined where they make a
+    letter, else each shown as �."""
+    if not _SURROGATE.search(line):
+        return line
+    # surrogateescape gives back the bytes of \udc80-\udcff; other surrogates are no bytes.
+    escaped = _SURROGATE.sub(lambda m: m[0] if m[0] >= "\udc80" else "\ufffd", line)
+    return escaped.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 @dataclass
@@ -112,7 +125,7 @@ class Console:
 
     def handle(self, line: str) -> bool:
         """One line typed by the user; False to quit."""
-        line = line.strip()
+        line = readable(line).strip()
         if not line:
             return True
         if line in ("/quit", "/exit"):
