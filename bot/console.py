@@ -29,9 +29,9 @@ from handlers import COMMANDS
 
 USER_ID = 1001  # you, in the console chat: ADMIN_IDS=1001 to try the admin commands
 LOG_NAME = "console.log"
-# After each line, wait for the bot's answer before prompting again (so replies and prompts do
-# not interleave, and piped input reads like a chat): the first message, then any that follow
-# it closely (a long article comes in several).
+# After each line, wait for the bot's answer before prompting again (so that replies and
+# prompts do not interleave): the first message, then any that follow it closely (a long
+# article comes in several). The console runs on a terminal only (bot/cli.py's run_bot).
 REPLY_WAIT = 15.0
 AFTER_PRESS_WAIT = 3.0  # a press already answered may change nothing (the page shown already)
 REPLY_SETTLE = 0.3
