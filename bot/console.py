@@ -6,6 +6,7 @@ number presses one. `@ words` runs an inline query; `/quit` (or Ctrl-D) leaves.
 
 from __future__ import annotations
 
+import getpass
 import logging
 import os
 import re
@@ -73,6 +74,16 @@ def readable(line: str) -> str:
     return escaped.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+def login_name() -> str:
+    """Your first name in the console chat: your login name, as names are not translated (a
+    fixed "You" greeted a Russian reader as "Привет, You!"); your user id if there is none."""
+    try:
+        name = getpass.getuser()  # LOGNAME, USER, ..., else the password database
+    except (OSError, KeyError):
+        name = ""
+    return readable(name).strip()[:64] or str(USER_ID)  # Telegram: 1-64 characters
+
+
 @dataclass
 class Console:
     """The terminal side: prints what the bot sends, turns what you type into updates."""
@@ -81,6 +92,7 @@ class Console:
     out: TextIO = sys.stdout
     colour: bool = True
     tr: Translator = ENGLISH  # the console's language, sent as the user's language_code
+    first_name: str = field(default_factory=login_name)
     buttons: dict[int, tuple[int, str]] = field(default_factory=dict)  # number -> (msg, data)
     results: dict[str, tuple[str, str]] = field(default_factory=dict)  # r1 -> (query, result)
     # A question asked with force_reply: like Telegram's app, the next line answers it.
@@ -154,7 +166,7 @@ class Console:
             self.tg.send_message(
                 USER_ID,
                 line,
-                first_name="You",
+                first_name=self.first_name,
                 reply_to_message_id=answering,
                 language_code=self.tr.code,
             )

@@ -172,3 +172,10 @@ def test_a_line_cut_in_the_middle_of_a_letter_is_answered_and_so_are_the_next(
     shown.index("📰 Latest news", byte)
     assert "Traceback" not in shown
     assert "surrogates not allowed" not in (tmp_path / "console.log").read_text()
+
+
+def test_the_bot_greets_you_by_your_login_name(tmp_path: Path) -> None:
+    env = {"LOGNAME": "masha", "CONSOLE_LANGUAGE": "ru"}  # the login name getpass finds first
+    code, shown = on_a_terminal([], ["/start", "/quit"], tmp_path, PROJECT / "seeds", extra_env=env)
+    assert code == 0
+    assert "👋 Привет, masha!" in shown
