@@ -307,6 +307,8 @@ async def send_digests(settings: Settings) -> int:
 def run_bot(settings: Settings, register: Register) -> int:
     token = settings.token
     if token is None:
+        # Deliberate (README): a service started without its token (stdin /dev/null under
+        # systemd or docker) must fail, not open a chat that reads end of input and exits 0.
         if not sys.stdin.isatty():
             return _fail(
                 "TELEGRAM_BOT_TOKEN is not set. Set it to run on Telegram, "

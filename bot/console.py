@@ -6,6 +6,7 @@ number presses one. `@ words` runs an inline query; `/quit` (or Ctrl-D) leaves.
 
 from __future__ import annotations
 
+import getpass
 import logging
 import os
 import re
@@ -29,13 +30,16 @@ from handlers import COMMANDS
 
 USER_ID = 1001  # you, in the console chat: ADMIN_IDS=1001 to try the admin commands
 LOG_NAME = "console.log"
-# After each line, wait for the bot's answer before prompting again (so replies and prompts do
-# not interleave, and piped input reads like a chat): the first message, then any that follow
-# it closely (a long article comes in several).
+# After each line, wait for the bot's answer before prompting again (so that replies and
+# prompts do not interleave): the first message, then any that follow it closely (a long
+# article comes in several). The console runs on a terminal only (bot/cli.py's run_bot).
 REPLY_WAIT = 15.0
 AFTER_PRESS_WAIT = 3.0  # a press already answered may change nothing (the page shown already)
 REPLY_SETTLE = 0.3
 _RESULT = re.compile(r"r\d+", re.ASCII)  # `r3`: the third inline result shown
+# Python's stand-ins for bytes stdin could not decode (a line a terminal cut inside a letter
+# ends in half of it, '\udcd0'): Telegram takes no such text (the fake answers 400).
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _STYLES = {"bold": "\033[1m", "italic": "\033[3m", "code": "\033[36m", "pre": "\033[36m"}
 _RESET = "\033[0m"
 
@@ -60,6 +64,26 @@ def styled(text: str, entities: list[dict[str, Any]], colour: bool) -> str:
     return "".join(out)
 
 
+def readable(line: str) -> str:
+    """A typed line as text Telegram takes: undecodable bytes rejoined where they make a
+    letter, else each shown as �."""
+    if not _SURROGATE.search(line):
+        return line
+    # surrogateescape gives back the bytes of \udc80-\udcff; other surrogates are no bytes.
+    escaped = _SURROGATE.sub(lambda m: m[0] if m[0] >= "\udc80" else "\ufffd", line)
+    return escaped.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def login_name() -> str:
+    """Your first name in the console chat: your login name, as names are not translated (a
+    fixed "You" greeted a Russian reader as "Привет, You!"); your user id if there is none."""
+    try:
+        name = getpass.getuser()  # LOGNAME, USER, ..., else the password database
+    except (OSError, KeyError):
+        name = ""
+    return readable(name).strip()[:64] or str(USER_ID)  # Telegram: 1-64 characters
+
+
 @dataclass
 class Console:
     """The terminal side: prints what the bot sends, turns what you type into updates."""
@@ -68,6 +92,7 @@ class Console:
     out: TextIO = sys.stdout
     colour: bool = True
     tr: Translator = ENGLISH  # the console's language, sent as the user's language_code
+    first_name: str = field(default_factory=login_name)
     buttons: dict[int, tuple[int, str]] = field(default_factory=dict)  # number -> (msg, data)
     results: dict[str, tuple[str, str]] = field(default_factory=dict)  # r1 -> (query, result)
     # A question asked with force_reply: like Telegram's app, the next line answers it.
@@ -112,7 +137,7 @@ class Console:
 
     def handle(self, line: str) -> bool:
         """One line typed by the user; False to quit."""
-        line = line.strip()
+        line = readable(line).strip()
         if not line:
             return True
         if line in ("/quit", "/exit"):
@@ -141,7 +166,7 @@ class Console:
             self.tg.send_message(
                 USER_ID,
                 line,
-                first_name="You",
+                first_name=self.first_name,
                 reply_to_message_id=answering,
                 language_code=self.tr.code,
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 
@@ -42,6 +43,15 @@ def bad_request(text: str) -> ApiError:
     return ApiError(400, f"Bad Request: {text}")
 
 
+def require_utf8(value: Any) -> None:
+    """Telegram's 400 for a string (anywhere in ``value``) that UTF-8 cannot carry: Python's
+    lone surrogates, which no Telegram client sends and no JSON answer could hold."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise bad_request(NOT_UTF8) from None
+
+
 def forbidden(text: str) -> ApiError:
     return ApiError(403, f"Forbidden: {text}", source="chat_status")
 
@@ -80,6 +90,8 @@ def default_description(error_code: int) -> str:
 
 CHAT_NOT_FOUND = "chat not found"
 TEXT_EMPTY = "message text is empty"
+# tdlib's answer to text that is not valid UTF-8 (Python: a string with a lone surrogate).
+NOT_UTF8 = "strings must be encoded in UTF-8"
 TEXT_TOO_LONG = "message is too long"
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "

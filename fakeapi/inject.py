@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakeapi.backend import Backend
+from fakeapi.errors import require_utf8
 from fakeapi.models import JSON, CallbackQuery, Chat, InlineQuery, StoredMessage, User
 from fakeapi.text import finish
 
@@ -79,6 +80,7 @@ def user_message(
 
     ``extra``: more Message fields (message_thread_id, sender_chat); ``sender``: who it shows as
     from (the anonymous group admin), when not the user."""
+    require_utf8([text, first_name, username, title])  # before the message is stored
     user = b.state.user(
         user_id, first_name=first_name, username=username, language_code=language_code
     )
@@ -168,6 +170,7 @@ def inline_query(
     """A user types ``@bot query``; returns the inline query id."""
     if len(query) > 256:
         raise ValueError("inline queries are at most 256 characters")
+    require_utf8([query, first_name])
     user = b.state.user(user_id, first_name=first_name)
     record = InlineQuery(b.state.new_query_id(), user, query, offset, chat_type or "")
     payload: JSON = {"id": record.id, "from": user.to_json(), "query": query, "offset": offset}

@@ -7,25 +7,35 @@ from typing import Any
 
 from aiohttp import web
 
-from fakeapi.errors import bad_request
+from fakeapi.errors import NOT_UTF8, bad_request, require_utf8
 from fakeapi.models import JSON
 
 
 async def read_params(request: web.Request) -> JSON:
     """Merge query parameters with a urlencoded, multipart or JSON body."""
     params: JSON = dict(request.query)
-    if request.method != "POST" or not request.body_exists:
-        return params
+    if request.method == "POST" and request.body_exists:
+        params.update(await _read_body(request))
+    # Bytes that are not UTF-8, or a JSON "\udcd0" (a lone surrogate): Telegram's 400, where
+    # an answer echoing them could not be encoded.
+    require_utf8(params)
+    return params
+
+
+async def _read_body(request: web.Request) -> JSON:
     if request.content_type == "application/json":
         try:
             body = await request.json()
-        except ValueError:
+        except ValueError:  # UnicodeDecodeError too: bytes that are not UTF-8
             raise bad_request("can't parse JSON object") from None
         if not isinstance(body, dict):
             raise bad_request("can't parse JSON object")
-        params.update(body)
-        return params
-    form = await request.post()
+        return body
+    try:
+        form = await request.post()
+    except UnicodeDecodeError:
+        raise bad_request(NOT_UTF8) from None
+    params: JSON = {}
     for key, value in form.items():
         # Uploaded files are kept as a marker; the fake does not store their bytes.
         if isinstance(value, str):

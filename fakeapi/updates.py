@@ -9,7 +9,7 @@ import itertools
 from collections import deque
 from typing import Any
 
-from fakeapi.errors import ApiError
+from fakeapi.errors import ApiError, require_utf8
 from fakeapi.models import JSON
 from fakeapi.notify import Notifier
 
@@ -51,7 +51,11 @@ class UpdateQueue:
             self.allowed = frozenset(str(v) for v in value)
 
     def push(self, kind: str, payload: JSON) -> JSON | None:
-        """Queue an update of type ``kind``; None when allowed_updates filters it out."""
+        """Queue an update of type ``kind``; None when allowed_updates filters it out.
+
+        One that no answer could carry is refused (400), not queued: it would fail every
+        getUpdates (and webhook post) after it, and Telegram never delivers such text."""
+        require_utf8(payload)
         update = {"update_id": next(self._ids), kind: payload}
         if not self.is_allowed(kind):
             self.filtered.append(update)

@@ -172,6 +172,11 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
+# A lone "/" (spaces around it are trimmed by Telegram): no command to Telegram (it marks
+# none), but a command typed no further to whoever sent it; answered as an unknown command,
+# not searched for nor taken as the answer to a question.
+COMMANDISH = filters.COMMAND | filters.Regex(r"\A\s*/\s*\Z")
+
 _CHAT_TYPES = {
     "private": filters.ChatType.PRIVATE,
     "group": filters.ChatType.GROUP,
@@ -196,7 +201,7 @@ def register(application: App) -> None:
     application.add_handler(
         MessageHandler(
             filters.TEXT
-            & ~filters.COMMAND
+            & ~COMMANDISH
             & ~filters.VIA_BOT
             & (filters.ChatType.PRIVATE | filters.REPLY),
             timed("question reply", subscriptions.question_answer, when_taken=True),
@@ -215,10 +220,10 @@ def register(application: App) -> None:
     add(ChatMemberHandler(channels.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     add(MessageHandler(filters.StatusUpdate.MIGRATE, groups.migrated))
     add(InlineQueryHandler(timed("inline", inline.inline_query)))
-    add(MessageHandler(filters.COMMAND, fallback.unknown_command))
+    add(MessageHandler(COMMANDISH, fallback.unknown_command))
     add(
         MessageHandler(
-            filters.TEXT & ~filters.COMMAND & ~filters.VIA_BOT & filters.ChatType.PRIVATE,
+            filters.TEXT & ~COMMANDISH & ~filters.VIA_BOT & filters.ChatType.PRIVATE,
             timed("text search", search.plain_text),
         )
     )

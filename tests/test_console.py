@@ -24,7 +24,9 @@ def on_a_terminal(
     timeout: float = 120,
     extra_env: dict[str, str] | None = None,
 ) -> tuple[int, str]:
-    """Run `run_bot.py ARGS` on a pseudo-terminal, type `lines`; (exit code, what it showed)."""
+    """Run `run_bot.py ARGS` on a pseudo-terminal, type `lines`; (exit code, what it showed).
+
+    A lone surrogate in a line types the byte it stands for ("\\udcd0": 0xD0, not UTF-8)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE"))}
     env.update(extra_env or {})
     env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3"
@@ -35,7 +37,7 @@ def on_a_terminal(
         stdin=terminal, stdout=terminal, stderr=terminal, env=env, cwd=tmp_path,
     )  # fmt: skip
     os.close(terminal)
-    os.write(controller, "".join(f"{line}\n" for line in lines).encode())
+    os.write(controller, "".join(f"{line}\n" for line in lines).encode("utf-8", "surrogateescape"))
     shown = bytearray()
     deadline = time.monotonic() + timeout
     try:
@@ -154,3 +156,26 @@ def test_a_session_logs_at_info_to_its_file_and_slips_are_said_not_searched(
     assert f"WARNING bot.feeds.poller: feed {feed}: cannot connect" in log
     assert "Application started" in log and "httpx" not in log and "/bot" not in log
     assert not re.search(r"\d{2}:\d{2}:\d{2},\d{3} (INFO|WARNING) ", shown)
+
+
+def test_a_line_cut_in_the_middle_of_a_letter_is_answered_and_so_are_the_next(
+    tmp_path: Path,
+) -> None:
+    # A terminal keeps about 4,095 bytes of a line: 5,000 Cyrillic letters (two bytes each)
+    # are cut inside a letter, and Python reads the half left as a lone surrogate, as it
+    # reads the byte 0xD0 alone of the next line.
+    typed = ["ы" * 5000, "новости \udcd0", "/latest", "/quit"]
+    code, shown = on_a_terminal([], typed, tmp_path, PROJECT / "seeds")
+    assert code == 0
+    cut = shown.index("Nothing found for “ыыыы")
+    byte = shown.index("Nothing found for “новости �”", cut)
+    shown.index("📰 Latest news", byte)
+    assert "Traceback" not in shown
+    assert "surrogates not allowed" not in (tmp_path / "console.log").read_text()
+
+
+def test_the_bot_greets_you_by_your_login_name(tmp_path: Path) -> None:
+    env = {"LOGNAME": "masha", "CONSOLE_LANGUAGE": "ru"}  # the login name getpass finds first
+    code, shown = on_a_terminal([], ["/start", "/quit"], tmp_path, PROJECT / "seeds", extra_env=env)
+    assert code == 0
+    assert "👋 Привет, masha!" in shown

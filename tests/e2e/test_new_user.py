@@ -284,6 +284,21 @@ def test_a_mistyped_command_is_answered_with_the_one_meant(
     assert reply.text == "¿Querías decir /latest?\n/latest 10"
 
 
+def test_a_lone_slash_is_a_command_typed_no_further(
+    chat_bot: BotProcess, tg: FakeTelegramThread, user: int
+) -> None:
+    # Telegram marks no command in "/": still not a search for "/", nor a timezone.
+    for typed in ("/", "/   "):
+        [reply] = tg.ask(user, typed)
+        assert reply.text == "I don't know /. /help lists what I can do.", reply.text
+    tg.ask(user, "/subscribe 7:30 berlin")
+    ask_zone(tg, user)
+    [reply] = tg.ask(user, "/")
+    assert reply.text == "I don't know /. /help lists what I can do.", reply.text
+    [card] = tg.ask(user, "Paris")  # the question is still open
+    assert "Timezone: Europe/Paris" in card.text
+
+
 def test_the_page_counter_says_where_you_are_and_unfollow_says_what_stopped(
     chat_bot: BotProcess, tg: FakeTelegramThread, user: int
 ) -> None:

@@ -120,6 +120,31 @@ async def test_text_limits(bot: telegram.Bot, user_chat: int):
         await bot.send_message(user_chat, " \n ")
 
 
+async def test_text_utf8_cannot_carry_is_bad_request(tg: FakeTelegram, user_chat: int):
+    # A lone surrogate as a JSON escape, and a form body with a byte that is not UTF-8: no
+    # answer could echo them, and Telegram refuses both.
+    url = f"/bot{tg.token}/sendMessage"
+    async with httpx.AsyncClient(base_url=tg.url) as http:
+        escaped = await http.post(
+            url,
+            content=f'{{"chat_id": {user_chat}, "text": "\\u044b\\udcd0"}}'.encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        raw = await http.post(
+            url,
+            content=f"chat_id={user_chat}&text=".encode() + b"\xd1\x8b\xd0",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+    for answer in (escaped, raw):
+        assert answer.status_code == 400
+        assert answer.json() == {
+            "ok": False,
+            "error_code": 400,
+            "description": "Bad Request: strings must be encoded in UTF-8",
+        }
+    assert tg.messages(user_chat) == []
+
+
 async def test_photo_caption(tg: FakeTelegram, bot: telegram.Bot, user_chat: int):
     photo = await bot.send_photo(
         user_chat, b"\x89PNG...", caption="<i>Chart</i>", parse_mode="HTML"

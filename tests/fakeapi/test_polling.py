@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.error import Conflict
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
-from fakeapi import FakeTelegram
+from fakeapi import ApiError, FakeTelegram
 
 from .conftest import USER, message_of, texts
 
@@ -90,6 +90,21 @@ async def test_long_poll_returns_early_and_times_out(tg: FakeTelegram, bot: tele
     updates = await asyncio.wait_for(poll, 2)
     assert texts(updates) == ["hi"]
     assert time.monotonic() - started < 1
+
+
+async def test_text_utf8_cannot_carry_is_refused_and_the_queue_flows_on(
+    tg: FakeTelegram, bot: telegram.Bot
+):
+    # A lone surrogate: Python's stand-in for a byte it could not decode (half a letter).
+    with pytest.raises(ApiError) as info:
+        tg.send_message(USER, "ыы\udcd0")
+    assert info.value.error_code == 400
+    assert info.value.description == "Bad Request: strings must be encoded in UTF-8"
+    with pytest.raises(ApiError, match="strings must be encoded in UTF-8"):
+        tg.inject_update("message", {"message_id": 1, "text": "\udcd0"})
+    tg.send_message(USER, "ыы")
+    assert texts(await bot.get_updates()) == ["ыы"]
+    assert tg.errors() == []
 
 
 async def test_allowed_updates_filters_future_updates(tg: FakeTelegram, bot: telegram.Bot):
