@@ -30,7 +30,6 @@ from bot.clock import SystemClock
 from bot.delivery.pacing import PacedRateLimiter
 from bot.digests.composer import DigestContext
 from bot.digests.runner import DigestRunner
-from bot.search.service import SearchService
 from bot.settings import FREE_RATE, PAID_RATE
 from bot.summaries.service import SummaryService
 from fakeapi.threaded import FakeTelegramThread
@@ -128,9 +127,8 @@ async def _fanout(count: int, article_count: int, workdir: Path, paid: bool, url
             .build()
         )
         async with app:
-            search = SearchService(db)
             runner = DigestRunner(
-                db=db, bot=app.bot, clock=SystemClock(), search=search, summaries=summaries,
+                db=db, bot=app.bot, clock=SystemClock(), summaries=summaries,
                 instance="bench", rate=rate,
             )  # fmt: skip
             cpu = await compose_cpu(runner, db, now, min(count, 500))

@@ -23,7 +23,6 @@ from telegram.ext import ExtBot
 from bot.clock import SystemClock
 from bot.delivery.pacing import PacedRateLimiter
 from bot.digests.runner import DigestRunner
-from bot.search.service import SearchService
 from bot.summaries.service import SummaryService
 from storage.database import Database
 from storage.models import Subscriber
@@ -60,7 +59,7 @@ async def measure(workdir: Path, count: int, previews: int) -> tuple[float, floa
     await summaries.backfill()
     runner = DigestRunner(
         db=db, bot=ExtBot("1:unused", rate_limiter=PacedRateLimiter()), clock=SystemClock(),
-        search=SearchService(db), summaries=summaries, instance="bench",
+        summaries=summaries, instance="bench",
     )  # fmt: skip
     started = time.perf_counter()
     replies = await asyncio.gather(*(runner.preview(reader(i)) for i in range(previews)))

@@ -156,7 +156,6 @@ def build_application(
             db=db,
             bot=application.bot,
             clock=clock,
-            search=search,
             summaries=summaries,
             instance=uuid.uuid4().hex[:12],
             rate=settings.DIGEST_RATE,

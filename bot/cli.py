@@ -37,7 +37,6 @@ from bot.logging_setup import setup_logging
 from bot.rendering.admin import stats_text
 from bot.rendering.reports import load_report, parse_check
 from bot.rendering.seed_reasons import english
-from bot.search.service import SearchService
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store import DatabaseUnavailable, missing_sqlite_file, open_database, sync_seeds
 from bot.summaries.service import SummaryService
@@ -275,14 +274,10 @@ async def send_digests(settings: Settings) -> int:
         defaults=bot_defaults(),
     )
     summaries = SummaryService(db)
-    # Topics are matched by search: this process's own index, brought in step first (kept on
-    # disk, so the next run only updates it).
-    search = SearchService(db, index_folder=settings.SEARCH_INDEX_DIR)
     try:
         async with bot:
-            await search.index_ready()
             runner = DigestRunner(
-                db=db, bot=bot, clock=make_clock(settings), search=search, summaries=summaries,
+                db=db, bot=bot, clock=make_clock(settings), summaries=summaries,
                 instance=f"cli-{uuid.uuid4().hex[:8]}", rate=settings.DIGEST_RATE,
                 tick_seconds=settings.DIGEST_TICK_SECONDS,
             )  # fmt: skip
@@ -293,7 +288,6 @@ async def send_digests(settings: Settings) -> int:
     except NetworkError as exc:  # from the start (getMe): each digest handles its own
         return _unreachable(settings, exc)
     finally:
-        search.close()
         await summaries.close()
         await db.dispose()
     print(

@@ -86,6 +86,24 @@ async def topic_names(session: AsyncSession) -> list[str]:
     return sorted(names)
 
 
+async def having_topic(session: AsyncSession, ids: Sequence[int], topic: str) -> set[int]:
+    """Those of the articles (by id) that have the topic, as their section or among their
+    topics: as /latest's topic filter has it."""
+    found: set[int] = set()
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = list(ids[start : start + ID_CHUNK])
+        found.update(
+            await session.scalars(
+                select(Article.id).where(Article.id.in_(chunk), _topic_filter(topic))
+            )
+        )
+    return found
+
+
+# Ids per IN list: well inside every driver's limit on bound parameters.
+ID_CHUNK = 1000
+
+
 def _fresh(since: datetime, until: datetime | None):  # type: ignore[no-untyped-def]
     loaded = LIVE & (Article.loaded_at > since)
     return loaded if until is None else loaded & (Article.loaded_at <= until)

@@ -17,7 +17,6 @@ from bot.digests.selection import Candidate, article_words, passing, select_arti
 from bot.languages import chat_translator
 from bot.rendering.cards import Reply
 from bot.rendering.digest import digest_message
-from bot.search.service import SearchService
 from bot.search.wordmatch import ArticleWords, parse_filter
 from bot.summaries.service import SummaryService
 from bot.timezones import zone_info
@@ -27,7 +26,6 @@ from storage.models import Article, Subscriber
 
 FIRST_DIGEST_WINDOW = timedelta(hours=24)
 POOL_LIMIT = 5000
-TOPIC_RESULTS = 200
 SUMMARY_SENTENCES = 2
 
 
@@ -49,12 +47,9 @@ class DigestContext:
 
 
 class DigestComposer:
-    def __init__(
-        self, db: Database, clock: Clock, search: SearchService, summaries: SummaryService
-    ) -> None:
+    def __init__(self, db: Database, clock: Clock, summaries: SummaryService) -> None:
         self.db = db
         self.clock = clock
-        self.search = search
         self.summaries = summaries
         # Word filters: each new article's words as of its last change, by article id.
         self._words_seen: dict[int, tuple[datetime, ArticleWords]] = {}
@@ -74,13 +69,17 @@ class DigestComposer:
         return [context.shown[i] for i in ids if i in context.shown]
 
     async def _topic_hits(self, context: DigestContext, topics: tuple[str, ...]) -> dict[int, int]:
-        key = tuple(sorted(t.lower() for t in topics))
+        """The new articles that have the reader's topics (their section or their own topics,
+        as /latest's topic filter), with how many of them each has. Not a search for the
+        topic's name: that finds stories that only mention it, and at most a few hundred."""
+        key = tuple(sorted(topics))
         if key not in context.topic_hits:
+            ids = [i for i, _ in context.pool]
             hits: dict[int, int] = {}
-            for topic in key:
-                result = await self.search.search(topic, limit=TOPIC_RESULTS)
-                for hit in result.hits:
-                    hits[hit.article.id] = hits.get(hit.article.id, 0) + 1
+            async with self.db.read() as session:
+                for topic in key:
+                    for article_id in await articles.having_topic(session, ids, topic):
+                        hits[article_id] = hits.get(article_id, 0) + 1
             context.topic_hits[key] = hits
         return context.topic_hits[key]
 

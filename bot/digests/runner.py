@@ -33,7 +33,6 @@ from bot.languages import chat_translator
 from bot.outages import UNREACHABLE, OutageLog
 from bot.rendering.cards import Reply
 from bot.rendering.chats import topic_gone_notice
-from bot.search.service import SearchService
 from bot.summaries.service import SummaryService
 from storage import state, subscribers
 from storage.database import Database
@@ -64,7 +63,6 @@ class DigestRunner:
         db: Database,
         bot: ExtBot[Priority],
         clock: Clock,
-        search: SearchService,
         summaries: SummaryService,
         instance: str,
         rate: float = 29.0,
@@ -85,7 +83,7 @@ class DigestRunner:
             self.writer, clock, heartbeat_ttl=self.heartbeat_ttl,
             retry_later=timedelta(seconds=tick_seconds),
         )  # fmt: skip
-        self.composer = DigestComposer(db, clock, search, summaries)
+        self.composer = DigestComposer(db, clock, summaries)
         self.sender = Sender(bot)
         self._beat: asyncio.Task[None] | None = None
         self._task: asyncio.Task[RunReport] | None = None

@@ -21,7 +21,6 @@ from bot.delivery.pacing import PacedRateLimiter, Priority
 from bot.digests.runner import DigestRunner
 from bot.i18n import ENGLISH
 from bot.rendering.admin import stats_text
-from bot.search.service import SearchService
 from bot.summaries.service import SummaryService
 from fakeapi.threaded import FakeTelegramThread
 from storage.database import Database
@@ -63,10 +62,7 @@ async def test_unfollowing_drops_what_it_held_and_stories_held_over_a_day_are_dr
     bot: ExtBot[Priority] = ExtBot(tg.token, base_url=tg.base_url, rate_limiter=PacedRateLimiter())
     await bot.initialize()
     summaries = SummaryService(db)
-    search = SearchService(db, index_folder=tmp_path / "index")
-    digests = DigestRunner(
-        db=db, bot=bot, clock=clock, search=search, summaries=summaries, instance="a"
-    )
+    digests = DigestRunner(db=db, bot=bot, clock=clock, summaries=summaries, instance="a")
     runner = AlertRunner(
         db=db, clock=clock, writer=digests.writer, sender=digests.sender, summaries=summaries,
         heartbeat_ttl=digests.heartbeat_ttl, default_zone="UTC",
@@ -126,6 +122,5 @@ async def test_unfollowing_drops_what_it_held_and_stories_held_over_a_day_are_dr
             "waiting 0" in stats
         )
     finally:
-        search.close()
         await summaries.close()
         await bot.shutdown()

@@ -16,7 +16,6 @@ from bot.clock import SystemClock
 from bot.delivery.pacing import PacedRateLimiter
 from bot.digests.runner import DigestRunner
 from bot.feeds.poller import FeedPoller
-from bot.search.service import SearchService
 from bot.summaries.service import SummaryService
 from storage.database import Database
 from tests.conftest import pg_admin
@@ -44,7 +43,7 @@ async def test_an_outage_is_logged_once_and_its_end_too(
     summaries = SummaryService(db)
     runner = DigestRunner(
         db=db, bot=ExtBot("1:unused", rate_limiter=PacedRateLimiter()), clock=SystemClock(),
-        search=SearchService(db, engine=False), summaries=summaries, instance="test",
+        summaries=summaries, instance="test",
     )  # fmt: skip
     poller = FeedPoller(db, SystemClock(), instance="test", poll_minutes=15)
     caplog.set_level(logging.INFO)

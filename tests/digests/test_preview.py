@@ -12,7 +12,6 @@ from telegram.ext import ExtBot
 from bot.clock import SystemClock
 from bot.delivery.pacing import PacedRateLimiter
 from bot.digests.runner import DigestRunner
-from bot.search.service import SearchService
 from bot.summaries.service import SummaryService
 from storage.database import Database
 from storage.models import Article, Subscriber
@@ -43,7 +42,7 @@ async def test_a_preview_reads_only_the_articles_it_shows(db: Database, tmp_path
     # A preview is a reply: the runner itself sends nothing.
     unused = ExtBot("1:unused", rate_limiter=PacedRateLimiter())
     runner = DigestRunner(
-        db=db, bot=unused, clock=SystemClock(), search=SearchService(db),
+        db=db, bot=unused, clock=SystemClock(),
         summaries=summaries, instance="test",
     )  # fmt: skip
     read: list[int] = []
@@ -61,3 +60,39 @@ async def test_a_preview_reads_only_the_articles_it_shows(db: Database, tmp_path
     assert "You are not subscribed" in reply.text  # this reader gets no digest
     assert reply.text.count("Story ") >= 5 and f"and {NEW_ARTICLES - 5} more" in reply.text
     assert len(read) <= 5  # the 295 others are counted, never read
+
+
+@BOTH_DATABASES
+async def test_a_topic_digest_holds_the_stories_of_that_topic_only(
+    db: Database, tmp_path: Path
+) -> None:
+    """A reader of "Sport" gets the stories filed under Sport (their section or their own
+    topics), whether or not their text says "sport"; not a Tech story whose text holds a word
+    a typo away ("sort"), nor one that only mentions sport in passing."""
+    seeds = tmp_path / "seeds"
+    stories = {
+        "sport/match.json": {"title": "Cup final goes to penalties", "body": "A long night."},
+        "sport/race.json": {"title": "Marathon record falls", "body": "The sport of running."},
+        "tech/ipod.json": {"title": "Player of some sort", "body": "A sort of music player."},
+        "tech/games.json": {"title": "Games consoles", "body": "Sport games sell well."},
+        "wire.json": {"title": "Derby day", "body": "Crowds came.", "topics": ["Sport"]},
+    }
+    for name, story in stories.items():
+        path = seeds / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(story))
+    await load_seeds(db, seeds, now=datetime.now(UTC) - timedelta(hours=1))
+    summaries = SummaryService(db)
+    unused = ExtBot("1:unused", rate_limiter=PacedRateLimiter())
+    runner = DigestRunner(db=db, bot=unused, clock=SystemClock(), summaries=summaries,
+                          instance="test")  # fmt: skip
+    try:
+        fan = reader(5)
+        fan.topics = ["Sport"]
+        reply = await runner.preview(fan)
+    finally:
+        await summaries.close()
+    assert reply is not None
+    for title in ("Cup final goes to penalties", "Marathon record falls", "Derby day"):
+        assert title in reply.text
+    assert "Player of some sort" not in reply.text and "Games consoles" not in reply.text

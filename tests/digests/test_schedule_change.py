@@ -20,7 +20,6 @@ from bot.delivery.pacing import PacedRateLimiter, Priority
 from bot.digests.composer import DigestContext
 from bot.digests.runner import DigestRunner
 from bot.rendering.cards import Reply
-from bot.search.service import SearchService
 from bot.subscriptions import Subscribed, SubscriptionService
 from bot.summaries.service import SummaryService
 from fakeapi.threaded import FakeTelegramThread
@@ -84,7 +83,7 @@ async def test_a_time_changed_while_the_digest_goes_out_is_kept(
     await bot.initialize()
     summaries = SummaryService(db)
     runner = ChangedWhileSending(
-        db=db, bot=bot, clock=SystemClock(), search=SearchService(db), summaries=summaries,
+        db=db, bot=bot, clock=SystemClock(), summaries=summaries,
         instance="a",
     )  # fmt: skip
     runner.service = SubscriptionService(db, SystemClock(), "UTC")

@@ -23,7 +23,6 @@ from telegram.ext import ExtBot
 from bot.clock import SystemClock
 from bot.delivery.pacing import PacedRateLimiter, Priority
 from bot.digests.runner import DigestRunner
-from bot.search.service import SearchService
 from bot.summaries.service import SummaryService
 from fakeapi.threaded import FakeTelegramThread
 from storage import subscribers
@@ -94,7 +93,7 @@ async def test_after_an_outage_another_instance_does_not_resend_pending_digests(
         await bot.initialize()
         bots.append(bot)
         runner = DigestRunner(
-            db=db, bot=bot, clock=SystemClock(), search=SearchService(db),
+            db=db, bot=bot, clock=SystemClock(),
             summaries=summaries, instance=instance, rate=RATE, tick_seconds=TICK,
         )  # fmt: skip
         runners.append(runner)
