@@ -39,6 +39,7 @@ from bot.rendering.subscriptions import (
     topics_unknown,
     unknown_topics_note,
     unsubscribed,
+    warning,
     zone_city_note,
     zone_question,
 )
@@ -380,7 +381,7 @@ async def _set_topics(
     await found.subscriptions.close_question(asked_in)
     await found.subscriptions.change(chat_id, topics=checked.matched)
     note = (
-        unknown_topics_note(tr, checked.unknown, await found.subscriptions.known_topics())
+        warning(unknown_topics_note(tr, checked.unknown, await found.subscriptions.known_topics()))
         if checked.unknown
         else ""
     )
@@ -417,8 +418,11 @@ async def _set_words(update: Update, context: Context, typed: str, pending: dict
     words = outcome.subscriber.words if outcome else []
     note = ""
     if outcome is not None and words:
-        note = words_matching(tr, outcome.matching, words) if outcome.matching else ""
-        note = note or words_none_today(tr, words)
+        note = (
+            words_matching(tr, outcome.matching, words)
+            if outcome.matching
+            else warning(words_none_today(tr, words))
+        )
     await send(update, await _card(context, chat_id, update, note))
 
 

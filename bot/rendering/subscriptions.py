@@ -51,6 +51,11 @@ def choice_label(tr: Translator, choice: Choice) -> str:
     return f"{named} ({zone_label(choice.zone)})" if named else zone_label(choice.zone)
 
 
+def warning(note: str) -> str:
+    """A note that something was left out or will not work as hoped."""
+    return f"⚠️ {note}"
+
+
 def _quoted(tr: Translator, typed: Sequence[str]) -> str:
     return ", ".join(tr._("“{topic}”", topic=clean(echo(t))) for t in typed)
 
@@ -105,7 +110,7 @@ def subscribed(
     if subscriber.words:
         text += "\n" + tr._("Words: {words}", words=clean(words_listed(tr, subscriber.words)))
     if unknown_topics:
-        text += "\n⚠️ " + unknown_topics_note(tr, unknown_topics, known_topics)
+        text += "\n" + warning(unknown_topics_note(tr, unknown_topics, known_topics))
     next_one = tr._("Next one: <b>{when}</b>.", when=_local(tr, next_at, subscriber.timezone))
     hint = tr._("/settings to change it, /digest for a preview, /unsubscribe to stop.")
     return Reply(f"{text}\n{next_one}\n\n{hint}")
@@ -152,7 +157,7 @@ def settings_card(
         else ""
     )
     text = (
-        (f"⚠️ {note}\n\n" if note else "")
+        (f"{note}\n\n" if note else "")
         + _card_title(tr, subscriber)
         + "\n"
         + tr._(

@@ -162,6 +162,7 @@ def test_the_city_a_zone_came_from_is_named(
     [card] = tg.ask(user, "atlantis")
     assert "Timezone: Africa/Johannesburg" in card.text
     assert "📍 Atlantis, South Africa → Africa/Johannesburg" in card.text
+    assert "⚠️" not in card.text  # a note, not a warning
     # The zone's own name says the city: nothing more.
     [reply] = tg.ask(user, "/subscribe 7:30 berlin")
     assert "every day at 07:30 (Europe/Berlin)" in reply.text and "📍" not in reply.text
