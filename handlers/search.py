@@ -25,7 +25,7 @@ async def _page(update: Update, context: Context, query: str, page: int, token: 
     tr = await reader(update, context)
     result = await found.search.search(query, articles=False)
     if not result.hits:
-        return no_results(tr, query)
+        return no_results(tr, query, foreign_script=result.foreign_script)
     page = min(page, (len(result.hits) - 1) // PAGE_SIZE)
     if len(result.hits) > PAGE_SIZE and not token and not query_fits(query):
         token = await found.articles.remember_query(query, found.clock.now())

@@ -247,6 +247,7 @@ def screens(tr: Translator) -> Iterator[tuple[str, object]]:
         ),
     )
     yield "no results", cards.no_results(tr, QUERY)
+    yield "no results foreign", cards.no_results(tr, QUERY, foreign_script=True)
     yield "summary", cards.summary_card(tr, article(), ["Airships are back."], BERLIN)
     for number, part in enumerate(cards.full_text(tr, article(), BERLIN)):
         yield f"full text {number}", part

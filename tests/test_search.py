@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.i18n import ENGLISH
+from bot.rendering.cards import no_results
 from bot.search.ranking import Candidate, plan_query, rank, rarities
 from bot.search.service import MAX_QUERY_CHARS, SearchService, clip_query
 from bot.search.snippets import sentences, snippet
@@ -144,6 +145,20 @@ async def test_a_rare_near_miss_does_not_outrank_the_word_meant(
         assert result.corrected in (None, meant)
     finally:
         service.close()
+
+
+@BOTH_DATABASES
+async def test_a_query_in_an_alphabet_no_story_uses_is_told_so(search: SearchService) -> None:
+    """Cyrillic words against English stories: nothing found, and the reply can say why
+    rather than suggest shorter words."""
+    result = await search.search("путин сирия")
+    assert not result.hits and result.foreign_script
+    mixed = await search.search("путин syria")  # one word it can read: searched as usual
+    assert mixed.hits and not mixed.foreign_script
+    nonsense = await search.search("qwzxv")  # Latin letters that match nothing: the usual
+    assert not nonsense.hits and not nonsense.foreign_script
+    reply = no_results(ENGLISH, "путин сирия", foreign_script=True).text
+    assert "no story here is written in that alphabet" in reply and "shorter" not in reply
 
 
 @BOTH_DATABASES

@@ -198,7 +198,17 @@ def search_page(
     return Reply(text, _keyboard(tr, [a for a, _ in results], first, pager))
 
 
-def no_results(tr: Translator, query: str) -> Reply:
+def no_results(tr: Translator, query: str, *, foreign_script: bool = False) -> Reply:
+    """`foreign_script`: no story here is written in the query's alphabet; shorter words or
+    another spelling would not help."""
+    if foreign_script:
+        return Reply(
+            tr._(
+                "🔎 Nothing found for “{query}”: no story here is written in that alphabet. "
+                "Try the words as the stories write them, or /latest for the newest stories.",
+                query=clean(clip(query, MAX_QUERY_SHOWN)),
+            )
+        )
     return Reply(
         tr._(
             "🔎 Nothing found for “{query}”.\n\n"

@@ -29,7 +29,7 @@ from bot.search.ranking import (
     rank,
     rarities,
 )
-from bot.search.text import typo_budget, words
+from bot.search.text import scripts, typo_budget, words
 from bot.search.vocabulary import Alternative, Vocabulary
 from storage.articles import by_ids as articles_by_ids
 from storage.articles import live_titles
@@ -72,6 +72,9 @@ class SearchResult:
     corrected: str | None  # "Showing results for ..." when typos were fixed
     hits: list[SearchHit]
     ignored: list[str] = field(default_factory=list)  # typed words the best hit does not hold
+    # Nothing found, and the query is written in an alphabet no story here uses (Cyrillic
+    # words against English stories): the reader is told so, not to try shorter words.
+    foreign_script: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,7 +324,8 @@ class SearchService:
         hits_ = [SearchHit(m.article_id, titles[m.article_id], m) for m in ranked]
         if articles:
             hits_ = await self.load(hits_)
-        return SearchResult(query, plan.corrected(held), hits_, plan.ignored(held))
+        foreign = not hits_ and _foreign_script(query, vocabulary)
+        return SearchResult(query, plan.corrected(held), hits_, plan.ignored(held), foreign)
 
     async def load(self, hits: Sequence[SearchHit]) -> list[SearchHit]:
         """The hits with their articles, from the database (one query); an article retracted
@@ -459,6 +463,11 @@ def _damping(alternative: Alternative, word: QueryWord, vocabulary: Vocabulary) 
         return 1.0
     ceiling, found = vocabulary.rarity(best.term), vocabulary.rarity(alternative.term)
     return ceiling / found if found > ceiling > 0 else 1.0
+
+
+def _foreign_script(query: str, vocabulary: Vocabulary) -> bool:
+    written = scripts(query)
+    return bool(written) and len(vocabulary) > 0 and not written & vocabulary.scripts
 
 
 def _body_terms(plan: QueryPlan, vocabulary: Vocabulary) -> set[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from storage.folding import fold, words
 
 __all__ = ["fold", "has_word", "typo_budget", "words"]
@@ -35,3 +37,14 @@ def typo_budget(word: str, *, known: bool = True) -> int:
 
 
 UNKNOWN_SHORT = 4
+
+
+def scripts(text: str) -> frozenset[str]:
+    """The alphabets the text's letters are written in ("LATIN", "CYRILLIC", "GREEK", ...),
+    by the first word of each letter's Unicode name."""
+    found = set()
+    for char in set(text):
+        if char.isalpha():
+            name = unicodedata.name(char, "")
+            found.add(name.split(" ", 1)[0] if name else "OTHER")
+    return frozenset(found)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.search.text import typo_budget
+from bot.search.text import scripts, typo_budget
 
 MAX_ALTERNATIVES = 4
 MAX_PREFIX_EXPANSIONS = 12
@@ -62,6 +63,12 @@ class Vocabulary:
         self._sorted = sorted(self.doc_counts)
         # Short prefixes match thousands of terms: their top completions are worth remembering.
         self._short_prefixes: dict[str, list[Alternative]] = {}
+
+    @functools.cached_property
+    def scripts(self) -> frozenset[str]:
+        """The alphabets the stories are written in (by each term's first letter): asked only
+        when a search finds nothing, so it is not worked out before."""
+        return scripts("".join({term[:1] for term in self._sorted}))
 
     def rarity(self, term: str) -> float:
         """How much finding the term tells (its inverse document frequency): nothing for a

@@ -264,6 +264,15 @@ def test_in_a_group_a_reply_to_the_question_answers_it(
     assert "every day at 09:00 (Asia/Tokyo)" in done.text, done.text
 
 
+def test_words_in_an_alphabet_no_story_uses_are_told_so(
+    chat_bot: BotProcess, tg: FakeTelegramThread, user: int
+) -> None:
+    [reply] = tg.ask(user, "путин сирия", language_code="ru")
+    assert "ни одна статья здесь не написана этим алфавитом" in reply.text, reply.text
+    [reply] = tg.ask(user, "zzqxv")  # Latin letters that match nothing: the usual advice
+    assert "Try fewer or shorter words" in reply.text
+
+
 def test_a_mistyped_command_is_answered_with_the_one_meant(
     chat_bot: BotProcess, tg: FakeTelegramThread, user: int
 ) -> None:
