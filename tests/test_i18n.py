@@ -154,3 +154,29 @@ def test_the_word_offered_for_no_filter_clears_the_filters(code: str) -> None:
     from bot.subscriptions import ALL_WORDS
 
     assert translator(code)._("none") in ALL_WORDS
+
+
+# A /subscribe example a text shows (one with a time in it: "/subscribe in another topic" is
+# prose), up to the end of its <code> or of the example.
+SUBSCRIBE_EXAMPLE = re.compile(r"/subscribe ([^<—]*?\d[^<—]*?)(?:</code>|\s+(?:—|sends|y te)|\.?$)")
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_every_subscribe_example_shown_can_be_sent_as_it_is(code: str) -> None:
+    """A reader copies the example a text shows (`/subscribe в 7:30 Москва темы: ...`): in
+    every language it must be a /subscribe the bot reads, its time and zone as shown."""
+    from bot.arguments import SubscribeArgs, parse_subscribe
+    from bot.timezones import match_timezone
+
+    examples = [
+        found.group(1).strip()
+        for message in _catalogue(code)
+        if message.id
+        for text in (_ids(message) if code == DEFAULT else _strings(message))
+        for found in SUBSCRIBE_EXAMPLE.finditer(text)
+    ]
+    assert len(examples) >= 4, f"{code}: {examples}"
+    for example in examples:
+        parsed = parse_subscribe(example)
+        assert isinstance(parsed, SubscribeArgs) and parsed.minute is not None, example
+        assert not parsed.zone or match_timezone(parsed.zone).zone is not None, example
